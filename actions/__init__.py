@@ -1,0 +1,1 @@
+"""Custom actions of the assistant, one module per topic; they call into `bot/`."""

@@ -1,0 +1,1 @@
+"""Training, loading and asking the Rasa assistant, the same way the live one runs."""

@@ -1,0 +1,73 @@
+"""`helpdesk ask`: put questions to the trained assistant from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.assistant.runtime import LocalAssistant
+from bot.assistant.training import Project, TrainingInputError, model_path
+
+
+def register(commands: Any) -> None:
+    """Add the `ask` command."""
+    ask = commands.add_parser("ask", help="ask the assistant one question or a file of them")
+    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument("--jsonl", metavar="FILE", help="one question per line ('-': standard input)")
+    ask.add_argument("--model", type=Path, help="model file (default: the current one)")
+    ask.add_argument("--config", type=Path, default=Path("config.yml"))
+    ask.add_argument("--action-url", help="use a running action server instead of starting one")
+    ask.set_defaults(handler=_ask)
+
+
+def current_model(root: Path, config: Path) -> Path:
+    """The model trained from the current inputs, or a clear error if there is none."""
+    path = model_path(Project(root), root / config)
+    if not path.exists():
+        raise TrainingInputError(
+            f"no model for the current training data ({path.name}): run `make train` first"
+        )
+    return path
+
+
+def _ask(args: argparse.Namespace) -> int:
+    if (args.question is None) == (args.jsonl is None):
+        print("give either a question or --jsonl FILE", file=sys.stderr)
+        return 2
+    try:
+        model = args.model or current_model(args.root, args.config)
+    except TrainingInputError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if args.question is not None:
+        return asyncio.run(_one(model, args, args.question))
+    if args.jsonl == "-":
+        return asyncio.run(_many(model, args, sys.stdin))
+    with open(args.jsonl, encoding="utf-8") as lines:
+        return asyncio.run(_many(model, args, lines))
+
+
+async def _one(model: Path, args: argparse.Namespace, question: str) -> int:
+    async with LocalAssistant(model, args.action_url, args.root) as assistant:
+        reply = await assistant.ask(question)
+    print(reply.text)
+    for message in reply.messages:
+        for number, button in enumerate(message.get("buttons") or [], start=1):
+            print(f"  [{number}] {button['title']}")
+    return 0
+
+
+async def _many(model: Path, args: argparse.Namespace, lines: TextIO) -> int:
+    async with LocalAssistant(model, args.action_url, args.root) as assistant:
+        for line in lines:
+            question = line.rstrip("\n")
+            if not question.strip():
+                continue
+            reply = await assistant.ask(question)
+            record = {"question": question, **reply.to_json()}
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0

@@ -1,0 +1,46 @@
+"""`helpdesk`: validate the knowledge base, train, ask, evaluate and run the assistant."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import structlog
+
+from bot.cli import ask_command, eval_command, kb_command, run_command
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="helpdesk", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logs")
+    commands = parser.add_subparsers(dest="command", required=True)
+    kb_command.register(commands)
+    ask_command.register(commands)
+    eval_command.register(commands)
+    run_command.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line."""
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    args = _parser().parse_args(argv)
+    level = logging.DEBUG if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Rasa logs through structlog, which prints to standard output unless told otherwise,
+    # and standard output belongs to the command's results (`ask --jsonl`).
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

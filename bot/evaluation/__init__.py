@@ -1,0 +1,1 @@
+"""Held-out evaluation of the assistant against a stock Rasa pipeline."""

@@ -1,0 +1,24 @@
+"""Check the knowledge base against the province's topic catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.kb.loader import KnowledgeBase
+
+
+def check(kb: KnowledgeBase, catalogue: Path) -> list[str]:
+    """Problems: catalogue topics with no article, and facts not stated as given."""
+    topics = (yaml.safe_load(catalogue.read_text(encoding="utf-8")) or {}).get("topics") or {}
+    problems = []
+    for topic_id, topic in topics.items():
+        article = kb.articles.get(topic_id)
+        if article is None:
+            problems.append(f"{catalogue}: topic '{topic_id}' has no article")
+            continue
+        fact = (topic or {}).get("fact")
+        if fact and fact not in article.answer.render():
+            problems.append(f"{article.source}: answer: does not state the fact '{fact}'")
+    return problems

@@ -1,0 +1,195 @@
+"""A Rasa tokenizer for Vietnamese as officials type it, built on underthesea's word segmentation.
+
+Each word of the message is normalised (NFC, one tone placement), chat abbreviations are
+expanded from a dictionary, diacritics are restored where they were left out, and underthesea
+segments the result into words ("mật khẩu", "văn bản"). Every token keeps the offsets of the
+original words it came from, so offsets always match the text Rasa holds, whatever was changed.
+
+A token carries two forms for the featurizers: `text` is the restored, segmented word
+("mật_khẩu"), and `lemma` is its syllables without diacritics ("mat khau"), so a featurizer
+reading lemmas sees the same thing whether or not the official typed diacritics.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.abbreviations import load_abbreviations
+from bot.nlu.diacritics import DiacriticsRestorer
+from bot.nlu.text import fold, normalize_word, words_with_offsets
+
+logger = logging.getLogger(__name__)
+
+_STATE_FILE = "vietnamese_tokenizer.json"
+
+
+@dataclass
+class _Unit:
+    """One syllable to segment, and the span of the original word it stands for."""
+
+    syllable: str
+    start: int
+    end: int
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
+class VietnameseTokenizer(Tokenizer):
+    """Tokenizes Vietnamese with or without diacritics, abbreviations expanded."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config (see parent class for full docstring)."""
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+            # A YAML file of `expansion: [abbreviation, ...]`, read at training time.
+            "abbreviations": None,
+            "restore_diacritics": True,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        abbreviations: dict[str, list[str]] | None = None,
+        restorer: DiacriticsRestorer | None = None,
+    ) -> None:
+        """Create the tokenizer with what training learned (nothing yet, before training)."""
+        super().__init__(config)
+        self._model_storage = model_storage
+        self._resource = resource
+        self._abbreviations = abbreviations or {}
+        self._restorer = restorer
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Create an untrained tokenizer that already knows the abbreviations."""
+        path = config.get("abbreviations")
+        abbreviations = load_abbreviations(Path(path)) if path else {}
+        return cls(config, model_storage, resource, abbreviations)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> GraphComponent:
+        """Load the abbreviations and the diacritics model saved with the trained model."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                state = json.loads((directory / _STATE_FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            logger.warning("No trained state for %s; using its configuration only", cls.__name__)
+            return cls.create(config, model_storage, resource, execution_context)
+        restorer = DiacriticsRestorer.from_dict(state["restorer"]) if state["restorer"] else None
+        return cls(config, model_storage, resource, state["abbreviations"], restorer)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learn to restore diacritics from the training examples written with them."""
+        if self._config["restore_diacritics"]:
+            sentences = (
+                [u.syllable for u in self._units(example.get(TEXT), restore=False)]
+                for example in training_data.training_examples
+                if example.get(TEXT)
+            )
+            self._restorer = DiacriticsRestorer.learn(sentences)
+        state = {
+            "abbreviations": self._abbreviations,
+            "restorer": self._restorer.to_dict() if self._restorer else None,
+        }
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / _STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), "utf-8")
+        return self._resource
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        """Split the attribute's text into Vietnamese words with offsets into that text."""
+        text = message.get(attribute)
+        units = self._units(text, restore=True)
+        if not units:
+            # Nothing but emoji or punctuation: keep it whole, as Rasa's tokenizers do.
+            stripped = text.strip()
+            start = text.find(stripped) if stripped else 0
+            return [Token(stripped, start, start + len(stripped), lemma=stripped)]
+        return [self._token(group) for group in _segment(units)]
+
+    def _units(self, text: str, restore: bool) -> list[_Unit]:
+        units: list[_Unit] = []
+        for span in words_with_offsets(text):
+            word = normalize_word(span.text)
+            expansion = self._abbreviations.get(word.lower())
+            for syllable in expansion or [word]:
+                units.append(_Unit(syllable, span.start, span.end))
+        if restore and self._restorer and units:
+            restored = self._restorer.restore([u.syllable for u in units])
+            for unit, syllable in zip(units, restored, strict=True):
+                unit.syllable = syllable
+        return units
+
+    @staticmethod
+    def _token(group: list[_Unit]) -> Token:
+        text = "_".join(u.syllable for u in group)
+        lemma = " ".join(fold(u.syllable) for u in group)
+        return Token(text, group[0].start, max(u.end for u in group), lemma=lemma)
+
+
+def _segment(units: list[_Unit]) -> list[list[_Unit]]:
+    """Group syllables into the words underthesea finds, without trusting its characters.
+
+    underthesea may change characters and may split a unit (a code such as "HT-000123"),
+    so words are matched to units by length with spaces removed, and units a word only
+    partly covers are merged with it rather than cut.
+    """
+    from underthesea import word_tokenize  # heavy: load it only when tokenizing
+
+    joined = " ".join(u.syllable for u in units)
+    words = word_tokenize(joined)
+    lengths = [len(w.replace(" ", "").replace("_", "")) for w in words]
+    if sum(lengths) != len(joined.replace(" ", "")):
+        return [[u] for u in units]
+
+    unit_ends: list[int] = []
+    position = 0
+    for unit in units:
+        position += len(unit.syllable.replace("_", ""))
+        unit_ends.append(position)
+
+    groups: list[list[_Unit]] = []
+    current: list[_Unit] = []
+    index = 0
+    covered = 0
+    for length in lengths:
+        covered += length
+        while index < len(units) and unit_ends[index] <= covered:
+            current.append(units[index])
+            index += 1
+        if current and unit_ends[index - 1] == covered:
+            groups.append(current)
+            current = []
+    if current or index < len(units):
+        groups.append(current + units[index:])
+    return groups

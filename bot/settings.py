@@ -1,0 +1,34 @@
+"""Typed settings, one object per process, read from the environment (HELPDESK_*)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseSettings
+
+
+class StoreSettings(BaseSettings):
+    """Where the assistant's own data lives: SQLite by default, PostgreSQL by URL."""
+
+    database_url: str = "sqlite:///var/helpdesk.db"
+
+    class Config:
+        env_prefix = "HELPDESK_"
+
+
+class ActionSettings(StoreSettings):
+    """The action server: the knowledge base it answers from and the store."""
+
+    knowledge_base_dir: Path = Path("knowledge_base")
+
+
+class AssistantSettings(BaseSettings):
+    """How the command line and the local chat reach the Rasa server."""
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055/webhook"
+    webchat_port: int = 8080
+    models_dir: Path = Path("models")
+
+    class Config:
+        env_prefix = "HELPDESK_"

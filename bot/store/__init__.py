@@ -1,0 +1,1 @@
+"""The assistant's own data, on SQLAlchemy: SQLite by default, PostgreSQL in production."""

@@ -1,0 +1,77 @@
+import io
+import json
+
+import httpx
+import pytest
+
+from bot.chat import terminal
+from bot.chat.rasa_client import RasaClient, RasaUnavailable
+
+
+def rasa_answering(
+    replies: dict[str, list[dict[str, object]]], seen: list[str]
+) -> httpx.MockTransport:
+    """A fake Rasa REST channel that answers by the message text."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/webhooks/rest/webhook"
+        body = json.loads(request.content)
+        seen.append(body["message"])
+        return httpx.Response(200, json=replies.get(body["message"], [{"text": "?"}]))
+
+    return httpx.MockTransport(handler)
+
+
+async def test_client_returns_the_assistants_messages() -> None:
+    seen: list[str] = []
+    transport = rasa_answering({"chào": [{"text": "Xin chào"}]}, seen)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rasa") as http:
+        assert await RasaClient(http).send("u1", "chào") == [{"text": "Xin chào"}]
+
+
+@pytest.mark.parametrize(
+    "response",
+    [httpx.Response(500, text="boom"), httpx.Response(200, json={"not": "a list"})],
+)
+async def test_client_reports_an_unusable_answer_as_unavailable(response: httpx.Response) -> None:
+    transport = httpx.MockTransport(lambda request: response)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rasa") as http:
+        with pytest.raises(RasaUnavailable):
+            await RasaClient(http).send("u1", "chào")
+
+
+async def test_client_reports_a_dead_server_as_unavailable() -> None:
+    async with httpx.AsyncClient(base_url="http://127.0.0.1:9", timeout=1) as http:
+        with pytest.raises(RasaUnavailable):
+            await RasaClient(http).send("u1", "chào")
+
+
+def test_buttons_are_numbered_after_the_text() -> None:
+    shown, payloads = terminal.render(
+        [
+            {
+                "text": "Chọn:",
+                "buttons": [{"title": "A", "payload": "/a"}, {"title": "B", "payload": "/b"}],
+            }
+        ],
+        "Trợ lý",
+    )
+    assert shown == "Trợ lý: Chọn:\n  [1] A\n  [2] B"
+    assert payloads == ["/a", "/b"]
+
+
+async def test_typing_a_button_number_sends_its_payload(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    transport = rasa_answering(
+        {"hỏi": [{"text": "Chọn:", "buttons": [{"title": "A", "payload": "/kb_a"}]}]}, seen
+    )
+    real_client = httpx.AsyncClient
+
+    def fake_client(**kwargs: object) -> httpx.AsyncClient:
+        return real_client(transport=transport, base_url="http://rasa")
+
+    monkeypatch.setattr(terminal.httpx, "AsyncClient", fake_client)
+    out = io.StringIO()
+    await terminal.chat("http://rasa", io.StringIO("hỏi\n1\n/thoat\n"), out)
+    assert seen == ["hỏi", "/kb_a"]
+    assert "[1] A" in out.getvalue()

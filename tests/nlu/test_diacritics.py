@@ -1,0 +1,36 @@
+from bot.nlu.diacritics import DiacriticsRestorer
+
+SENTENCES = [
+    "Tôi quên mật khẩu phần mềm quản lý văn bản",
+    "Làm sao đổi mật khẩu tài khoản",
+    "Bạn là ai",
+    "Cái bàn này của ai",
+    "Ký số văn bản đi bằng USB token",
+]
+
+
+def restorer() -> DiacriticsRestorer:
+    return DiacriticsRestorer.learn(s.split() for s in SENTENCES)
+
+
+def test_restores_domain_words_typed_without_diacritics() -> None:
+    assert restorer().restore(["toi", "quen", "mat", "khau"]) == ["tôi", "quên", "mật", "khẩu"]
+
+
+def test_context_chooses_between_words_that_fold_alike() -> None:
+    assert restorer().restore(["ban", "la", "ai"])[0] == "bạn"
+    assert restorer().restore(["cai", "ban", "nay"])[1] == "bàn"
+
+
+def test_keeps_what_was_typed_with_diacritics_and_unknown_words() -> None:
+    assert restorer().restore(["Quên", "zalo", "USB"]) == ["Quên", "zalo", "USB"]
+
+
+def test_survives_a_round_trip_through_its_saved_form() -> None:
+    saved = DiacriticsRestorer.from_dict(restorer().to_dict())
+    assert saved.restore(["ky", "so", "van", "ban"]) == ["ký", "số", "văn", "bản"]
+
+
+def test_ignores_sentences_typed_without_diacritics_when_learning() -> None:
+    learned = DiacriticsRestorer.learn([["quen", "mat", "khau"], ["quên", "mật", "khẩu"]])
+    assert learned.restore(["mat"]) == ["mật"]

@@ -1,0 +1,127 @@
+import random
+import unicodedata
+from pathlib import Path
+
+import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.vi_tokenizer import VietnameseTokenizer
+
+TRAINING = [
+    "Tôi quên mật khẩu phần mềm quản lý văn bản",
+    "Làm sao để đổi mật khẩu tài khoản",
+    "Máy tính không nhận USB token",
+    "Ký số văn bản đi thế nào",
+]
+
+
+@pytest.fixture
+def tokenizer(tmp_path: Path, root: Path) -> VietnameseTokenizer:
+    """A tokenizer trained on a few sentences, as `rasa train` would make it."""
+    config = {
+        **VietnameseTokenizer.get_default_config(),
+        "abbreviations": str(root / "knowledge_base" / "abbreviations.yml"),
+    }
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("tokenizer")
+    component = VietnameseTokenizer.create(config, storage, resource, None)  # type: ignore[arg-type]
+    assert isinstance(component, VietnameseTokenizer)
+    component.train(TrainingData([Message({"text": t}) for t in TRAINING]))
+    loaded = VietnameseTokenizer.load(config, storage, resource, None)  # type: ignore[arg-type]
+    assert isinstance(loaded, VietnameseTokenizer)
+    return loaded
+
+
+def tokens(tokenizer: VietnameseTokenizer, text: str) -> list[tuple[str, str, str]]:
+    """(token text, lemma, the original text under its offsets)."""
+    found = tokenizer.tokenize(Message({"text": text}), "text")
+    return [(t.text, t.lemma, text[t.start : t.end]) for t in found]
+
+
+def test_segments_words_as_underthesea_does(tokenizer: VietnameseTokenizer) -> None:
+    assert [t[0] for t in tokens(tokenizer, "Tôi quên mật khẩu phần mềm")] == [
+        "Tôi",
+        "quên",
+        "mật_khẩu",
+        "phần_mềm",
+    ]
+
+
+def test_text_without_diacritics_is_restored_and_segmented(tokenizer: VietnameseTokenizer) -> None:
+    assert tokens(tokenizer, "toi quen mat khau") == [
+        ("tôi", "toi", "toi"),
+        ("quên", "quen", "quen"),
+        ("mật_khẩu", "mat khau", "mat khau"),
+    ]
+
+
+def test_lemma_is_the_same_with_or_without_diacritics(tokenizer: VietnameseTokenizer) -> None:
+    with_marks = [t[1] for t in tokens(tokenizer, "Máy tính không nhận USB token")]
+    without = [t[1] for t in tokens(tokenizer, "may tinh khong nhan usb token")]
+    assert with_marks == without
+
+
+def test_abbreviations_expand_and_keep_the_offsets_of_what_was_typed(
+    tokenizer: VietnameseTokenizer,
+) -> None:
+    assert tokens(tokenizer, "mk ko dc") == [
+        ("mật_khẩu", "mat khau", "mk"),
+        ("không", "khong", "ko"),
+        ("được", "duoc", "dc"),
+    ]
+    assert [t[0] for t in tokens(tokenizer, "e quên mk qlvb")] == [
+        "em",
+        "quên",
+        "mật_khẩu",
+        "quản_lý",
+        "văn_bản",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quên mật khẩu 😀😀 nhé!!!",
+        "mật\tkhẩu\t\tqlvb",
+        "??? !!! ...",
+        "😀",
+        "   ",
+        "",
+        "Пароль забыл, 密码 quên mk",
+        unicodedata.normalize("NFD", "Đăng nhập phần mềm quản lý văn bản"),
+        "HT-000123 gọi 0912.345.678 hoặc a@b.vn",
+        "hoà thuý khoẻ",
+        "\u200bẩn\u200b ký tự",
+        "mật khẩu " * 600,
+    ],
+)
+def test_offsets_always_match_the_text_rasa_holds(
+    tokenizer: VietnameseTokenizer, text: str
+) -> None:
+    found = tokenizer.tokenize(Message({"text": text}), "text")
+    assert found
+    for token in found:
+        assert 0 <= token.start <= token.end <= len(text)
+        original = text[token.start : token.end]
+        assert original.strip() == original
+    starts = [t.start for t in found]
+    assert starts == sorted(starts)
+
+
+def test_offsets_hold_for_random_unicode(tokenizer: VietnameseTokenizer) -> None:
+    pool = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạếềểễệ ́̀ \t\n.,!?-_/@😀中Ж0123456789ĐÁ"
+    generator = random.Random(7)
+    for _ in range(300):
+        text = "".join(generator.choice(pool) for _ in range(generator.randint(0, 80)))
+        for token in tokenizer.tokenize(Message({"text": text}), "text"):
+            assert 0 <= token.start <= token.end <= len(text)
+
+
+def test_five_thousand_characters_are_tokenized(tokenizer: VietnameseTokenizer) -> None:
+    text = ("Tôi quên mật khẩu, ko đăng nhập đc vào qlvb. " * 120)[:5000]
+    found = tokenizer.tokenize(Message({"text": text}), "text")
+    assert len(found) > 600
+    assert found[-1].end <= 5000
