@@ -1,7 +1,8 @@
 # Two commands matter: `make run` (the assistant on embedded defaults) and `make test`.
 # Both set everything up first: a Python 3.10 venv in .venv with pinned packages.
 SHELL := /bin/bash
-PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || echo "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.10.13/bin/python")
+# The first Python 3.10 that really runs (a pyenv shim may exist without its version active).
+PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)"/versions/3.10.*/bin/python python3.10; do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 export RASA_TELEMETRY_ENABLED := false
@@ -13,6 +14,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (Rasa 3.6 runs on it): install it, e.g. pyenv install 3.10" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
