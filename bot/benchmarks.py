@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 import yaml
 
-from bot.assistant import action_server
+from bot import logs
+from bot.assistant import processes
 from bot.assistant.runtime import LocalAssistant
 from bot.assistant.training import Project, train
 
@@ -49,8 +50,8 @@ async def ask_latency(model: Path, root: Path, questions: list[str]) -> list[flo
 
 def server_memory(model: Path, root: Path, questions: list[str]) -> tuple[float, float]:
     """RSS of `rasa run` after loading the model, and after answering the questions."""
-    ports = action_server.free_port(), action_server.free_port()
-    actions = action_server.start_action_server(root, ports[1])
+    ports = processes.free_port(), processes.free_port()
+    actions = processes.start_action_server(root, ports[1])
     env = {
         **os.environ,
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports[1]}/webhook",
@@ -77,7 +78,7 @@ def server_memory(model: Path, root: Path, questions: list[str]) -> tuple[float,
         stderr=subprocess.DEVNULL,
     )
     try:
-        action_server.wait_healthy(f"http://127.0.0.1:{ports[0]}/", rasa, timeout=300)
+        processes.wait_healthy(f"http://127.0.0.1:{ports[0]}/", rasa, timeout=300)
         loaded = rss_mib(rasa.pid)
         with httpx.Client(base_url=f"http://127.0.0.1:{ports[0]}", timeout=60) as http:
             for number, question in enumerate(questions):
@@ -87,12 +88,13 @@ def server_memory(model: Path, root: Path, questions: list[str]) -> tuple[float,
                 )
         return loaded, rss_mib(rasa.pid)
     finally:
-        action_server.stop(rasa)
-        action_server.stop(actions)
+        processes.stop(rasa)
+        processes.stop(actions)
 
 
 def main() -> None:
     """Print every figure of docs/benchmarks.md's performance section."""
+    logs.configure()
     root = Path.cwd()
     cases = yaml.safe_load((root / "tests/data/eval_questions.yml").read_text(encoding="utf-8"))
     questions = [c["text"] for c in cases["questions"]]

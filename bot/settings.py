@@ -23,12 +23,9 @@ class ActionSettings(StoreSettings):
 
 
 class AssistantSettings(BaseSettings):
-    """How the command line and the local chat reach the Rasa server."""
+    """How the local web chat reaches the Rasa server."""
 
     rasa_url: str = "http://127.0.0.1:5005"
-    action_server_url: str = "http://127.0.0.1:5055/webhook"
-    webchat_port: int = 8080
-    models_dir: Path = Path("models")
 
     class Config:
         env_prefix = "HELPDESK_"

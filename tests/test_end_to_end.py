@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.assistant.action_server import free_port, wait_healthy
+from bot.assistant.processes import free_port, wait_healthy
 from bot.assistant.training import Project, train
 from bot.kb.loader import KnowledgeBase
 
@@ -123,3 +123,28 @@ def test_run_serves_a_web_chat_that_answers_and_stores_feedback(
 
     store = FeedbackStore(make_engine(f"sqlite:///{tmp_path / 'helpdesk.db'}"))
     assert store.counts("qlvb.doi_mat_khau") == (1, 0)
+
+
+def test_conversation_stories_pass_rasa_test(root: Path, model: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "test",
+            "core",
+            "--stories",
+            "tests/conversations",
+            "--model",
+            str(model),
+            "--out",
+            str(tmp_path),
+            "--fail-on-prediction-errors",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]

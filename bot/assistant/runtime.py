@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import uuid
@@ -10,10 +9,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from bot.assistant import action_server
+from bot.assistant import processes
 from bot.assistant.reply import Reply, classify
-
-logger = logging.getLogger(__name__)
 
 
 class LocalAssistant:
@@ -37,8 +34,8 @@ class LocalAssistant:
         from rasa.utils.endpoints import EndpointConfig
 
         if self._action_url is None:
-            port = action_server.free_port()
-            self._process = action_server.start_action_server(self._root, port)
+            port = processes.free_port()
+            self._process = processes.start_action_server(self._root, port)
             self._action_url = f"http://127.0.0.1:{port}/webhook"
         self._agent = Agent.load(str(self._model), action_endpoint=EndpointConfig(self._action_url))
         return self
@@ -51,7 +48,7 @@ class LocalAssistant:
     ) -> None:
         """Stop the action server this assistant started."""
         if self._process is not None:
-            action_server.stop(self._process)
+            processes.stop(self._process)
             self._process = None
 
     async def ask(self, text: str, sender_id: str | None = None) -> Reply:

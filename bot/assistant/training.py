@@ -12,7 +12,7 @@ from bot.kb import loader, training_data
 logger = logging.getLogger(__name__)
 
 # Everything a model is made from: a change to any of these means a new model.
-_INPUTS = ("domain.yml", "nlu_data", "knowledge_base", "bot/nlu")
+_INPUTS = ("domain.yml", "nlu_data", "knowledge_base", "bot/nlu", "bot/kb")
 
 
 class TrainingInputError(ValueError):
@@ -56,7 +56,7 @@ def generate(project: Project) -> None:
     kb = loader.load(project.root / "knowledge_base")
     if kb.problems:
         raise TrainingInputError("\n".join(kb.problems))
-    training_data.write(kb, project.root / "domain.yml", project.generated)
+    training_data.write(kb, project.root, project.generated)
 
 
 def model_path(project: Project, config: Path) -> Path:
@@ -79,6 +79,7 @@ def train(project: Project, config: Path, force: bool = False) -> Path:
         training_files=[str(project.root / "nlu_data"), str(project.generated / "data")],
         output=str(project.models),
         fixed_model_name=target.name.removesuffix(".tar.gz"),
+        force_training=force,
     )
     if result.code != 0 or not result.model:
         raise TrainingInputError(f"rasa train failed with code {result.code}")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.assistant import action_server
+from bot.assistant import processes
 from bot.assistant.runtime import LocalAssistant
 from bot.assistant.training import Project, TrainingInputError, train
 from bot.evaluation import dataset, scoring
@@ -57,8 +57,8 @@ def _eval(args: argparse.Namespace) -> int:
 async def _run_all(
     root: Path, models: dict[str, Path], cases: list[dataset.Case]
 ) -> dict[str, scoring.Table]:
-    port = action_server.free_port()
-    process = action_server.start_action_server(root, port)
+    port = processes.free_port()
+    process = processes.start_action_server(root, port)
     out = root / "build" / "eval"
     out.mkdir(parents=True, exist_ok=True)
     tables = {}
@@ -71,7 +71,7 @@ async def _run_all(
             _write(out / f"{name}.jsonl", outcomes)
             tables[name] = scoring.score(outcomes)
     finally:
-        action_server.stop(process)
+        processes.stop(process)
     return tables
 
 

@@ -48,7 +48,7 @@ def _build(args: argparse.Namespace) -> int:
         print("\n".join(kb.problems), file=sys.stderr)
         return 1
     project = Project(args.root)
-    for path in training_data.write(kb, args.root / "domain.yml", project.generated):
+    for path in training_data.write(kb, args.root, project.generated):
         print(path)
     return 0
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import structlog
-
+from bot import logs
 from bot.cli import ask_command, eval_command, kb_command, run_command
 
 
@@ -31,14 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = _parser().parse_args(argv)
-    level = logging.DEBUG if args.verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    # Rasa logs through structlog, which prints to standard output unless told otherwise,
-    # and standard output belongs to the command's results (`ask --jsonl`).
-    structlog.configure(
-        wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-    )
+    logs.configure(args.verbose)
     return int(args.handler(args) or 0)
 
 

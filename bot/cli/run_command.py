@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.assistant import action_server
+from bot.assistant import processes
 from bot.assistant.training import Project, TrainingInputError, train
 from bot.chat.terminal import chat
 from bot.chat.texts import ui_text
@@ -50,7 +50,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         print("Starting the action server...", file=sys.stderr)
         children.append(
-            action_server.start_action_server(root, args.actions_port, env, logs / "actions.log")
+            processes.start_action_server(root, args.actions_port, env, logs / "actions.log")
         )
         print("Starting the Rasa server (loading the model takes a while)...", file=sys.stderr)
         children.append(
@@ -114,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     finally:
         for child in reversed(children):
-            action_server.stop(child)
+            processes.stop(child)
     return 0
 
 
@@ -134,8 +134,8 @@ def _start(
         stderr=subprocess.STDOUT,
     )
     try:
-        action_server.wait_healthy(health, process, timeout)
+        processes.wait_healthy(health, process, timeout)
     except BaseException:
-        action_server.stop(process)
+        processes.stop(process)
         raise
     return process

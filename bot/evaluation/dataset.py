@@ -57,6 +57,7 @@ def load_cases(path: Path, kb: KnowledgeBase) -> list[Case]:
 def training_texts(nlu_dir: Path, kb: KnowledgeBase) -> set[str]:
     """Every training example, in the form questions are compared in."""
     texts = {comparable(q) for article in kb.articles.values() for q in article.questions}
+    texts |= {comparable(article.title) for article in kb.articles.values()}
     for path in nlu_dir.rglob("*.yml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in data.get("nlu") or []:

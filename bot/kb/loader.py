@@ -25,10 +25,6 @@ class KnowledgeBase:
     articles: dict[str, Article]
     problems: list[str] = field(default_factory=list)
 
-    def by_intent(self, intent: str) -> Article | None:
-        """The article an NLU intent stands for."""
-        return next((a for a in self.articles.values() if a.intent == intent), None)
-
 
 def load(root: Path) -> KnowledgeBase:
     """Load `software.yml` and `articles/**/*.yml`; problems are collected, not raised."""

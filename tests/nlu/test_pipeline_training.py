@@ -1,4 +1,4 @@
-"""Train and load a small Rasa pipeline with the Vietnamese tokenizer, as `rasa train` does."""
+"""Train and load a small Rasa pipeline with the project's components, as `rasa train` does."""
 
 from pathlib import Path
 
@@ -22,7 +22,7 @@ nlu:
 
 
 @pytest.mark.slow
-async def test_a_pipeline_with_the_tokenizer_trains_loads_and_understands(
+async def test_a_pipeline_with_the_tokenizer_and_centroids_trains_loads_and_understands(
     tmp_path: Path, root: Path
 ) -> None:
     from rasa.core.agent import Agent
@@ -35,7 +35,8 @@ async def test_a_pipeline_with_the_tokenizer_trains_loads_and_understands(
         f"    abbreviations: {root / 'knowledge_base' / 'abbreviations.yml'}\n"
         "  - name: CountVectorsFeaturizer\n    use_lemma: true\n"
         "  - name: DIETClassifier\n    epochs: 30\n    number_of_transformer_layers: 0\n"
-        "    random_seed: 1\n",
+        "    random_seed: 1\n"
+        "  - name: bot.nlu.centroid_classifier.IntentCentroidClassifier\n",
         encoding="utf-8",
     )
     model = train_nlu(

@@ -1,4 +1,4 @@
-"""Run the action server as a child process, as `make run` and `helpdesk ask` both need."""
+"""Child processes of the assistant: the action server and the servers `make run` starts."""
 
 from __future__ import annotations
 

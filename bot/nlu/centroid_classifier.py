@@ -1,0 +1,122 @@
+"""A Rasa intent classifier that blends the previous classifier's ranking with TF-IDF likeness.
+
+Placed after DIET: DIET generalises over wording, the intent centroids (`centroids.py`)
+reward the rare words a message shares with one article's paraphrases. The blend is what
+the FallbackClassifier after it and the dialogue see.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOKENS
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.centroids import IntentCentroids, blend
+
+logger = logging.getLogger(__name__)
+
+_STATE_FILE = "intent_centroids.json"
+
+
+def _syllables(message: Message) -> list[str]:
+    """The message's syllables without diacritics, from the tokens' lemmas."""
+    return [s for token in message.get(TEXT_TOKENS) or [] for s in token.lemma.split()]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class IntentCentroidClassifier(GraphComponent, IntentClassifier):
+    """Re-ranks intents with how alike the message is to each intent's examples."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config (see parent class for full docstring)."""
+        return {
+            # Share of the previous classifier in the blend; the rest is likeness.
+            "classifier_weight": 0.65,
+            # Softmax temperature turning cosine similarities into a distribution.
+            "temperature": 0.03,
+            "ranking_length": 10,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        centroids: IntentCentroids | None = None,
+    ) -> None:
+        """Create the classifier with what training learned (nothing yet, before training)."""
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._centroids = centroids
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Create an untrained classifier."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> GraphComponent:
+        """Load the centroids saved with the trained model."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                state = json.loads((directory / _STATE_FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            logger.warning("No trained state for %s; it will not re-rank", cls.__name__)
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, IntentCentroids.from_dict(state))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learn one vector per intent from the tokenized training examples."""
+        examples = [
+            (_syllables(example), example.get(INTENT))
+            for example in training_data.intent_examples
+            if example.get(TEXT)
+        ]
+        self._centroids = IntentCentroids.learn(examples)
+        with self._model_storage.write_to(self._resource) as directory:
+            state = json.dumps(self._centroids.to_dict(), ensure_ascii=False)
+            (directory / _STATE_FILE).write_text(state, encoding="utf-8")
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Blend each message's intent ranking with its likeness to every intent."""
+        if self._centroids is None:
+            return messages
+        for message in messages:
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            syllables = _syllables(message)
+            if not ranking or not syllables:
+                continue
+            mixed = blend(
+                ranking,
+                self._centroids.similarities(syllables),
+                self._config["classifier_weight"],
+                self._config["temperature"],
+            )[: self._config["ranking_length"]]
+            message.set(INTENT, mixed[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, mixed, add_to_output=True)
+        return messages
