@@ -7,7 +7,6 @@ the FallbackClassifier after it and the dialogue see.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -20,11 +19,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOK
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import state as saved
 from bot.nlu.centroids import IntentCentroids, blend
 
 logger = logging.getLogger(__name__)
-
-_STATE_FILE = "intent_centroids.json"
 
 
 def _syllables(message: Message) -> list[str]:
@@ -81,10 +79,8 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
         **kwargs: Any,
     ) -> GraphComponent:
         """Load the centroids saved with the trained model."""
-        try:
-            with model_storage.read_from(resource) as directory:
-                state = json.loads((directory / _STATE_FILE).read_text(encoding="utf-8"))
-        except (ValueError, FileNotFoundError):
+        state = saved.read(model_storage, resource)
+        if state is None:
             logger.warning("No trained state for %s; it will not re-rank", cls.__name__)
             return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, IntentCentroids.from_dict(state))
@@ -97,9 +93,7 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
             if example.get(TEXT)
         ]
         self._centroids = IntentCentroids.learn(examples)
-        with self._model_storage.write_to(self._resource) as directory:
-            state = json.dumps(self._centroids.to_dict(), ensure_ascii=False)
-            (directory / _STATE_FILE).write_text(state, encoding="utf-8")
+        saved.save(self._model_storage, self._resource, self._centroids.to_dict())
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:

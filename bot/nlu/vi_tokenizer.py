@@ -12,7 +12,6 @@ reading lemmas sees the same thing whether or not the official typed diacritics.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,13 +26,12 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import state as saved
 from bot.nlu.abbreviations import load_abbreviations
 from bot.nlu.diacritics import DiacriticsRestorer
 from bot.nlu.text import fold, normalize_word, words_with_offsets
 
 logger = logging.getLogger(__name__)
-
-_STATE_FILE = "vietnamese_tokenizer.json"
 
 
 @dataclass
@@ -100,10 +98,8 @@ class VietnameseTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> GraphComponent:
         """Load the abbreviations and the diacritics model saved with the trained model."""
-        try:
-            with model_storage.read_from(resource) as directory:
-                state = json.loads((directory / _STATE_FILE).read_text(encoding="utf-8"))
-        except (ValueError, FileNotFoundError):
+        state = saved.read(model_storage, resource)
+        if state is None:
             logger.warning("No trained state for %s; using its configuration only", cls.__name__)
             return cls.create(config, model_storage, resource, execution_context)
         restorer = DiacriticsRestorer.from_dict(state["restorer"]) if state["restorer"] else None
@@ -122,8 +118,7 @@ class VietnameseTokenizer(Tokenizer):
             "abbreviations": self._abbreviations,
             "restorer": self._restorer.to_dict() if self._restorer else None,
         }
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / _STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), "utf-8")
+        saved.save(self._model_storage, self._resource, state)
         return self._resource
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
