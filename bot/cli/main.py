@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import logs
-from bot.cli import ask_command, eval_command, kb_command, run_command
+from bot.cli import ask_command, desk_command, eval_command, kb_command, run_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     ask_command.register(commands)
     eval_command.register(commands)
     run_command.register(commands)
+    desk_command.register(commands)
     return parser
 
 

@@ -1,0 +1,57 @@
+"""`helpdesk desk serve`: the built-in ticket desk, for when no document system is set."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+import uvicorn
+from pydantic import ValidationError
+
+from bot.desk.app import create_app
+from bot.desk.database import migrate
+from bot.desk.settings import DeskSettings
+
+
+def register(commands: Any) -> None:
+    """Add the `desk` command."""
+    desk = commands.add_parser("desk", help="the built-in ticket desk")
+    desk_commands = desk.add_subparsers(dest="desk_command", required=True)
+    serve = desk_commands.add_parser("serve", help="migrate the desk's database and serve its API")
+    serve.add_argument("--port", type=int, default=8100)
+    serve.set_defaults(handler=_serve)
+
+
+class WithoutQueryStrings(logging.Filter):
+    """Drops query strings from access log lines: a search (`q=`) may be a phone number."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep the record, its path cut at the "?"."""
+        if isinstance(record.args, tuple) and len(record.args) == 5:
+            client, method, path, version, status = record.args
+            record.args = (client, method, str(path).split("?", 1)[0], version, status)
+        return True
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        settings = DeskSettings()  # type: ignore[call-arg]  # tokens: from the environment
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "HELPDESK_DESK_" + str(problem["loc"][0]).upper()
+            print(f"{name}: {problem['msg']}", file=sys.stderr)
+        return 1
+    migrate(settings.database_url)
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=args.port,
+        ws="none",  # Rasa pins a websockets too old for uvicorn's; the desk needs none
+    )
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, WithoutQueryStrings) for f in access.filters):
+        access.addFilter(WithoutQueryStrings())
+    uvicorn.Server(config).run()
+    return 0

@@ -1,0 +1,174 @@
+"""The desk's HTTP API, exactly as docs/desk-api.yaml describes it.
+
+Every handler checks the token first, so a refused call reads no body and stores nothing; then
+it validates, then it stores. Database work runs in worker threads, off the event loop.
+Phone numbers and tokens never reach the logs: handlers log ticket codes only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.engine import Engine
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.desk import validation, wire
+from bot.desk.auth import ASSISTANT, STAFF, Refused, TokenCheck
+from bot.desk.database import make_engine
+from bot.desk.repository import KeyConflict, TicketNotFound, TicketRepository
+from bot.desk.settings import DeskSettings
+from bot.desk.validation import InvalidInput
+
+logger = logging.getLogger(__name__)
+
+# Room for 20,000 characters of content even if every one is sent as a \uXXXX\uXXXX pair.
+MAX_BODY = 1024 * 1024
+_CODE = re.compile(r"HT-[0-9]{6}")
+
+
+def create_app(settings: DeskSettings | None = None, engine: Engine | None = None) -> Starlette:
+    """The desk app; `engine` (on a migrated database) is made from settings if not given."""
+    settings = settings or DeskSettings()  # type: ignore[call-arg]  # tokens: from the env
+    own_engine = engine is None
+    database = engine if engine is not None else make_engine(settings.database_url)
+    tickets = TicketRepository(database, settings.service_levels())
+    tokens = TokenCheck(settings.token_roles())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if own_engine:
+                database.dispose()
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def open_ticket(request: Request) -> Response:
+        tokens.require(request, ASSISTANT)
+        key = validation.idempotency_key(request.headers.get("idempotency-key"))
+        new = validation.new_ticket(await _json(request))
+        try:
+            created = await run_in_threadpool(tickets.create, new, key)
+        except KeyConflict:
+            message = "this Idempotency-Key was used before with another body"
+            return _error(409, message, "Idempotency-Key")
+        code = created.ticket.code
+        if not created.existed:
+            logger.info("ticket %s opened (%s, %s)", code, new.software, new.urgency)
+        return JSONResponse(
+            wire.ticket(created.ticket),
+            status_code=200 if created.existed else 201,
+            headers={"Location": f"/api/v1/tickets/{code}"},
+        )
+
+    async def list_tickets(request: Request) -> Response:
+        tokens.require(request, ASSISTANT)
+        wanted = validation.ticket_filter(request.query_params)
+        return JSONResponse(wire.page(await run_in_threadpool(tickets.find, wanted)))
+
+    async def show_ticket(request: Request) -> Response:
+        tokens.require(request, ASSISTANT)
+        code = request.path_params["code"]
+        found = await run_in_threadpool(tickets.get, code) if _CODE.fullmatch(code) else None
+        if found is None:
+            raise TicketNotFound(code)
+        return JSONResponse(wire.ticket(found))
+
+    async def add_reply(request: Request) -> Response:
+        tokens.require(request, STAFF)
+        author, text = validation.reply(await _json(request))
+        code = request.path_params["code"]
+        note = await run_in_threadpool(tickets.add_reply, code, author, text)
+        logger.info("reply %d added to ticket %s", note.id, code)
+        return JSONResponse(wire.note(note), status_code=201)
+
+    async def change_status(request: Request) -> Response:
+        tokens.require(request, STAFF)
+        status, author = validation.status_change(await _json(request))
+        code = request.path_params["code"]
+        ticket = await run_in_threadpool(tickets.change_status, code, status, author)
+        logger.info("ticket %s is now %s", code, ticket.status)
+        return JSONResponse(wire.ticket(ticket))
+
+    async def list_changes(request: Request) -> Response:
+        tokens.require(request, ASSISTANT)
+        after, limit = validation.change_window(request.query_params)
+        found = await run_in_threadpool(tickets.changes_after, after, limit)
+        return JSONResponse({"changes": [wire.change(c) for c in found]})
+
+    return Starlette(
+        routes=[
+            Route("/health", health),
+            Route("/api/v1/tickets", open_ticket, methods=["POST"]),
+            Route("/api/v1/tickets", list_tickets, methods=["GET"]),
+            Route("/api/v1/tickets/{code}", show_ticket, methods=["GET"]),
+            Route("/api/v1/tickets/{code}/replies", add_reply, methods=["POST"]),
+            Route("/api/v1/tickets/{code}/status", change_status, methods=["POST"]),
+            Route("/api/v1/changes", list_changes, methods=["GET"]),
+        ],
+        exception_handlers={
+            InvalidInput: _invalid,
+            Refused: _refused,
+            TicketNotFound: _not_found,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+        lifespan=lifespan,
+    )
+
+
+async def _json(request: Request) -> object:
+    """The body as JSON, read up to MAX_BODY bytes; anything else is the caller's error."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise InvalidInput("body", f"must be at most {MAX_BODY} bytes")
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks))
+    except (ValueError, RecursionError):  # bad JSON or UTF-8; absurdly deep nesting
+        raise InvalidInput("body", "must be a JSON object") from None
+
+
+def _error(status_code: int, message: str, field: str | None = None) -> JSONResponse:
+    return JSONResponse(wire.error(message, field), status_code=status_code)
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, InvalidInput)
+    return _error(400, exc.message, exc.field)
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Refused)
+    response = _error(exc.status_code, exc.message)
+    if exc.status_code == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return _error(404, "no ticket has this code")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return JSONResponse(wire.error(exc.detail), status_code=exc.status_code, headers=exc.headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # Starlette raises the exception on for the server to log; the engine hides SQL parameters
+    # from exception messages, so no phone number gets into that log.
+    return _error(500, "internal error")

@@ -1,0 +1,76 @@
+"""The desk's settings, read from the environment (HELPDESK_DESK_*).
+
+Tokens are required: a desk that anyone on the machine could write to would defeat the roles the
+contract promises, so the server refuses to start without them rather than inventing a default.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import BaseSettings, SecretStr, validator
+
+ROLES = ("assistant", "staff")
+URGENCIES = ("normal", "urgent", "very_urgent")
+
+
+class TokenError(ValueError):
+    """The tokens setting is malformed; the message says where, never what the token is."""
+
+
+def parse_tokens(value: str) -> dict[str, str]:
+    """Role by token, from comma-separated `role:token` pairs such as `assistant:abc,staff:def`."""
+    roles: dict[str, str] = {}
+    pairs = [pair.strip() for pair in value.split(",")]
+    if not any(pairs):
+        raise TokenError("no tokens: give comma-separated role:token pairs")
+    for number, pair in enumerate(pairs, start=1):
+        role, colon, token = pair.partition(":")
+        if not colon:
+            raise TokenError(f"pair {number} is not role:token")
+        role, token = role.strip(), token.strip()
+        if role not in ROLES:
+            raise TokenError(f"pair {number}: the role must be one of {', '.join(ROLES)}")
+        if not token or not all(33 <= ord(char) < 127 for char in token):
+            raise TokenError(f"pair {number}: the token must be printable ASCII, without spaces")
+        if token in roles:
+            raise TokenError(f"pair {number}: the same token is given twice")
+        roles[token] = role
+    return roles
+
+
+class DeskSettings(BaseSettings):
+    """Where tickets are kept, who may call, and how long each urgency may wait."""
+
+    database_url: str = "sqlite:///var/desk.db"
+    # SecretStr keeps the tokens out of reprs and validation messages.
+    tokens: SecretStr
+    sla_hours_normal: float = 24
+    sla_hours_urgent: float = 8
+    sla_hours_very_urgent: float = 2
+
+    class Config:
+        env_prefix = "HELPDESK_DESK_"
+
+    @validator("tokens")
+    def _tokens_parse(cls, value: SecretStr) -> SecretStr:
+        parse_tokens(value.get_secret_value())
+        return value
+
+    @validator("sla_hours_normal", "sla_hours_urgent", "sla_hours_very_urgent")
+    def _hours_positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("service-level hours must be more than zero")
+        return value
+
+    def token_roles(self) -> dict[str, str]:
+        """Role by token."""
+        return parse_tokens(self.tokens.get_secret_value())
+
+    def service_levels(self) -> dict[str, timedelta]:
+        """How long a ticket of each urgency may wait: its deadline is creation plus this."""
+        return {
+            "normal": timedelta(hours=self.sla_hours_normal),
+            "urgent": timedelta(hours=self.sla_hours_urgent),
+            "very_urgent": timedelta(hours=self.sla_hours_very_urgent),
+        }

@@ -1,0 +1,64 @@
+import logging
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import inspect
+
+from bot.cli.desk_command import WithoutQueryStrings
+from bot.cli.main import main
+from bot.desk.database import make_engine
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[uvicorn.Config]:
+    """Configs that `desk serve` would have served, without serving them."""
+    configs: list[uvicorn.Config] = []
+    monkeypatch.setattr("bot.logs.configure", lambda verbose=False: None)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server: configs.append(server.config))
+    return configs
+
+
+def test_serve_migrates_then_serves_on_localhost_without_websockets(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, served: list[uvicorn.Config]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'var' / 'desk.db'}"
+    monkeypatch.setenv("HELPDESK_DESK_DATABASE_URL", url)
+    monkeypatch.setenv("HELPDESK_DESK_TOKENS", "assistant:abc12345,staff:def67890")
+    assert main(["desk", "serve"]) == 0
+    (config,) = served
+    assert (config.host, config.port, config.ws) == ("127.0.0.1", 8100, "none")
+    engine = make_engine(url)
+    assert "tickets" in inspect(engine).get_table_names()
+    engine.dispose()
+    assert main(["desk", "serve", "--port", "8123"]) == 0
+    assert served[-1].port == 8123
+
+
+def test_serve_without_tokens_says_which_variable_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    served: list[uvicorn.Config],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("HELPDESK_DESK_DATABASE_URL", f"sqlite:///{tmp_path / 'desk.db'}")
+    monkeypatch.delenv("HELPDESK_DESK_TOKENS", raising=False)
+    assert main(["desk", "serve"]) == 1
+    assert "HELPDESK_DESK_TOKENS" in capsys.readouterr().err
+    assert served == []
+    assert not (tmp_path / "desk.db").exists()
+
+
+def test_access_log_lines_lose_their_query_strings() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/api/v1/tickets?q=0912345678", "1.1", 200),
+        None,
+    )
+    assert WithoutQueryStrings().filter(record)
+    assert "0912345678" not in record.getMessage()
+    assert "/api/v1/tickets" in record.getMessage()

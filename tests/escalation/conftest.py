@@ -1,0 +1,106 @@
+"""Fixtures for the escalation tests: a fake document system and outbox databases."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy
+from sqlalchemy import text
+
+from bot.escalation.client import DeskClient, RetryPolicy
+from bot.escalation.outbox import Outbox
+from bot.store.database import make_engine, migrate
+from tests.escalation.fake_desk import TOKEN, FakeDesk
+
+POSTGRES = os.environ.get("HELPDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_schema_url() -> Iterator[str]:
+    """A fresh schema on the PostgreSQL server; CI must have one, elsewhere it may be absent."""
+    try:
+        engine = make_engine(POSTGRES)
+        with engine.connect():
+            pass
+    except sqlalchemy.exc.OperationalError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no PostgreSQL server answers")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    with engine.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'var' / 'helpdesk.db'}"
+        migrate(url)
+        yield url
+    else:
+        for url in postgres_schema_url():
+            migrate(url)
+            yield url
+
+
+@pytest.fixture
+def outbox(database_url: str) -> Iterator[Outbox]:
+    """An outbox on the migrated database; its engine is disposed before the schema is dropped."""
+    engine = make_engine(database_url)
+    yield Outbox(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_outbox(tmp_path: Path) -> Iterator[Outbox]:
+    """An outbox on a SQLite file only, for tests about delivery rather than storage."""
+    url = f"sqlite:///{tmp_path / 'outbox.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    yield Outbox(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """The delays the client asked to sleep, recorded instead of slept."""
+    return []
+
+
+@pytest.fixture
+def retry(sleeps: list[float]) -> RetryPolicy:
+    """Three attempts, doubling from 0.5 s to at most 1.5 s, without waiting."""
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    return RetryPolicy(attempts=3, base_delay=0.5, max_delay=1.5, sleep=sleep)
+
+
+@pytest.fixture
+def desk() -> FakeDesk:
+    """A fake document system, up."""
+    return FakeDesk()
+
+
+@pytest.fixture
+async def client(desk: FakeDesk, retry: RetryPolicy) -> AsyncIterator[DeskClient]:
+    """A DeskClient on the fake system, built the way the assistant builds it."""
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(desk.handle),
+        base_url="http://desk.test/",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=5.0,
+    ) as http:
+        yield DeskClient(http, retry)
