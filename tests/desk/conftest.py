@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from bot.desk.app import create_app
 from bot.desk.database import make_engine, migrate
 from bot.desk.settings import DeskSettings
+from tests.databases import postgres_schema_url
 
-POSTGRES = os.environ.get("HELPDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ASSISTANT_TOKEN = "assistant-token-0123456789"
 STAFF_TOKEN = "staff-token-9876543210"
 ASSISTANT = {"Authorization": f"Bearer {ASSISTANT_TOKEN}"}
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
-
-
-def postgres_schema_url() -> Iterator[str]:
-    """A fresh schema on the PostgreSQL server; CI must have one, elsewhere it may be absent."""
-    try:
-        engine = make_engine(POSTGRES)
-        with engine.connect():
-            pass
-    except sqlalchemy.exc.OperationalError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no PostgreSQL server answers")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,43 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy
-from sqlalchemy import text
 
 from bot.escalation.client import DeskClient, RetryPolicy
 from bot.escalation.outbox import Outbox
 from bot.store.database import make_engine, migrate
+from tests.databases import postgres_schema_url
 from tests.escalation.fake_desk import TOKEN, FakeDesk
-
-POSTGRES = os.environ.get("HELPDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def postgres_schema_url() -> Iterator[str]:
-    """A fresh schema on the PostgreSQL server; CI must have one, elsewhere it may be absent."""
-    try:
-        engine = make_engine(POSTGRES)
-        with engine.connect():
-            pass
-    except sqlalchemy.exc.OperationalError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no PostgreSQL server answers")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
