@@ -8,34 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine
-from sqlalchemy.engine import Engine, make_url
+from bot.db import make_engine, upgrade
+
+__all__ = ["VERSION_TABLE", "make_engine", "migrate"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "desk_alembic_version"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the URL, creating the folder of a SQLite file if needed.
-
-    Parameters are hidden from error messages, which may be logged: they hold phone numbers.
-    SQLite waits up to 30 s for a concurrent writer instead of failing at once.
-    """
-    parsed = make_url(url)
-    options: dict[str, object] = {}
-    if parsed.get_backend_name() == "sqlite":
-        options["connect_args"] = {"timeout": 30}
-        if parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True, **options)
-
-
 def migrate(url: str) -> None:
     """Bring the desk's tables in the database at `url` to the latest schema."""
-    make_engine(url).dispose()  # creates the SQLite folder
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(config, "head")
+    upgrade(url, _MIGRATIONS)
