@@ -9,6 +9,7 @@ import yaml
 
 from bot.assistant.reply import KINDS
 from bot.kb.loader import KnowledgeBase
+from bot.kb.training_data import hand_written_examples
 from bot.nlu.text import comparable
 
 STYLES = ("diacritics", "no_diacritics", "abbreviations", "long")
@@ -58,11 +59,7 @@ def training_texts(nlu_dir: Path, kb: KnowledgeBase) -> set[str]:
     """Every training example, in the form questions are compared in."""
     texts = {comparable(q) for article in kb.articles.values() for q in article.questions}
     texts |= {comparable(article.title) for article in kb.articles.values()}
-    for path in nlu_dir.rglob("*.yml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu") or []:
-            for line in str(block.get("examples", "")).splitlines():
-                texts.add(comparable(line.strip().removeprefix("- ")))
+    texts |= {comparable(text) for _, text in hand_written_examples(nlu_dir)}
     return texts
 
 

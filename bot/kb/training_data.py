@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,19 +72,23 @@ def nlu_yaml(kb: KnowledgeBase, phrasing: Phrasing) -> str:
     return _nlu({a.intent: examples(a, phrasing) for a in kb.articles.values()})
 
 
-def wrapped_nlu_yaml(nlu_dir: Path, phrasing: Phrasing) -> str:
-    """Wrapped copies of the hand-written examples of the intents phrasing.yml names."""
-    blocks: dict[str, list[str]] = {}
-    for path in sorted(nlu_dir.glob("*.yml")):
+def hand_written_examples(nlu_dir: Path) -> Iterator[tuple[str, str]]:
+    """(intent, example) of every NLU file under `nlu_dir`, in file order."""
+    for path in sorted(nlu_dir.rglob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in data.get("nlu") or []:
-            intent = block.get("intent")
-            if intent not in phrasing.wrap_intents:
-                continue
             for line in str(block.get("examples", "")).splitlines():
                 text = _one_line(line.strip().removeprefix("- "))
                 if text:
-                    blocks.setdefault(intent, []).extend(phrasing.wrap(text, f"{intent}:{text}"))
+                    yield str(block.get("intent")), text
+
+
+def wrapped_nlu_yaml(nlu_dir: Path, phrasing: Phrasing) -> str:
+    """Wrapped copies of the hand-written examples of the intents phrasing.yml names."""
+    blocks: dict[str, list[str]] = {}
+    for intent, text in hand_written_examples(nlu_dir):
+        if intent in phrasing.wrap_intents:
+            blocks.setdefault(intent, []).extend(phrasing.wrap(text, f"{intent}:{text}"))
     return _nlu(blocks)
 
 
