@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseSettings
+from pydantic import BaseSettings, SecretStr
 
 
 class StoreSettings(BaseSettings):
@@ -26,6 +26,21 @@ class AssistantSettings(BaseSettings):
     """How the local web chat reaches the Rasa server."""
 
     rasa_url: str = "http://127.0.0.1:5005"
+
+    class Config:
+        env_prefix = "HELPDESK_"
+
+
+class DeskClientSettings(BaseSettings):
+    """How the assistant reaches the document system: the built-in desk or a province's own.
+
+    The token has no default: a province's system must not be called with a guessable one, and
+    `helpdesk run` generates a local token for the built-in desk.
+    """
+
+    desk_url: str = "http://127.0.0.1:8100"
+    desk_token: SecretStr
+    desk_timeout_seconds: float = 10.0
 
     class Config:
         env_prefix = "HELPDESK_"

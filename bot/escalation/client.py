@@ -92,7 +92,11 @@ class Note:
 
 @dataclass(frozen=True)
 class Ticket:
-    """The part of a ticket the assistant uses; `existed` when a repeated key found it (200)."""
+    """The part of a ticket the assistant uses; `existed` when a repeated key found it (200).
+
+    `requester_channel` and `requester_id` say who opened it, so that an official is only ever
+    shown their own tickets and a staff reply goes back where the question came from.
+    """
 
     code: str
     status: str
@@ -100,6 +104,9 @@ class Ticket:
     updated_at: datetime
     notes: tuple[Note, ...] = ()
     existed: bool = False
+    summary: str = ""
+    requester_channel: str = ""
+    requester_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,10 @@ class DeskClient:
         """Use `http` as configured (base URL, bearer token, timeouts) and `retry` for failures."""
         self._http = http
         self._retry = retry or RetryPolicy()
+
+    async def aclose(self) -> None:
+        """Close the underlying httpx client."""
+        await self._http.aclose()
 
     async def create_ticket(self, payload: Mapping[str, Any], idempotency_key: str) -> Ticket:
         """Open a ticket, or get back the one already opened with this key (`existed`)."""
@@ -249,6 +260,9 @@ def _ticket(data: Mapping[str, Any], existed: bool = False) -> Ticket:
         updated_at=_time(data["updated_at"]),
         notes=tuple(_note(note) for note in data["notes"]),
         existed=existed,
+        summary=str(data["summary"]),
+        requester_channel=str(data["requester"]["channel"]),
+        requester_id=str(data["requester"]["user_id"]),
     )
 
 
