@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup train run test lint typecheck eval bench clean
+.PHONY: setup train run test lint typecheck eval bench bench-escalation clean
 
 setup: $(VENV)/.installed
 
@@ -43,8 +43,11 @@ test: lint typecheck
 eval: setup
 	$(BIN)/helpdesk eval
 
-bench: setup
+bench: setup bench-escalation
 	$(BIN)/python -m bot.benchmarks
+
+bench-escalation: setup
+	$(BIN)/python -m bot.escalation.benchmark
 
 clean:
 	rm -rf build models .pytest_cache .mypy_cache .ruff_cache

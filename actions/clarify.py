@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.conversation import previous_reply_used
 from bot.kb.article import article_for
 
+# Replies that count as not having understood, for "a second fallback in a row".
+FALLBACK_REPLIES = ("utter_fallback", "utter_out_of_scope")
 # A topic is offered when the model gives it at least this confidence...
 OFFER_FLOOR = 0.1
 # ...and asking back is worth it only when the likeliest topic reaches this one.
@@ -34,7 +37,11 @@ def likely_articles(ranking: list[dict[str, Any]]) -> list[tuple[str, float]]:
 
 
 class ActionClarify(Action):
-    """Ask back with the two or three likeliest topics as buttons, or fall back."""
+    """Ask back with the two or three likeliest topics as buttons, or fall back.
+
+    Falling back right after a fallback sets `repeated_fallback` instead of repeating the
+    apology, and a rule then offers a ticket.
+    """
 
     def __init__(self, source: services.KnowledgeBaseSource | None = None) -> None:
         """Take titles from `source`, or from the configured knowledge base."""
@@ -57,6 +64,8 @@ class ActionClarify(Action):
         ]
         if buttons:
             dispatcher.utter_message(response="utter_clarify", buttons=buttons)
-        else:
-            dispatcher.utter_message(response="utter_fallback")
-        return []
+            return [SlotSet("repeated_fallback", False)]
+        if previous_reply_used(tracker, FALLBACK_REPLIES):
+            return [SlotSet("repeated_fallback", True)]
+        dispatcher.utter_message(response="utter_fallback")
+        return [SlotSet("repeated_fallback", False)]

@@ -34,7 +34,8 @@ class ActionStoreFeedback(Action):
         article_id = tracker.get_slot("last_article")
         helpful = tracker.get_intent_of_latest_message() == "feedback_helpful"
         if not article_id:
-            dispatcher.utter_message(response="utter_feedback_nothing_to_rate")
+            if helpful:  # "not helpful" is followed by the offer of a ticket, which says enough
+                dispatcher.utter_message(response="utter_feedback_nothing_to_rate")
             return []
         try:
             (self._store or services.feedback_store()).record(

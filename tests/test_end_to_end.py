@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -69,11 +72,20 @@ def test_ask_one_question_prints_the_answer(root: Path, model: Path) -> None:
     assert "thang điểm 10" in result.stdout
 
 
+@dataclass
+class Running:
+    """The ports of a running `helpdesk run` and where it keeps its state."""
+
+    chat: int
+    desk: int
+    state: Path
+
+
 @pytest.fixture
-def running(root: Path, model: Path, tmp_path: Path) -> Iterator[int]:
-    """`helpdesk run` on free ports, as `make run` starts it; yields the web chat port."""
-    ports = [free_port() for _ in range(3)]
-    env = {**os.environ, "HELPDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'helpdesk.db'}"}
+def running(root: Path, model: Path, tmp_path: Path) -> Iterator[Running]:
+    """`helpdesk run` on free ports, as `make run` starts it, with its state in tmp_path."""
+    ports = [free_port() for _ in range(4)]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HELPDESK_")}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -87,6 +99,10 @@ def running(root: Path, model: Path, tmp_path: Path) -> Iterator[int]:
             str(ports[1]),
             "--chat-port",
             str(ports[2]),
+            "--desk-port",
+            str(ports[3]),
+            "--state-dir",
+            str(tmp_path),
         ],
         cwd=root,
         env=env,
@@ -96,16 +112,14 @@ def running(root: Path, model: Path, tmp_path: Path) -> Iterator[int]:
     )
     try:
         wait_healthy(f"http://127.0.0.1:{ports[2]}/health", process, timeout=300)
-        yield ports[2]
+        yield Running(chat=ports[2], desk=ports[3], state=tmp_path)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
 
 
-def test_run_serves_a_web_chat_that_answers_and_stores_feedback(
-    running: int, tmp_path: Path
-) -> None:
-    url = f"http://127.0.0.1:{running}/api/messages"
+def test_run_serves_a_web_chat_that_answers_and_stores_feedback(running: Running) -> None:
+    url = f"http://127.0.0.1:{running.chat}/api/messages"
     sender = "web-00112233445566778899aabb"
     answer = httpx.post(url, json={"sender": sender, "text": "lam sao doi mk qlvb"}, timeout=60)
     assert answer.status_code == 200
@@ -121,8 +135,75 @@ def test_run_serves_a_web_chat_that_answers_and_stores_feedback(
     from bot.store.database import make_engine
     from bot.store.feedback import FeedbackStore
 
-    store = FeedbackStore(make_engine(f"sqlite:///{tmp_path / 'helpdesk.db'}"))
+    store = FeedbackStore(make_engine(f"sqlite:///{running.state / 'helpdesk.db'}"))
     assert store.counts("qlvb.doi_mat_khau") == (1, 0)
+
+
+def test_an_official_gets_a_ticket_sees_the_staff_reply_and_asks_its_status(
+    running: Running,
+) -> None:
+    chat = httpx.Client(base_url=f"http://127.0.0.1:{running.chat}", timeout=60)
+    sender = "web-aabbccddeeff00112233"
+
+    def say(text: str) -> list[dict]:
+        response = chat.post("/api/messages", json={"sender": sender, "text": text})
+        assert response.status_code == 200, response.text
+        return list(response.json()["messages"])
+
+    def buttons(messages: list[dict]) -> list[str]:
+        return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+    question = "máy tính không nhận usb token ký số"
+    say(question)
+    offer = say("cho tôi gặp cán bộ hỗ trợ")
+    assert buttons(offer) == ["/affirm", "/deny"]
+    software = say("/affirm")
+    assert "Chữ ký số" in buttons(software)
+    proposed = say("Chữ ký số")
+    assert question in proposed[0]["text"]
+    say("/affirm")  # the proposed description
+    say("UBND xã Tân Phú")
+    wrong = say("0912 345")
+    assert "0912 345 678" in wrong[0]["text"]  # asked again, with an example
+    summary = say("0912 345 678")
+    assert "UBND xã Tân Phú" in summary[0]["text"] and buttons(summary)[0] == "/affirm"
+    created = say("/affirm")[0]["text"]
+    code = re.search(r"HT-[0-9]{6}", created)
+    assert code is not None, created
+
+    secrets = dict(
+        line.split("=", 1)
+        for line in (running.state / "local-secrets.env").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    )
+    staff = httpx.Client(
+        base_url=f"http://127.0.0.1:{running.desk}",
+        headers={"Authorization": f"Bearer {secrets['HELPDESK_DESK_STAFF_TOKEN']}"},
+        timeout=30,
+    )
+    ticket = staff.get(f"/api/v1/tickets/{code.group()}").json()
+    assert ticket["requester"]["user_id"] == sender
+    assert (ticket["unit"], ticket["phone"], ticket["software"]) == (
+        "UBND xã Tân Phú",
+        "0912345678",
+        "kyso",
+    )
+    reply = "Anh/chị cài lại trình điều khiển token theo hướng dẫn đính kèm nhé."
+    posted = staff.post(
+        f"/api/v1/tickets/{code.group()}/replies", json={"author": "Trần Thị B", "text": reply}
+    )
+    assert posted.status_code == 201
+
+    pushed: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(reply in text for text in pushed):
+        inbox = chat.get("/api/inbox", params={"sender": sender, "after": 0}).json()
+        pushed = [m["text"] for m in inbox["messages"]]
+        time.sleep(1)
+    assert any(reply in text and code.group() in text for text in pushed), pushed
+
+    status = say(f"phiếu {code.group()} xử lý tới đâu rồi")
+    assert reply in status[0]["text"]
 
 
 def test_conversation_stories_pass_rasa_test(root: Path, model: Path, tmp_path: Path) -> None:

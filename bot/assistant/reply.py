@@ -11,8 +11,13 @@ from bot.kb.article import article_for
 _KIND_OF_STEP = (
     ("action_answer_article", "answer"),
     ("utter_clarify", "clarify"),
-    ("utter_handoff_pending", "handoff"),
-    ("utter_ticket_status_pending", "ticket_status"),
+    ("action_ticket_status", "ticket_status"),
+    # Offering a ticket, and every step of its form, is handing the question to a person.
+    ("action_offer_ticket", "handoff"),
+    ("ticket_form", "handoff"),
+    ("action_submit_ticket", "handoff"),
+    ("action_cancel_ticket", "handoff"),
+    ("utter_ticket_declined", "handoff"),
     ("utter_fallback", "fallback"),
     ("utter_out_of_scope", "fallback"),
     ("utter_greet", "smalltalk"),

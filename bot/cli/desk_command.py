@@ -19,7 +19,9 @@ def register(commands: Any) -> None:
     """Add the `desk` command."""
     desk = commands.add_parser("desk", help="the built-in ticket desk")
     desk_commands = desk.add_subparsers(dest="desk_command", required=True)
-    serve = desk_commands.add_parser("serve", help="migrate the desk's database and serve its API")
+    serve = desk_commands.add_parser(
+        "serve", help="migrate the desk's database; serve its API and staff pages (/desk)"
+    )
     serve.add_argument("--port", type=int, default=8100)
     serve.set_defaults(handler=_serve)
 

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import logs
-from bot.cli import ask_command, desk_command, eval_command, kb_command, run_command
+from bot.cli import (
+    ask_command,
+    desk_command,
+    eval_command,
+    kb_command,
+    notifier_command,
+    run_command,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     eval_command.register(commands)
     run_command.register(commands)
     desk_command.register(commands)
+    notifier_command.register(commands)
     return parser
 
 

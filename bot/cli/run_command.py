@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.assistant import processes
+from bot.assistant import local_desk, processes
 from bot.assistant.training import Project, TrainingInputError, train
 from bot.chat.terminal import chat
 from bot.chat.texts import ui_text
-from bot.settings import StoreSettings
-from bot.store.database import migrate
+from bot.notify.local_inbox import LocalInbox
+from bot.store.database import make_engine, migrate
 
 
 def register(commands: Any) -> None:
@@ -25,7 +25,11 @@ def register(commands: Any) -> None:
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--chat-port", type=int, default=8080)
+    parser.add_argument("--desk-port", type=int, default=local_desk.DESK_PORT)
     parser.add_argument("--no-terminal", action="store_true", help="web chat only")
+    parser.add_argument(
+        "--state-dir", type=Path, help="where logs, conversations and the desk live (default var/)"
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -36,18 +40,35 @@ def _run(args: argparse.Namespace) -> int:
     except TrainingInputError as error:
         print(error, file=sys.stderr)
         return 1
-    logs = root / "var" / "logs"
+    state = args.state_dir or root / "var"
+    logs = state / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    migrate(StoreSettings().database_url)
+    store_url = os.environ.get("HELPDESK_DATABASE_URL") or f"sqlite:///{state / 'helpdesk.db'}"
+    migrate(store_url)
     rasa_url = f"http://127.0.0.1:{args.rasa_port}"
+    desk = local_desk.plan(state, os.environ, args.desk_port)
     env = {
         "ACTION_SERVER_URL": f"http://127.0.0.1:{args.actions_port}/webhook",
-        "RASA_TRACKER_DB": str(root / "var" / "rasa_tracker.db"),
+        "RASA_TRACKER_DB": str(state / "rasa_tracker.db"),
         "HELPDESK_RASA_URL": rasa_url,
+        "HELPDESK_DATABASE_URL": store_url,
+        **desk.env,
     }
     children: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        if desk.start_builtin:
+            print("Starting the built-in ticket desk...", file=sys.stderr)
+            children.append(
+                _start(
+                    [*_helpdesk(), "desk", "serve", "--port", str(args.desk_port)],
+                    root,
+                    env,
+                    logs / "desk.log",
+                    f"http://127.0.0.1:{args.desk_port}/health",
+                    timeout=60,
+                )
+            )
         print("Starting the action server...", file=sys.stderr)
         children.append(
             processes.start_action_server(root, args.actions_port, env, logs / "actions.log")
@@ -101,10 +122,19 @@ def _run(args: argparse.Namespace) -> int:
                 timeout=60,
             )
         )
-        web = ui_text()["terminal"]["web_address"].format(url=f"http://127.0.0.1:{args.chat_port}/")
-        print(web, file=sys.stderr)
+        children.append(_start_worker([*_helpdesk(), "notifier"], root, env, logs / "notifier.log"))
+        words = ui_text()["terminal"]
+        print(
+            words["web_address"].format(url=f"http://127.0.0.1:{args.chat_port}/"), file=sys.stderr
+        )
+        if desk.start_builtin:
+            desk_url = f"http://127.0.0.1:{args.desk_port}/desk"
+            print(
+                words["desk_address"].format(url=desk_url, file=desk.secrets_file), file=sys.stderr
+            )
         if sys.stdin.isatty() and not args.no_terminal:
-            asyncio.run(chat(rasa_url, sys.stdin, sys.stdout))
+            inbox = LocalInbox(make_engine(store_url))
+            asyncio.run(chat(rasa_url, sys.stdin, sys.stdout, inbox=inbox))
         else:
             signal.pause()
     except KeyboardInterrupt:
@@ -121,6 +151,29 @@ def _run(args: argparse.Namespace) -> int:
 def _interrupt(signum: int, frame: object) -> None:
     """Stop on SIGTERM (`kill`, a supervisor) as on Ctrl-C, so the children are stopped too."""
     raise KeyboardInterrupt
+
+
+def _helpdesk() -> list[str]:
+    """The `helpdesk` command line, run by this interpreter."""
+    return [sys.executable, "-m", "bot.cli.main"]
+
+
+def _start_worker(
+    command: list[str], root: Path, env: dict[str, str], log: Path
+) -> subprocess.Popen[bytes]:
+    """Start a process that serves no HTTP; fail if it exits at once (bad settings, say)."""
+    process = subprocess.Popen(
+        command,
+        cwd=root,
+        env={**os.environ, **env},
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        process.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        return process
+    raise RuntimeError(f"{command!r} exited with code {process.returncode}")
 
 
 def _start(

@@ -1,8 +1,9 @@
-"""The desk's HTTP API, exactly as docs/desk-api.yaml describes it.
+"""The desk's HTTP API, exactly as docs/desk-api.yaml describes it, and its staff pages (/desk).
 
 Every handler checks the token first, so a refused call reads no body and stores nothing; then
 it validates, then it stores. Database work runs in worker threads, off the event loop.
-Phone numbers and tokens never reach the logs: handlers log ticket codes only.
+Phone numbers and tokens never reach the logs: handlers log ticket codes only. The staff pages
+(pages.py) sign people in with a staff token and then go by a session cookie instead.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from starlette.routing import Route
 from bot.desk import validation, wire
 from bot.desk.auth import ASSISTANT, STAFF, Refused, TokenCheck
 from bot.desk.database import make_engine
+from bot.desk.forms import problem_page
+from bot.desk.pages import StaffPages
 from bot.desk.repository import KeyConflict, TicketNotFound, TicketRepository
 from bot.desk.settings import DeskSettings
 from bot.desk.validation import InvalidInput
@@ -42,6 +45,7 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
     database = engine if engine is not None else make_engine(settings.database_url)
     tickets = TicketRepository(database, settings.service_levels())
     tokens = TokenCheck(settings.token_roles())
+    pages = StaffPages(settings, tickets)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -116,6 +120,7 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
             Route("/api/v1/tickets/{code}/replies", add_reply, methods=["POST"]),
             Route("/api/v1/tickets/{code}/status", change_status, methods=["POST"]),
             Route("/api/v1/changes", list_changes, methods=["GET"]),
+            *pages.routes(),
         ],
         exception_handlers={
             InvalidInput: _invalid,
@@ -163,12 +168,24 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return _error(404, "no ticket has this code")
 
 
+def _on_a_page(request: Request) -> bool:
+    """Whether the request is for a staff page, which answers in HTML, not JSON."""
+    path = request.url.path
+    return path == "/desk" or path.startswith("/desk/")
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if _on_a_page(request):
+        page = problem_page(exc.status_code)
+        page.headers.update(exc.headers or {})
+        return page
     return JSONResponse(wire.error(exc.detail), status_code=exc.status_code, headers=exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     # Starlette raises the exception on for the server to log; the engine hides SQL parameters
     # from exception messages, so no phone number gets into that log.
+    if _on_a_page(request):
+        return problem_page(500)
     return _error(500, "internal error")

@@ -2,6 +2,7 @@
 
 Tokens are required: a desk that anyone on the machine could write to would defeat the roles the
 contract promises, so the server refuses to start without them rather than inventing a default.
+So is the session secret that signs the staff pages' login cookies, for the same reason.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import timedelta
 from pydantic import BaseSettings, SecretStr, validator
 
 ROLES = ("assistant", "staff")
+MIN_SECRET = 32
 URGENCIES = ("normal", "urgent", "very_urgent")
 
 
@@ -45,6 +47,8 @@ class DeskSettings(BaseSettings):
     database_url: str = "sqlite:///var/desk.db"
     # SecretStr keeps the tokens out of reprs and validation messages.
     tokens: SecretStr
+    # Signs the staff pages' session cookies; changing it signs everyone out.
+    session_secret: SecretStr
     sla_hours_normal: float = 24
     sla_hours_urgent: float = 8
     sla_hours_very_urgent: float = 2
@@ -55,6 +59,12 @@ class DeskSettings(BaseSettings):
     @validator("tokens")
     def _tokens_parse(cls, value: SecretStr) -> SecretStr:
         parse_tokens(value.get_secret_value())
+        return value
+
+    @validator("session_secret")
+    def _secret_long_enough(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value()) < MIN_SECRET:
+            raise ValueError(f"the session secret must be at least {MIN_SECRET} characters")
         return value
 
     @validator("sla_hours_normal", "sla_hours_urgent", "sla_hours_very_urgent")

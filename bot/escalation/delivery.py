@@ -103,16 +103,23 @@ async def escalate(
     client: DeskClient,
     outbox: Outbox,
 ) -> EscalationResult:
-    """Open the ticket now, or queue the escalation if the system is unavailable.
+    """Open the ticket now, or queue the escalation if the system cannot take it yet.
 
-    Other errors (rejected payload, bad token) propagate: queueing cannot fix them, and the
-    action should tell the official now rather than promise a ticket that will not come.
+    A rejection (400/409) propagates: the payload itself is wrong, queueing cannot fix it, and
+    the official should be told now. Anything else is queued: an outage passes, and a refused
+    token or an answer off the contract is the configuration's fault, which an administrator
+    fixes; the delivery pass stops at such errors, so the request waits rather than being lost.
     """
     try:
         ticket = await client.create_ticket(payload, key)
-    except DeskUnavailable as error:
+    except DeskRejected:
+        raise
+    except DeskError as error:
         code = outbox.enqueue(payload, key, channel, recipient)
-        log.warning("document system unavailable, escalation queued as %s: %s", code, error)
+        if isinstance(error, DeskUnavailable):
+            log.warning("document system unavailable, escalation queued as %s: %s", code, error)
+        else:
+            log.error("escalation queued as %s: %s", code, type(error).__name__)
         return EscalationResult(local_code=code)
     try:
         queued = outbox.find(key)

@@ -127,6 +127,28 @@ class Outbox:
             row = connection.execute(query).first()
         return _row(row) if row is not None else None
 
+    def find_local(self, local_code: str) -> OutboxRow | None:
+        """The escalation given this local code (CHO-000001), if any."""
+        query = select(outbox).where(outbox.c.local_code == local_code)
+        with self._engine.connect() as connection:
+            row = connection.execute(query).first()
+        return _row(row) if row is not None else None
+
+    def waiting_for(self, channel: str, recipient: str, limit: int = 20) -> list[OutboxRow]:
+        """This official's escalations that have no ticket yet, oldest first."""
+        query = (
+            select(outbox)
+            .where(
+                outbox.c.status == PENDING,
+                outbox.c.channel == channel,
+                outbox.c.recipient_id == recipient,
+            )
+            .order_by(outbox.c.id)
+            .limit(limit)
+        )
+        with self._engine.connect() as connection:
+            return [_row(row) for row in connection.execute(query)]
+
     def mark_delivered(self, row_id: int, ticket_code: str) -> bool:
         """Record the ticket; True only for the call that moved the row out of `pending`."""
         with self._engine.begin() as connection:

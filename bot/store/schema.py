@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
@@ -35,4 +46,26 @@ outbox = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", DateTime, nullable=False, default=datetime.utcnow),
     Column("delivered_at", DateTime, nullable=True),
+)
+
+# Notices waiting for the local web and terminal chats to fetch (`bot.notify.local_inbox`).
+# `buttons` is a JSON list of {title, payload}; a chat reads its sender's rows after the last id.
+local_messages = Table(
+    "local_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("recipient_id", String(128), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("buttons", Text, nullable=False, default="[]"),
+    Column("created_at", DateTime, nullable=False, default=datetime.utcnow),
+    Index("ix_local_messages_recipient_id_id", "recipient_id", "id"),
+)
+
+# How far the notifier has read each change feed (`bot.notify.feed`): one row per feed.
+feed_cursor = Table(
+    "feed_cursor",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("updated_at", DateTime, nullable=False, default=datetime.utcnow),
 )

@@ -56,16 +56,31 @@ def action(name: str) -> dict[str, Any]:
         ),
         ([user("out_of_scope", 0.99), bot("utter_out_of_scope")], "fallback", None, "out_of_scope"),
         (
-            [user("request_human", 0.9), bot("utter_handoff_pending")],
+            [user("request_human", 0.9), action("action_offer_ticket"), bot("utter_offer_ticket")],
             "handoff",
             None,
             "request_human",
         ),
         (
-            [user("ticket_status", 0.9), bot("utter_ticket_status_pending")],
+            [
+                user("ticket_status", 0.9),
+                action("action_ticket_status"),
+                bot("utter_ticket_status_none"),
+            ],
             "ticket_status",
             None,
             "ticket_status",
+        ),
+        (
+            [
+                user("nlu_fallback", 0.3),
+                action("action_clarify"),
+                action("action_offer_ticket"),
+                bot("utter_offer_ticket_after_fallback"),
+            ],
+            "handoff",
+            None,
+            "nlu_fallback",
         ),
         ([user("greet", 0.9), bot("utter_greet")], "smalltalk", None, "greet"),
         (

@@ -1,11 +1,17 @@
+import asyncio
 import io
 import json
+import time
+from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.chat import terminal
 from bot.chat.rasa_client import RasaClient, RasaUnavailable
+from bot.notify.channels import Button, OutgoingMessage
+from bot.notify.local_inbox import LocalInbox
+from bot.store.database import make_engine, migrate
 
 
 def rasa_answering(
@@ -75,3 +81,63 @@ async def test_typing_a_button_number_sends_its_payload(monkeypatch: pytest.Monk
     await terminal.chat("http://rasa", io.StringIO("hỏi\n1\n/thoat\n"), out)
     assert seen == ["hỏi", "/kb_a"]
     assert "[1] A" in out.getvalue()
+
+
+class WaitingInput:
+    """Lines typed by someone who reads the screen: each waits until `out` shows its cue."""
+
+    def __init__(self, out: io.StringIO, script: list[tuple[str, str]]) -> None:
+        self._out = out
+        self._script = list(script)
+
+    def readline(self) -> str:
+        if not self._script:
+            return ""
+        cue, line = self._script.pop(0)
+        deadline = time.monotonic() + 5
+        while cue not in self._out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return line
+
+
+async def test_a_pushed_notice_is_printed_while_waiting_for_input(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[str] = []
+    transport = rasa_answering({}, seen)
+    real_client = httpx.AsyncClient
+
+    def fake_client(**kwargs: object) -> httpx.AsyncClient:
+        return real_client(transport=transport, base_url="http://rasa")
+
+    monkeypatch.setattr(terminal.httpx, "AsyncClient", fake_client)
+    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    inbox = LocalInbox(engine)
+    sender = "terminal-0123456789ab"
+    inbox.store(sender, OutgoingMessage("Cán bộ hỗ trợ đã trả lời phiếu HT-000001 (Lỗi): Xong."))
+    inbox.store("terminal-ffffffffffff", OutgoingMessage("Tin của người khác"))
+    notice = OutgoingMessage("Phiếu HT-000001 đã đóng.", (Button("Cảm ơn", "/thank"),))
+    out = io.StringIO()
+
+    async def push_later() -> None:
+        while "Xong." not in out.getvalue():
+            await asyncio.sleep(0.01)
+        inbox.store(sender, notice)
+
+    lines = WaitingInput(out, [("[1] Cảm ơn", "1\n"), ("?", "/thoat\n")])
+    pusher = asyncio.create_task(push_later())
+    await asyncio.wait_for(
+        terminal.chat("http://rasa", lines, out, inbox=inbox, sender=sender, poll_seconds=0.02),
+        10,
+    )
+    await pusher
+    engine.dispose()
+
+    shown = out.getvalue()
+    assert "Trợ lý: Cán bộ hỗ trợ đã trả lời phiếu HT-000001 (Lỗi): Xong." in shown
+    assert "Trợ lý: Phiếu HT-000001 đã đóng.\n  [1] Cảm ơn" in shown
+    assert shown.count("Xong.") == 1
+    assert "người khác" not in shown
+    assert seen == ["/thank"]  # the notice's button, picked by its number

@@ -18,6 +18,7 @@ ASSISTANT_TOKEN = "assistant-token-0123456789"
 STAFF_TOKEN = "staff-token-9876543210"
 ASSISTANT = {"Authorization": f"Bearer {ASSISTANT_TOKEN}"}
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+SESSION_SECRET = "session-secret-for-tests-0123456789abcdef"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -40,9 +41,11 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def settings(database_url: str) -> DeskSettings:
-    """Settings with one token per role and the default service levels."""
+    """Settings with one token per role, a session secret and the default service levels."""
     return DeskSettings(
-        database_url=database_url, tokens=f"assistant:{ASSISTANT_TOKEN},staff:{STAFF_TOKEN}"
+        database_url=database_url,
+        tokens=f"assistant:{ASSISTANT_TOKEN},staff:{STAFF_TOKEN}",
+        session_secret=SESSION_SECRET,
     )
 
 

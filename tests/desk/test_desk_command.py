@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from bot.cli.desk_command import WithoutQueryStrings
 from bot.cli.main import main
 from bot.desk.database import make_engine
+from tests.desk.conftest import SESSION_SECRET
 
 
 @pytest.fixture
@@ -25,6 +26,7 @@ def test_serve_migrates_then_serves_on_localhost_without_websockets(
     url = f"sqlite:///{tmp_path / 'var' / 'desk.db'}"
     monkeypatch.setenv("HELPDESK_DESK_DATABASE_URL", url)
     monkeypatch.setenv("HELPDESK_DESK_TOKENS", "assistant:abc12345,staff:def67890")
+    monkeypatch.setenv("HELPDESK_DESK_SESSION_SECRET", SESSION_SECRET)
     assert main(["desk", "serve"]) == 0
     (config,) = served
     assert (config.host, config.port, config.ws) == ("127.0.0.1", 8100, "none")
@@ -35,16 +37,20 @@ def test_serve_migrates_then_serves_on_localhost_without_websockets(
     assert served[-1].port == 8123
 
 
-def test_serve_without_tokens_says_which_variable_is_missing(
+@pytest.mark.parametrize("missing", ["HELPDESK_DESK_TOKENS", "HELPDESK_DESK_SESSION_SECRET"])
+def test_serve_without_tokens_or_session_secret_says_which_variable_is_missing(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     served: list[uvicorn.Config],
     capsys: pytest.CaptureFixture[str],
+    missing: str,
 ) -> None:
     monkeypatch.setenv("HELPDESK_DESK_DATABASE_URL", f"sqlite:///{tmp_path / 'desk.db'}")
-    monkeypatch.delenv("HELPDESK_DESK_TOKENS", raising=False)
+    monkeypatch.setenv("HELPDESK_DESK_TOKENS", "assistant:abc12345,staff:def67890")
+    monkeypatch.setenv("HELPDESK_DESK_SESSION_SECRET", SESSION_SECRET)
+    monkeypatch.delenv(missing)
     assert main(["desk", "serve"]) == 1
-    assert "HELPDESK_DESK_TOKENS" in capsys.readouterr().err
+    assert missing in capsys.readouterr().err
     assert served == []
     assert not (tmp_path / "desk.db").exists()
 

@@ -10,7 +10,7 @@ from bot.desk.repository import KeyConflict, TicketNotFound, TicketRepository
 from bot.desk.schema import tickets
 from bot.desk.settings import DeskSettings
 from bot.desk.validation import new_ticket
-from tests.desk.conftest import ticket_body
+from tests.desk.conftest import SESSION_SECRET, ticket_body
 
 START = datetime(2025, 3, 3, 8, 0, 0)
 
@@ -28,8 +28,8 @@ class Clock:
 
 @pytest.fixture
 def repository(engine: Engine) -> TicketRepository:
-    service_levels = DeskSettings(tokens="staff:x").service_levels()
-    return TicketRepository(engine, service_levels, clock=Clock())
+    settings = DeskSettings(tokens="staff:x", session_secret=SESSION_SECRET)
+    return TicketRepository(engine, settings.service_levels(), clock=Clock())
 
 
 def new(**changes: object) -> NewTicket:

@@ -59,6 +59,8 @@ class FakeDesk:
     crash_after_create: set[str] = field(default_factory=set)
     requests: list[httpx.Request] = field(default_factory=list)
     tickets: dict[str, tuple[bytes, dict[str, Any]]] = field(default_factory=dict)
+    # The change feed (`GET /api/v1/changes`), oldest first, as the server returns it.
+    feed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -81,6 +83,11 @@ class FakeDesk:
         path = request.url.path
         if path == "/api/v1/tickets" and request.method == "POST":
             return self._create(request)
+        if path == "/api/v1/changes" and request.method == "GET":
+            after = int(request.url.params.get("after", "0"))
+            limit = int(request.url.params.get("limit", "100"))
+            found = [c for c in self.feed if c["position"] > after][:limit]
+            return httpx.Response(200, json={"changes": found})
         if path.startswith("/api/v1/tickets/") and request.method == "GET":
             code = path.rsplit("/", 1)[1]
             for _, ticket in self.tickets.values():
@@ -104,6 +111,7 @@ class FakeDesk:
             return httpx.Response(400, json={"error": message, "field": "phone"})
         code = f"HT-{len(self.tickets) + 1:06d}"
         self.tickets[key] = (request.content, ticket_json(code, data))
+        self._record("created", code, status="new")
         if key in self.crash_after_create:
             self.crash_after_create.discard(key)
             self.down = True
@@ -112,3 +120,27 @@ class FakeDesk:
             self.lose_response.discard(key)
             return httpx.Response(503, json={"error": "gateway timeout"})
         return httpx.Response(201, json=self.tickets[key][1])
+
+    def ticket(self, code: str) -> dict[str, Any]:
+        """The ticket with this code, as the server keeps it."""
+        for _, ticket in self.tickets.values():
+            if ticket["code"] == code:
+                return ticket
+        raise KeyError(code)
+
+    def reply(self, code: str, text: str, author: str = "Cán bộ hỗ trợ") -> dict[str, Any]:
+        """Add a staff reply to the ticket, and its `reply` change to the feed."""
+        ticket = self.ticket(code)
+        note = {"id": len(self.feed) + 1, "author": author, "text": text, "created_at": NOW}
+        ticket["notes"].append(note)
+        self._record("reply", code, note=note)
+        return note
+
+    def set_status(self, code: str, status: str) -> None:
+        """Change the ticket's status, and add its `status` change to the feed."""
+        self.ticket(code)["status"] = status
+        self._record("status", code, status=status)
+
+    def _record(self, kind: str, code: str, **details: Any) -> None:
+        position = len(self.feed) + 1
+        self.feed.append({"position": position, "kind": kind, "code": code, "at": NOW, **details})

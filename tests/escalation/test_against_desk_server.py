@@ -31,6 +31,7 @@ class DeskServer:
             **os.environ,
             "HELPDESK_DESK_DATABASE_URL": f"sqlite:///{database}",
             "HELPDESK_DESK_TOKENS": f"assistant:{ASSISTANT},staff:{STAFF}",
+            "HELPDESK_DESK_SESSION_SECRET": "session-secret-for-tests-0123456789abcdef",
         }
         self._process: subprocess.Popen[bytes] | None = None
 

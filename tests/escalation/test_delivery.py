@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.escalation.client import DeskAuthError, DeskClient, DeskRejected, Ticket
+from bot.escalation.client import DeskClient, DeskRejected, Ticket
 from bot.escalation.delivery import deliver_pending, escalate
 from bot.escalation.outbox import DELIVERED, REJECTED, Outbox
 from tests.escalation.fake_desk import TOKEN, FakeDesk, payload
@@ -55,15 +55,19 @@ async def test_escalate_queues_with_a_local_code_when_the_system_is_down(
     assert len(sqlite_outbox.pending()) == 1
 
 
-async def test_escalate_lets_rejections_and_auth_errors_through_without_queueing(
+async def test_escalate_lets_rejections_through_and_queues_what_configuration_can_fix(
     client: DeskClient, desk: FakeDesk, sqlite_outbox: Outbox
 ) -> None:
     with pytest.raises(DeskRejected):
         await escalate(payload(1, "12345"), key(1), "web", "u", client, sqlite_outbox)
-    desk.token = "another-token"
-    with pytest.raises(DeskAuthError):
-        await escalate(payload(2), key(2), "web", "u", client, sqlite_outbox)
     assert sqlite_outbox.pending() == []
+    desk.token = "another-token"
+    result = await escalate(payload(2), key(2), "web", "u", client, sqlite_outbox)
+    assert result.queued and result.local_code is not None
+    desk.token = TOKEN
+    notices = Notices()
+    assert (await deliver_pending(sqlite_outbox, client, notices)).delivered == 1
+    assert desk.created == 1
 
 
 async def test_a_retried_escalation_that_gets_through_settles_its_queued_row(

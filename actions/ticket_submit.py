@@ -1,0 +1,110 @@
+"""Send the confirmed ticket to the document system, or queue it; or drop the form on cancel."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import services
+from actions.conversation import channel_of, message_marker, official_name, recent_turns
+from bot.escalation.client import DeskClient, DeskRejected
+from bot.escalation.delivery import EscalationResult, escalate
+from bot.escalation.outbox import Outbox
+from bot.escalation.request import TicketRequest, idempotency_key, payload
+
+logger = logging.getLogger(__name__)
+
+VIETNAM = timezone(timedelta(hours=7))
+# Cleared after each ticket; unit and phone are kept for the next one.
+_FORM_SLOTS = ("ticket_software", "ticket_description", "ticket_confirm", "ticket_proposal")
+
+
+def local_time(moment: datetime) -> str:
+    """A time as officials read it, in Vietnam: 14:05 ngày 22/11/2026."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def _clear_form() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in _FORM_SLOTS]
+
+
+class ActionSubmitTicket(Action):
+    """Open the ticket and give the official its code and deadline, or a code to wait with."""
+
+    def __init__(self, client: DeskClient | None = None, outbox: Outbox | None = None) -> None:
+        """Use these services, or the configured ones."""
+        self._client = client
+        self._outbox = outbox
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_submit_ticket"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Escalate what the form collected."""
+        channel, user_id = channel_of(tracker), tracker.sender_id
+        request = TicketRequest(
+            software=tracker.get_slot("ticket_software") or "chung",
+            description=tracker.get_slot("ticket_description") or "",
+            unit=tracker.get_slot("ticket_unit") or "",
+            phone=tracker.get_slot("ticket_phone") or "",
+            channel=channel,
+            user_id=user_id,
+            name=official_name(tracker),
+        )
+        body = payload(request, recent_turns(tracker))
+        key = idempotency_key(channel, user_id, message_marker(tracker))
+        try:
+            result = await self._escalate(body, key, channel, user_id)
+        except DeskRejected as error:
+            logger.warning("ticket refused by the document system (field %s)", error.field)
+            dispatcher.utter_message(response="utter_ticket_rejected")
+            return _clear_form()
+        except SQLAlchemyError:
+            logger.exception("could not queue a ticket the document system did not take")
+            dispatcher.utter_message(response="utter_ticket_failed")
+            return _clear_form()
+        if result.ticket is not None:
+            dispatcher.utter_message(
+                response="utter_ticket_created",
+                code=result.ticket.code,
+                deadline=local_time(result.ticket.deadline),
+            )
+        else:
+            dispatcher.utter_message(response="utter_ticket_queued", code=result.local_code)
+        return _clear_form()
+
+    async def _escalate(
+        self, body: dict[str, Any], key: str, channel: str, user_id: str
+    ) -> EscalationResult:
+        outbox = self._outbox or services.outbox()
+        try:
+            client = self._client or services.desk_client()
+        except services.DeskNotConfigured:
+            logger.error("no document-system token is set; the ticket waits in the outbox")
+            return EscalationResult(local_code=outbox.enqueue(body, key, channel, user_id))
+        return await escalate(body, key, channel, user_id, client, outbox)
+
+
+class ActionCancelTicket(Action):
+    """Drop the form when the official changes their mind."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_cancel_ticket"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Say the ticket was not sent and clear what the form collected."""
+        dispatcher.utter_message(response="utter_ticket_cancelled")
+        return [*_clear_form(), SlotSet("requested_slot", None)]

@@ -1,0 +1,56 @@
+"""`helpdesk notifier`: tell officials about their tickets (replies, statuses, queued requests).
+
+Reads HELPDESK_DESK_TOKEN (required), HELPDESK_DESK_URL, HELPDESK_DESK_TIMEOUT_SECONDS,
+HELPDESK_DATABASE_URL and HELPDESK_NOTIFIER_POLL_SECONDS from the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.notify.settings import NotifierSettings
+from bot.notify.worker import serve
+
+
+def register(commands: Any) -> None:
+    """Add the `notifier` command."""
+    parser = commands.add_parser(
+        "notifier", help="send officials staff replies, status changes and queued tickets"
+    )
+    parser.add_argument("--once", action="store_true", help="one pass, then exit")
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        settings = NotifierSettings()  # type: ignore[call-arg]  # the token: from the environment
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "HELPDESK_" + str(problem["loc"][0]).upper()
+            print(f"{name}: {problem['msg']}", file=sys.stderr)
+        return 1
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(settings, args.once))
+    return 0
+
+
+async def _serve(settings: NotifierSettings, once: bool) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Not in the main thread, or not on POSIX: Ctrl+C still ends the run.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        await serve(settings, stop, once=once)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signum)

@@ -1,0 +1,105 @@
+"""The ticket an official's form becomes: summary, content with the recent conversation, key.
+
+The content carries the last turns of the conversation, so staff see what the assistant already
+answered without asking the official again. It is cut to what the contract allows, oldest turns
+first, and never cuts the official's own description.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_CONTENT = 20000
+MAX_SUMMARY = 300
+SUMMARY_WORDS = 200  # characters of the description kept in the summary
+_TEXTS = Path(__file__).with_name("texts.yml")
+
+
+@lru_cache(maxsize=1)
+def texts() -> dict[str, Any]:
+    """The Vietnamese labels used in tickets and status replies."""
+    loaded = yaml.safe_load(_TEXTS.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of the conversation: from the official or from the assistant."""
+
+    from_official: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    """What the official confirmed in the form."""
+
+    software: str
+    description: str
+    unit: str
+    phone: str
+    channel: str
+    user_id: str
+    name: str | None = None
+
+
+def summary(description: str) -> str:
+    """The trích yếu: the description's first line, shortened at a word boundary."""
+    line = " ".join(description.split())
+    if len(line) <= SUMMARY_WORDS:
+        return line
+    cut = line[:SUMMARY_WORDS].rsplit(" ", 1)[0] or line[:SUMMARY_WORDS]
+    return cut + "…"
+
+
+def content(description: str, turns: Iterable[Turn]) -> str:
+    """The description, then as many of the latest turns as fit in the contract's limit."""
+    labels = texts()["ticket"]
+    lines: list[str] = []
+    room = MAX_CONTENT - len(description) - len(labels["conversation"]) - 4
+    for turn in reversed(list(turns)):
+        who = labels["official"] if turn.from_official else labels["assistant"]
+        line = f"{who}: {turn.text.strip()}"
+        if len(line) + 1 > room:
+            break
+        lines.append(line)
+        room -= len(line) + 1
+    if not lines:
+        return description[:MAX_CONTENT]
+    return f"{description}\n\n{labels['conversation']}\n" + "\n".join(reversed(lines))
+
+
+def payload(request: TicketRequest, turns: Iterable[Turn]) -> dict[str, Any]:
+    """The body of POST /api/v1/tickets."""
+    requester: dict[str, str] = {"channel": request.channel, "user_id": request.user_id}
+    if request.name:
+        requester["name"] = request.name[:120]
+    return {
+        "summary": summary(request.description)[:MAX_SUMMARY],
+        "content": content(request.description, turns),
+        "unit": request.unit,
+        "requester": requester,
+        "phone": request.phone,
+        "software": request.software,
+        "urgency": "normal",
+    }
+
+
+def idempotency_key(channel: str, user_id: str, message_marker: str) -> str:
+    """One key per confirmation message: the same message handled twice opens one ticket."""
+    digest = hashlib.sha256(f"{channel}\x00{user_id}\x00{message_marker}".encode()).hexdigest()
+    return f"chat-{digest[:40]}"
+
+
+def status_label(status: str) -> str:
+    """The status as officials read it."""
+    labels: Mapping[str, str] = texts()["status"]
+    return labels.get(status, status)
