@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import last_question
+from actions.ticket_form import MAX_DESCRIPTION
 
 # The offer's wording follows what led to it.
 _OFFER_AFTER = {
@@ -30,4 +31,8 @@ class ActionOfferTicket(Action):
         """Send the offer with yes and no buttons."""
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False) or ""
         dispatcher.utter_message(response=_OFFER_AFTER.get(intent, "utter_offer_ticket"))
-        return [SlotSet("ticket_proposal", last_question(tracker))]
+        question = last_question(tracker)
+        # A question too long for a description is not proposed; the form asks for a shorter one.
+        if question is not None and len(question) > MAX_DESCRIPTION:
+            question = None
+        return [SlotSet("ticket_proposal", question)]

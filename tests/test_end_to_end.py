@@ -188,11 +188,32 @@ def test_an_official_gets_a_ticket_sees_the_staff_reply_and_asks_its_status(
         "0912345678",
         "kyso",
     )
-    reply = "Anh/chị cài lại trình điều khiển token theo hướng dẫn đính kèm nhé."
-    posted = staff.post(
-        f"/api/v1/tickets/{code.group()}/replies", json={"author": "Trần Thị B", "text": reply}
+
+    # Support staff sign in to the desk page and reply there.
+    page = httpx.Client(base_url=f"http://127.0.0.1:{running.desk}", timeout=30)
+    login = page.get("/desk/login")
+    signed_in = page.post(
+        "/desk/login",
+        data={
+            "csrf": csrf_of(login.text),
+            "name": "Trần Thị B",
+            "token": secrets["HELPDESK_DESK_STAFF_TOKEN"],
+        },
     )
-    assert posted.status_code == 201
+    assert signed_in.status_code == 303
+    listed = page.get("/desk")
+    assert code.group() in listed.text
+    shown = page.get(f"/desk/tickets/{code.group()}")
+    assert "UBND xã Tân Phú" in shown.text
+    reply = "Anh/chị cài lại trình điều khiển token theo hướng dẫn đính kèm nhé."
+    posted = page.post(
+        f"/desk/tickets/{code.group()}/replies",
+        data={"csrf": csrf_of(shown.text), "text": reply},
+    )
+    assert posted.status_code == 303
+    assert staff.get(f"/api/v1/tickets/{code.group()}").json()["notes"][-1]["author"] == (
+        "Trần Thị B"
+    )
 
     pushed: list[str] = []
     deadline = time.monotonic() + 60
@@ -204,6 +225,12 @@ def test_an_official_gets_a_ticket_sees_the_staff_reply_and_asks_its_status(
 
     status = say(f"phiếu {code.group()} xử lý tới đâu rồi")
     assert reply in status[0]["text"]
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', page)
+    assert found, page[:2000]
+    return found.group(1)
 
 
 def test_conversation_stories_pass_rasa_test(root: Path, model: Path, tmp_path: Path) -> None:

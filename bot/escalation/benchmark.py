@@ -265,7 +265,8 @@ def measure(kind: str, sizes: Sizes, folder: Path, postgres_url: str = POSTGRES)
     people = sum(1 for o in seeded.maker.officials if seeded.per_requester[o.channel, o.user_id])
     print(
         f"seeded {seeded.tickets:,} tickets ({seeded.notes:,} notes, {seeded.changes:,} changes, "
-        f"{people:,} of {sizes.officials:,} officials) in {seconds:.1f} s"
+        f"{people:,} of {sizes.officials:,} officials, at most "
+        f"{seeded.per_requester.most_common(1)[0][1]} each) in {seconds:.1f} s"
     )
     for name, plan in plans.items():
         scans = full_scans(plan)

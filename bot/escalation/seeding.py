@@ -126,8 +126,8 @@ class TicketMaker:
         self.questions = [(a.software, q) for a in kb.articles.values() for q in a.questions]
         units = [form.format(place) for form in UNIT_FORMS for place in PLACES] + list(DEPARTMENTS)
         self.officials = [self._official(units) for _ in range(officials)]
-        # A few officials ask much more often than most.
-        self.activity = [self.rng.paretovariate(1.2) for _ in self.officials]
+        # Some officials ask far more often than most: at most 20 times as often as the least.
+        self.activity = [min(20.0, self.rng.paretovariate(2.0)) for _ in self.officials]
 
     def _official(self, units: Sequence[str]) -> Official:
         rng = self.rng
@@ -289,9 +289,14 @@ def _write_changes(connection: Connection, events: list[Event], seeded: Seeded) 
 def desk_database(kind: str, folder: Path, postgres_url: str = POSTGRES) -> Iterator[str]:
     """The URL of an empty database: a fresh SQLite file, or a schema dropped afterwards."""
     if kind == "sqlite":
-        for name in ("desk.db", "desk.db-journal", "desk.db-wal"):
-            (folder / name).unlink(missing_ok=True)
-        yield f"sqlite:///{folder / 'desk.db'}"
+        files = [folder / name for name in ("desk.db", "desk.db-journal", "desk.db-wal")]
+        for old in files:
+            old.unlink(missing_ok=True)
+        try:
+            yield f"sqlite:///{files[0]}"
+        finally:
+            for old in files:
+                old.unlink(missing_ok=True)
         return
     engine = create_engine(postgres_url, future=True)
     schema = f"bench_{uuid.uuid4().hex[:10]}"

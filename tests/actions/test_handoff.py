@@ -50,3 +50,13 @@ async def test_questions_of_an_earlier_session_are_not_proposed(
         dispatcher, make_tracker("request_human", events=before), {}
     )
     assert events == [SlotSet("ticket_proposal", None)]
+
+
+async def test_a_question_too_long_for_a_description_is_not_proposed(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    before = [user_event("lỗi ký số " * 2000, "kb_kyso__khong_nhan_token")]
+    events = await ActionOfferTicket().run(
+        dispatcher, make_tracker("request_human", events=before), {}
+    )
+    assert events == [SlotSet("ticket_proposal", None)]
