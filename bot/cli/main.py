@@ -13,6 +13,7 @@ from bot.cli import (
     ask_command,
     desk_command,
     eval_command,
+    gateway_command,
     kb_command,
     notifier_command,
     run_command,
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     run_command.register(commands)
     desk_command.register(commands)
     notifier_command.register(commands)
+    gateway_command.register(commands)
     return parser
 
 

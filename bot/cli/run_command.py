@@ -100,24 +100,19 @@ def _run(args: argparse.Namespace) -> int:
                 timeout=300,
             )
         )
+        # The gateway serves the web chat, and Telegram when HELPDESK_TELEGRAM_TOKEN is set: by
+        # long polling unless a public webhook address is configured.
+        gateway = [*_helpdesk(), "gateway", "--port", str(args.chat_port)]
+        if os.environ.get("HELPDESK_TELEGRAM_TOKEN") and not os.environ.get(
+            "HELPDESK_TELEGRAM_WEBHOOK_URL"
+        ):
+            gateway.append("--polling")
         children.append(
             _start(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "bot.webchat.app:create_app",
-                    "--factory",
-                    "--ws",  # Rasa pins a websockets too old for uvicorn's; none is needed
-                    "none",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(args.chat_port),
-                ],
+                gateway,
                 root,
                 env,
-                logs / "webchat.log",
+                logs / "gateway.log",
                 f"http://127.0.0.1:{args.chat_port}/health",
                 timeout=60,
             )

@@ -69,3 +69,27 @@ feed_cursor = Table(
     Column("position", BigInteger, nullable=False),
     Column("updated_at", DateTime, nullable=False, default=datetime.utcnow),
 )
+
+# Updates a channel already handled (Telegram `update_id`, Zalo `msg_id`): inserting the pair
+# is how a gateway claims an update, so a redelivered one is dropped even after a restart.
+seen_updates = Table(
+    "seen_updates",
+    metadata,
+    Column("channel", String(20), primary_key=True),
+    Column("update_id", String(128), primary_key=True),
+    Column("seen_at", DateTime, nullable=False, default=datetime.utcnow),
+    Index("ix_seen_updates_seen_at", "seen_at"),
+)
+
+# A channel's current API token pair (Zalo's refresh token works once). `version` grows with each
+# refresh, so a refresh stores its new pair only if no other process refreshed first.
+channel_tokens = Table(
+    "channel_tokens",
+    metadata,
+    Column("channel", String(20), primary_key=True),
+    Column("access_token", Text, nullable=False),
+    Column("refresh_token", Text, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime, nullable=False, default=datetime.utcnow),
+)

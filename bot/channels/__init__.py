@@ -1,0 +1,1 @@
+"""The chat channels officials write from (Telegram, Zalo): their rendering and transport."""

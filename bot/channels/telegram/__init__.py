@@ -1,0 +1,1 @@
+"""Telegram for officials: updates in (webhook or long polling), the assistant's replies out."""

@@ -1,0 +1,74 @@
+"""Building the Zalo channel's parts from `ZaloSettings`, for the gateway and the notifier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from bot.channels.zalo.channel import ZaloChannel
+from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.rasa import RasaSender
+from bot.channels.zalo.render import ChoiceMemory
+from bot.channels.zalo.seen import SeenUpdates
+from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.zalo.tokens import TokenStore, ZaloTokens
+from bot.channels.zalo.webhook import Schedule, ZaloProcessor, ZaloWebhook
+
+
+@dataclass(frozen=True)
+class ZaloParts:
+    """What the gateway mounts: the webhook handler, and the channel to register as "zalo"."""
+
+    webhook: ZaloWebhook
+    channel: ZaloChannel
+    processor: ZaloProcessor
+
+
+def zalo_http(settings: ZaloSettings) -> httpx.AsyncClient:
+    """An httpx client for Zalo's API and OAuth servers (the caller closes it)."""
+    return httpx.AsyncClient(timeout=settings.timeout_seconds)
+
+
+def build_channel(
+    settings: ZaloSettings,
+    engine: Engine,
+    http: httpx.AsyncClient,
+    choices: ChoiceMemory | None = None,
+) -> ZaloChannel:
+    """The channel alone (the notifier's), sending through `http` with tokens in `engine`."""
+    initial = None
+    if settings.access_token is not None and settings.refresh_token is not None:
+        initial = (settings.access_token, settings.refresh_token)
+    tokens = ZaloTokens(
+        TokenStore(engine),
+        http,
+        oauth_base_url=settings.oauth_base_url,
+        app_id=settings.app_id,
+        app_secret_key=settings.app_secret_key,
+        initial=initial,
+    )
+    client = ZaloClient(http, tokens, settings.api_base_url)
+    return ZaloChannel(client, choices or ChoiceMemory())
+
+
+def build_zalo(
+    settings: ZaloSettings,
+    engine: Engine,
+    *,
+    http: httpx.AsyncClient,
+    rasa_http: httpx.AsyncClient,
+    schedule: Schedule | None = None,
+) -> ZaloParts:
+    """Everything the gateway needs; `rasa_http` has the Rasa server as its base URL."""
+    choices = ChoiceMemory()
+    channel = build_channel(settings, engine, http, choices)
+    processor = ZaloProcessor(SeenUpdates(engine), RasaSender(rasa_http), channel, choices)
+    webhook = ZaloWebhook(
+        app_id=settings.app_id,
+        oa_secret_key=settings.oa_secret_key,
+        process=processor.process,
+        schedule=schedule,
+    )
+    return ZaloParts(webhook, channel, processor)

@@ -1,0 +1,56 @@
+"""`helpdesk gateway`: Telegram's webhook (or long polling), the web chat, health and metrics.
+
+Reads HELPDESK_TELEGRAM_TOKEN (Telegram is on only when it is set),
+HELPDESK_TELEGRAM_WEBHOOK_SECRET (required with the token), HELPDESK_TELEGRAM_BASE_URL,
+HELPDESK_TELEGRAM_WEBHOOK_URL, HELPDESK_RASA_URL, HELPDESK_RASA_TIMEOUT_SECONDS and
+HELPDESK_DATABASE_URL from the environment. See docs/telegram.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import uvicorn
+from pydantic import ValidationError
+
+from bot.gateway.app import create_app
+from bot.gateway.settings import GatewaySettings
+
+
+def register(commands: Any) -> None:
+    """Add the `gateway` command."""
+    parser = commands.add_parser(
+        "gateway", help="serve Telegram's webhook, the web chat, /health and /metrics"
+    )
+    parser.add_argument(
+        "--polling",
+        action="store_true",
+        help="fetch Telegram updates with getUpdates instead of a webhook (no public address)",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on")
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        settings = GatewaySettings()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = str(problem["loc"][0])
+            prefix = "" if where == "__root__" else f"HELPDESK_{where.upper()}: "
+            print(f"{prefix}{problem['msg']}", file=sys.stderr)
+        return 1
+    if args.polling and not settings.telegram_enabled:
+        print("HELPDESK_TELEGRAM_TOKEN: required for --polling", file=sys.stderr)
+        return 1
+    config = uvicorn.Config(
+        create_app(settings, polling=args.polling),
+        host=args.host,
+        port=args.port,
+        ws="none",  # Rasa pins a websockets too old for uvicorn's; the gateway needs none
+    )
+    uvicorn.Server(config).run()
+    return 0

@@ -1,0 +1,254 @@
+"""The gateway: one web app for Telegram's webhook, the local web chat, health and metrics.
+
+Why it looks like this:
+- One Starlette app routes `POST /telegram` itself (python-telegram-bot's custom webhook shape:
+  an `Application` with no `Updater`), answers `GET /health` and `GET /metrics`, and mounts the
+  local web chat (`bot.webchat.app`) under everything else, running its lifespan inside its own.
+- Every channel reaches Rasa through one httpx client (one pool), with one deadline per message.
+- Telegram is on only when a bot token is set. With `polling`, the app also runs the getUpdates
+  loop, for offices Telegram cannot reach; the webhook route stays, guarded by the secret.
+- The process holds no conversation state: Rasa keeps it, and the store keeps which updates were
+  handled. A Rasa outage costs an apology per message and nothing to reset afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.channels.telegram.claims import UpdateClaims
+from bot.channels.telegram.ratelimit import TelegramRateLimiter
+from bot.channels.telegram.service import SECRET_HEADER, Outcome, TelegramService, build_service
+from bot.gateway import redact
+from bot.gateway.metrics import CONTENT_TYPE, Metrics
+from bot.gateway.rasa import RasaSender
+from bot.gateway.settings import GatewaySettings
+from bot.notify.local_inbox import LocalInbox
+from bot.settings import AssistantSettings
+from bot.store.database import make_engine, migrate
+from bot.webchat.app import create_app as create_webchat
+
+log = logging.getLogger(__name__)
+
+# Telegram's updates are a few kilobytes; anything this big is not one.
+MAX_UPDATE_BYTES = 256 * 1024
+WEB = "web"
+
+
+def create_app(
+    settings: GatewaySettings | None = None,
+    *,
+    rasa_http: httpx.AsyncClient | None = None,
+    engine: Engine | None = None,
+    polling: bool = False,
+    rate_limiter: TelegramRateLimiter | None = None,
+    poll_timeout: int = 25,
+    extra_routes: Sequence[BaseRoute] = (),
+) -> Starlette:
+    """The gateway app.
+
+    `rasa_http` (base URL: the Rasa server) and `engine` (the assistant's store, already
+    migrated) are made from `settings` when not given, and then also closed by the app, which
+    migrates the store first. `polling` runs Telegram's getUpdates loop (a token is needed).
+    `extra_routes` (other channels' webhooks) come before the web chat's catch-all mount.
+    """
+    settings = settings or GatewaySettings()
+    if polling and not settings.telegram_enabled:
+        raise ValueError("polling needs a Telegram bot token (HELPDESK_TELEGRAM_TOKEN)")
+    # Before the bot is built: python-telegram-bot logs its URL, token included, right away.
+    protection = redact.install(
+        s.get_secret_value()
+        for s in (settings.telegram_token, settings.telegram_webhook_secret)
+        if s is not None
+    )
+    metrics = Metrics()
+    own_http = rasa_http is None
+    http = rasa_http or httpx.AsyncClient(
+        base_url=settings.rasa_url, timeout=settings.rasa_timeout_seconds
+    )
+    own_engine = engine is None
+    store = engine or make_engine(settings.database_url)
+    rasa = RasaSender(http, settings.rasa_timeout_seconds, metrics)
+    telegram = _telegram(settings, rasa, metrics, store, rate_limiter, poll_timeout)
+    webchat = create_webchat(
+        AssistantSettings(rasa_url=settings.rasa_url), http=http, inbox=LocalInbox(store)
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        background: list[asyncio.Task[Any]] = []
+        try:
+            if own_engine:
+                await asyncio.to_thread(migrate, settings.database_url)
+            async with webchat.router.lifespan_context(webchat):
+                if telegram is not None and polling:
+                    background.append(asyncio.create_task(telegram.poll(stop)))
+                elif telegram is not None:
+                    await _start_webhook_mode(telegram, stop, background)
+                yield
+        finally:
+            stop.set()
+            if background:
+                await asyncio.wait(background, timeout=20)
+            for task in background:
+                task.cancel()
+            if telegram is not None:
+                await telegram.stop()
+            if own_http:
+                await http.aclose()
+            if own_engine:
+                store.dispose()
+            redact.uninstall(protection)
+
+    async def telegram_webhook(request: Request) -> Response:
+        if telegram is None:
+            return JSONResponse({"error": "not found"}, status_code=404)
+        if not telegram.secret_matches(request.headers.get(SECRET_HEADER)):
+            metrics.update_dropped("telegram", "forbidden")
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        if not telegram.ready:
+            return JSONResponse({"error": "starting"}, status_code=503)
+        body = await _read_limited(request, MAX_UPDATE_BYTES)
+        if body is None:
+            metrics.update_dropped("telegram", "too_large")
+            return JSONResponse({"error": "too large"}, status_code=413)
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            metrics.update_dropped("telegram", "invalid")
+            return JSONResponse({"error": "not JSON"}, status_code=400)
+        try:
+            outcome = await telegram.handle(data)
+        except SQLAlchemyError as error:
+            # Telegram delivers the update again later, when the store may be back.
+            log.error("the store could not be reached (%s)", type(error).__name__)
+            return JSONResponse({"error": "store unavailable"}, status_code=503)
+        if outcome is Outcome.INVALID:
+            return JSONResponse({"error": "not an update"}, status_code=400)
+        return JSONResponse({"ok": True, "outcome": outcome.value})
+
+    async def health(request: Request) -> JSONResponse:
+        state = "off" if telegram is None else ("ready" if telegram.ready else "starting")
+        return JSONResponse({"status": "ok", "telegram": state})
+
+    async def metrics_page(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(metrics.render(), media_type=CONTENT_TYPE)
+
+    app = Starlette(
+        routes=[
+            Route("/telegram", telegram_webhook, methods=["POST"]),
+            Route("/health", health, methods=["GET"]),
+            Route("/metrics", metrics_page, methods=["GET"]),
+            *extra_routes,
+            Mount("/", app=_CountWebChat(webchat, metrics)),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.metrics = metrics
+    app.state.rasa = rasa
+    app.state.telegram = telegram
+    return app
+
+
+def _telegram(
+    settings: GatewaySettings,
+    rasa: RasaSender,
+    metrics: Metrics,
+    engine: Engine,
+    rate_limiter: TelegramRateLimiter | None,
+    poll_timeout: int,
+) -> TelegramService | None:
+    if settings.telegram_token is None or settings.telegram_webhook_secret is None:
+        return None
+    return build_service(
+        settings.telegram_token.get_secret_value(),
+        settings.telegram_webhook_secret.get_secret_value(),
+        rasa,
+        metrics,
+        UpdateClaims(engine),
+        base_url=settings.telegram_base_url,
+        webhook_url=settings.telegram_webhook_url,
+        rate_limiter=rate_limiter,
+        poll_timeout=poll_timeout,
+    )
+
+
+async def _start_webhook_mode(
+    telegram: TelegramService, stop: asyncio.Event, background: list[asyncio.Task[Any]]
+) -> None:
+    """Start Telegram now if it answers; otherwise keep trying in the background."""
+    try:
+        await telegram.start()
+    except Exception as error:
+        log.warning(
+            "Telegram is not ready yet (%s); retrying in the background", type(error).__name__
+        )
+        background.append(asyncio.create_task(telegram.keep_starting(stop)))
+
+
+async def _read_limited(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None if it is longer than `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+class _CountWebChat:
+    """Counts the web chat's messages, replies, Rasa errors and latency on their way through."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self._app = app
+        self._metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not (
+            scope["type"] == "http"
+            and scope.get("method") == "POST"
+            and scope.get("path") == "/api/messages"
+        ):
+            await self._app(scope, receive, send)
+            return
+        started = time.monotonic()
+        status = 0
+        body = bytearray()
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif message["type"] == "http.response.body" and len(body) < 1_000_000:
+                body.extend(message.get("body", b""))
+            await send(message)
+
+        await self._app(scope, receive, watch)
+        if status not in (200, 503):
+            return
+        self._metrics.message_in(WEB)
+        self._metrics.rasa_latency(WEB, time.monotonic() - started)
+        if status == 503:
+            self._metrics.rasa_error(WEB, "unavailable")
+            return
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            self._metrics.message_out(WEB, len(json.loads(bytes(body))["messages"]))

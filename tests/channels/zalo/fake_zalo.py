@@ -1,0 +1,143 @@
+"""A fake Zalo: the OA message API and the OAuth refresh, speaking Zalo's JSON.
+
+Like the real one it answers errors with HTTP 200 and a non-zero `error`: -216 for an unknown
+or expired access token, -230 for a user who has not written in 7 days, and an OAuth error for
+a refresh token used before (each works once). It counts every use of each refresh token, so
+tests can show that none was spent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.assistant.processes import free_port
+
+APP_ID = "1234567890123456789"
+APP_SECRET = "app-secret-for-tests"
+LIFETIME = 90000  # seconds, as Zalo gives
+
+
+@dataclass
+class FakeZalo:
+    """The server's state; tests read what was sent and switch failures on."""
+
+    # Access token -> expires at (time.monotonic()); refresh token -> used yet.
+    access: dict[str, float] = field(default_factory=dict)
+    refresh: dict[str, bool] = field(default_factory=dict)
+    refresh_uses: Counter[str] = field(default_factory=Counter)
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    unreachable: set[str] = field(default_factory=set)
+    refresh_delay: float = 0.0
+    # Refuse every access token, even fresh ones (a revoked app, say).
+    reject_tokens: bool = False
+    _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def issue(self) -> tuple[str, str]:
+        """A new valid pair, as the OA admin page or a refresh gives."""
+        number = next(self._numbers)
+        access, refresh = f"access-{number}", f"refresh-{number}"
+        with self._lock:
+            self.access[access] = time.monotonic() + LIFETIME
+            self.refresh[refresh] = False
+        return access, refresh
+
+    def expire(self, access_token: str) -> None:
+        """Make `access_token` expired (it stays known, as Zalo's do)."""
+        self.access[access_token] = 0.0
+
+    def texts_to(self, user_id: str) -> list[str]:
+        """The texts sent to `user_id`, in order."""
+        return [text for user, text in self.sent if user == user_id]
+
+    @property
+    def refreshes(self) -> int:
+        """How many refresh requests came in."""
+        return sum(self.refresh_uses.values())
+
+    def app(self) -> Starlette:
+        """The server as an ASGI app."""
+        return Starlette(
+            routes=[
+                Route("/v3.0/oa/message/cs", self._message, methods=["POST"]),
+                Route("/v4/oa/access_token", self._access_token, methods=["POST"]),
+            ]
+        )
+
+    async def _message(self, request: Request) -> JSONResponse:
+        token = request.headers.get("access_token", "")
+        if self.reject_tokens or self.access.get(token, 0.0) <= time.monotonic():
+            return JSONResponse({"error": -216, "message": "Access token is invalid"})
+        body = await request.json()
+        user_id = str(body.get("recipient", {}).get("user_id", ""))
+        text = body.get("message", {}).get("text")
+        if not isinstance(text, str) or not text or len(text) > 2000:
+            return JSONResponse({"error": -201, "message": "message is invalid"})
+        if user_id in self.unreachable:
+            return JSONResponse(
+                {"error": -230, "message": "User has not interacted with the OA in 7 days"}
+            )
+        self.sent.append((user_id, text))
+        data = {"message_id": f"m{len(self.sent)}", "user_id": user_id}
+        return JSONResponse({"data": data, "error": 0, "message": "Success"})
+
+    async def _access_token(self, request: Request) -> JSONResponse:
+        # A url-encoded form, read by hand: starlette's form parser needs python-multipart.
+        form = {key: value[0] for key, value in parse_qs((await request.body()).decode()).items()}
+        refresh = form.get("refresh_token", "")
+        with self._lock:
+            self.refresh_uses[refresh] += 1
+            usable = self.refresh.get(refresh) is False
+            if usable:
+                self.refresh[refresh] = True
+        if self.refresh_delay:
+            await asyncio.sleep(self.refresh_delay)
+        if (
+            request.headers.get("content-type") != "application/x-www-form-urlencoded"
+            or request.headers.get("secret_key") != APP_SECRET
+            or form.get("app_id") != APP_ID
+            or form.get("grant_type") != "refresh_token"
+        ):
+            return JSONResponse({"error": -14001, "error_name": "Invalid parameter"})
+        if not usable:
+            return JSONResponse(
+                {"error": -14014, "error_name": "Invalid refresh token", "error_reason": ""}
+            )
+        access, new_refresh = self.issue()
+        return JSONResponse(
+            {"access_token": access, "refresh_token": new_refresh, "expires_in": str(LIFETIME)}
+        )
+
+
+@contextmanager
+def served(fake: FakeZalo) -> Iterator[str]:
+    """`fake` under uvicorn on a free port, in a thread; its base URL."""
+    config = uvicorn.Config(
+        fake.app(), host="127.0.0.1", port=free_port(), ws="none", log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

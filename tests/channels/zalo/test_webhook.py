@@ -1,0 +1,344 @@
+"""The webhook end to end: signed events in, Rasa turns, answers out through the fake Zalo."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from bot.channels.zalo.events import ZaloEvent
+from bot.channels.zalo.render import zalo_texts
+from bot.channels.zalo.seen import SeenUpdates
+from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.zalo.webhook import MAX_BODY, ZaloWebhook
+from bot.channels.zalo.wiring import ZaloParts, build_zalo
+from bot.chat.rasa_client import MAX_MESSAGE
+from bot.store.schema import seen_updates
+from tests.channels.zalo.conftest import OA_SECRET, USER, signed, text_event
+from tests.channels.zalo.fake_rasa import MENU, FakeRasa
+from tests.channels.zalo.fake_zalo import APP_ID, FakeZalo
+
+WORDS = zalo_texts()
+
+
+async def deliver(parts: ZaloParts, body: dict[str, Any], header: str | None = "sign") -> int:
+    """Post `body` to the webhook as Zalo would (signed unless told otherwise); wait for it."""
+    raw, signature = signed(body)
+    status = await parts.webhook.handle(raw, signature if header == "sign" else header)
+    await parts.webhook.drain()
+    return status
+
+
+def claims(engine: Engine) -> int:
+    """How many Zalo events are claimed in the store."""
+    query = select(func.count()).select_from(seen_updates).where(seen_updates.c.channel == "zalo")
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+async def test_a_signed_text_is_answered_through_rasa(
+    parts: ZaloParts, fake_zalo: FakeZalo, fake_rasa: FakeRasa
+) -> None:
+    assert await deliver(parts, text_event("Không đăng nhập được phần mềm", "m1")) == 200
+    assert fake_rasa.turns == [
+        {
+            "sender": f"zalo-{USER}",
+            "message": "Không đăng nhập được phần mềm",
+            "metadata": {"channel": "zalo"},
+        }
+    ]
+    assert fake_zalo.texts_to(USER) == ["Không đăng nhập được phần mềm"]
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [(None, 401), ("", 401), ("mac=" + "0" * 64, 403), ("forged", 403)],
+)
+async def test_unsigned_or_forged_events_are_refused_and_not_processed(
+    parts: ZaloParts,
+    fake_zalo: FakeZalo,
+    fake_rasa: FakeRasa,
+    sqlite_engine: Engine,
+    header: str | None,
+    status: int,
+) -> None:
+    assert await deliver(parts, text_event("xin chào", "m1"), header) == status
+    assert fake_rasa.turns == [] and fake_zalo.sent == [] and claims(sqlite_engine) == 0
+
+
+async def test_an_event_signed_with_another_key_is_refused(
+    parts: ZaloParts, fake_rasa: FakeRasa
+) -> None:
+    raw, header = signed(text_event("xin chào", "m1"), secret="not-" + OA_SECRET)
+    assert await parts.webhook.handle(raw, header) == 403
+    await parts.webhook.drain()
+    assert fake_rasa.turns == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"not json", 400),
+        (b"[1, 2]", 400),
+        (b"\xff\xfe", 400),
+        (b"[" * 100_000, 400),
+        (b" " * (MAX_BODY + 1), 413),
+    ],
+)
+async def test_unreadable_bodies_are_refused(parts: ZaloParts, raw: bytes, status: int) -> None:
+    assert await parts.webhook.handle(raw, "mac=" + "0" * 64) == status
+
+
+async def test_the_webhook_answers_before_the_event_is_processed() -> None:
+    started, release = asyncio.Event(), asyncio.Event()
+    done: list[ZaloEvent] = []
+
+    async def slow(event: ZaloEvent) -> None:
+        started.set()
+        await release.wait()
+        done.append(event)
+
+    webhook = ZaloWebhook(app_id=APP_ID, oa_secret_key=SecretStr(OA_SECRET), process=slow)
+    raw, header = signed(text_event("xin chào", "m1"))
+    assert await webhook.handle(raw, header) == 200
+    await asyncio.wait_for(started.wait(), 5)
+    assert done == []
+    release.set()
+    await webhook.drain()
+    assert [event.msg_id for event in done] == ["m1"]
+
+
+async def test_a_failing_processor_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    async def broken(event: ZaloEvent) -> None:
+        raise RuntimeError("boom")
+
+    webhook = ZaloWebhook(app_id=APP_ID, oa_secret_key=SecretStr(OA_SECRET), process=broken)
+    raw, header = signed(text_event("xin chào", "m1"))
+    assert await webhook.handle(raw, header) == 200
+    await webhook.drain()
+    assert "failed to process a Zalo user_send_text event (m1)" in caplog.text
+
+
+async def test_an_injected_scheduler_runs_the_work() -> None:
+    scheduled: list[Any] = []
+    seen: list[str] = []
+
+    async def record(event: ZaloEvent) -> None:
+        seen.append(event.msg_id)
+
+    webhook = ZaloWebhook(
+        app_id=APP_ID, oa_secret_key=SecretStr(OA_SECRET), process=record, schedule=scheduled.append
+    )
+    raw, header = signed(text_event("xin chào", "m9"))
+    assert await webhook.handle(raw, header) == 200
+    await scheduled[0]
+    assert seen == ["m9"]
+
+
+async def test_a_redelivered_message_is_handled_once(
+    parts: ZaloParts, fake_zalo: FakeZalo, fake_rasa: FakeRasa
+) -> None:
+    body = text_event("Cách ký số văn bản", "m-dup")
+    raw, header = signed(body)
+    statuses = await asyncio.gather(*(parts.webhook.handle(raw, header) for _ in range(3)))
+    await parts.webhook.drain()
+    assert statuses == [200, 200, 200]
+    assert await deliver(parts, body) == 200
+    assert fake_rasa.messages == ["Cách ký số văn bản"]
+    assert fake_zalo.texts_to(USER) == ["Cách ký số văn bản"]
+
+
+async def test_two_processes_on_one_store_handle_a_message_once(
+    settings: ZaloSettings, any_engine: Engine, fake_zalo: FakeZalo, http: httpx.AsyncClient
+) -> None:
+    rasa = FakeRasa()
+    async with rasa.client() as rasa_http:
+        first, second = (
+            build_zalo(settings, any_engine, http=http, rasa_http=rasa_http) for _ in range(2)
+        )
+        raw, header = signed(text_event("Quên mật khẩu thư công vụ", "m-twice"))
+        await asyncio.gather(first.webhook.handle(raw, header), second.webhook.handle(raw, header))
+        await asyncio.gather(first.webhook.drain(), second.webhook.drain())
+    assert rasa.messages == ["Quên mật khẩu thư công vụ"]
+    assert fake_zalo.texts_to(USER) == ["Quên mật khẩu thư công vụ"]
+    assert claims(any_engine) == 1
+
+
+async def test_numbered_choices_round_trip_to_the_button_payload(
+    parts: ZaloParts, fake_zalo: FakeZalo, fake_rasa: FakeRasa
+) -> None:
+    await deliver(parts, text_event(MENU, "m1"))
+    shown = fake_zalo.texts_to(USER)[0]
+    assert "1. Quản lý văn bản\n2. Chữ ký số\n3. Thư công vụ" in shown
+    assert WORDS["choices_hint"] in shown
+    await deliver(parts, text_event(" 2 ", "m2"))
+    assert fake_rasa.messages[-1] == '/inform{"software":"kyso"}'
+    # The echo of the payload offered no choices, so a number is now just text.
+    await deliver(parts, text_event("2", "m3"))
+    assert fake_rasa.messages[-1] == "2"
+
+
+async def test_a_number_out_of_range_is_forwarded_as_typed(
+    parts: ZaloParts, fake_rasa: FakeRasa
+) -> None:
+    await deliver(parts, text_event(MENU, "m1"))
+    await deliver(parts, text_event("7", "m2"))
+    assert fake_rasa.messages == [MENU, "7"]
+
+
+async def test_a_sticker_between_choosing_keeps_the_choices(
+    parts: ZaloParts, fake_rasa: FakeRasa
+) -> None:
+    await deliver(parts, text_event(MENU, "m1"))
+    sticker = {**text_event("", "m2"), "event_name": "user_send_sticker"}
+    sticker["message"] = {"msg_id": "m2", "attachments": [{"type": "sticker"}]}
+    await deliver(parts, sticker)
+    await deliver(parts, text_event("1", "m3"))
+    assert fake_rasa.messages[-1] == '/inform{"software":"qlvb"}'
+
+
+async def test_a_text_without_diacritics_is_forwarded_unchanged(
+    parts: ZaloParts, fake_rasa: FakeRasa
+) -> None:
+    text = "khong dang nhap duoc phan mem quan ly van ban"
+    await deliver(parts, text_event(text, "m1"))
+    assert fake_rasa.messages == [text]
+
+
+@pytest.mark.parametrize("failure", ["down", "slow"])
+async def test_when_rasa_is_unavailable_the_official_gets_an_apology(
+    parts: ZaloParts, fake_zalo: FakeZalo, fake_rasa: FakeRasa, failure: str
+) -> None:
+    setattr(fake_rasa, failure, True)
+    await deliver(parts, text_event("Không ký số được", "m1"))
+    assert fake_zalo.texts_to(USER) == [WORDS["unavailable"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("user_send_image", "hình ảnh"),
+        ("user_send_sticker", "nhãn dán"),
+        ("user_send_file", "tệp đính kèm"),
+        ("user_send_audio", "tin nhắn thoại"),
+        ("user_send_business_card", "danh thiếp"),
+        ("user_send_something_new", "loại tin nhắn này"),
+    ],
+)
+async def test_messages_that_are_not_text_get_a_clear_answer(
+    parts: ZaloParts, fake_zalo: FakeZalo, fake_rasa: FakeRasa, name: str, what: str
+) -> None:
+    body = {**text_event("", "m1"), "event_name": name}
+    body["message"] = {"msg_id": "m1", "attachments": [{"type": "file", "payload": {}}]}
+    await deliver(parts, body)
+    assert fake_zalo.texts_to(USER) == [WORDS["not_text"].format(what=what)]
+    assert fake_rasa.turns == []
+
+
+def follow_event(name: str) -> dict[str, Any]:
+    """A follow or unfollow event as Zalo sends it."""
+    return {
+        "oa_id": "3886132808788086450",
+        "follower": {"id": USER},
+        "user_id_by_app": "5521772797175877300",
+        "event_name": name,
+        "source": "oa_profile",
+        "app_id": APP_ID,
+        "timestamp": "1735689600000",
+    }
+
+
+async def test_a_new_follower_is_greeted_once(parts: ZaloParts, fake_zalo: FakeZalo) -> None:
+    await deliver(parts, follow_event("follow"))
+    await deliver(parts, follow_event("follow"))
+    assert fake_zalo.texts_to(USER) == [WORDS["greeting"]]
+
+
+async def test_unfollowing_sends_nothing_and_forgets_the_choices(
+    parts: ZaloParts, fake_zalo: FakeZalo, fake_rasa: FakeRasa, sqlite_engine: Engine
+) -> None:
+    await deliver(parts, text_event(MENU, "m1"))
+    assert await deliver(parts, follow_event("unfollow")) == 200
+    assert len(fake_zalo.sent) == 1 and claims(sqlite_engine) == 2
+    await deliver(parts, text_event("1", "m2"))
+    assert fake_rasa.messages[-1] == "1"
+
+
+@pytest.mark.parametrize("name", ["user_seen_message", "user_received_message", "oa_send_text"])
+async def test_receipts_and_the_oas_own_messages_are_ignored(
+    parts: ZaloParts, fake_zalo: FakeZalo, fake_rasa: FakeRasa, name: str
+) -> None:
+    await deliver(parts, {**text_event("echo", "m1"), "event_name": name})
+    assert fake_zalo.sent == [] and fake_rasa.turns == []
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("   \n ", WORDS["empty"]),
+        ("\x00\x01", WORDS["empty"]),
+        ("á" * (MAX_MESSAGE + 1), WORDS["too_long"].format(limit=MAX_MESSAGE)),
+    ],
+)
+async def test_empty_and_overlong_texts_are_refused_politely(
+    parts: ZaloParts, fake_zalo: FakeZalo, fake_rasa: FakeRasa, text: str, answer: str
+) -> None:
+    await deliver(parts, text_event(text, "m1"))
+    assert fake_zalo.texts_to(USER) == [answer] and fake_rasa.turns == []
+
+
+async def test_control_characters_are_dropped_before_rasa(
+    parts: ZaloParts, fake_rasa: FakeRasa
+) -> None:
+    await deliver(parts, text_event("ký\x00 số\x1b[31m\tlỗi\r\n", "m1"))
+    assert fake_rasa.messages == ["ký số[31m\tlỗi\r\n"]
+
+
+async def test_an_unreachable_user_is_logged_without_crashing(
+    parts: ZaloParts, fake_zalo: FakeZalo, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake_zalo.unreachable.add(USER)
+    assert await deliver(parts, text_event("Gọi 0912345678 giúp tôi", "m1")) == 200
+    assert "cannot deliver the answer to m1" in caplog.text
+    assert USER not in caplog.text and "0912345678" not in caplog.text
+
+
+async def test_logs_hold_no_text_ids_phone_numbers_or_tokens(
+    parts: ZaloParts, fake_zalo: FakeZalo, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await deliver(parts, text_event("Số của tôi là 0912345678", "m1"))
+    fake_zalo.reject_tokens = True
+    await deliver(parts, text_event("Số của tôi là 0912345678", "m2"))
+    await deliver(parts, text_event("x", "m3"), header="forged")
+    text = caplog.text
+    assert "0912345678" not in text and USER not in text
+    assert "access-" not in text and "refresh-" not in text
+    assert "Số của tôi" not in text
+
+
+async def test_a_number_typed_right_after_the_question_answers_that_question(
+    parts: ZaloParts, fake_rasa: FakeRasa
+) -> None:
+    fake_rasa.delay = 0.2
+    for text, msg_id in [(MENU, "m1"), ("3", "m2")]:
+        raw, header = signed(text_event(text, msg_id))
+        assert await parts.webhook.handle(raw, header) == 200
+    await parts.webhook.drain()
+    assert fake_rasa.messages == [MENU, '/inform{"software":"thucongvu"}']
+
+
+async def test_old_claims_can_be_pruned(parts: ZaloParts, sqlite_engine: Engine) -> None:
+    await deliver(parts, text_event("xin chào", "m1"))
+    seen = SeenUpdates(sqlite_engine)
+    assert seen.prune(datetime.utcnow() - timedelta(days=1)) == 0
+    assert seen.prune(datetime.utcnow() + timedelta(seconds=1)) == 1
+    assert seen.claim("m1") and not seen.claim("m1")
