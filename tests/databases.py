@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy
 from sqlalchemy import create_engine, text
+
+from bot.store.database import migrate
 
 POSTGRES = os.environ.get("HELPDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -32,3 +35,13 @@ def postgres_schema_url() -> Iterator[str]:
         with engine.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         engine.dispose()
+
+
+def migrated_store_url(kind: str, folder: Path) -> Iterator[str]:
+    """The assistant's store, migrated: a SQLite file in `folder`, or a fresh PostgreSQL schema."""
+    urls = (
+        iter([f"sqlite:///{folder / 'helpdesk.db'}"]) if kind == "sqlite" else postgres_schema_url()
+    )
+    for url in urls:
+        migrate(url)
+        yield url

@@ -13,21 +13,14 @@ from sqlalchemy.engine import Engine
 from bot.escalation.client import DeskClient, RetryPolicy
 from bot.notify.channels import OutgoingMessage
 from bot.store.database import make_engine, migrate
-from tests.databases import postgres_schema_url
+from tests.databases import migrated_store_url
 from tests.escalation.fake_desk import TOKEN, FakeDesk
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated store: a SQLite file, then a PostgreSQL schema."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'var' / 'helpdesk.db'}"
-        migrate(url)
-        yield url
-    else:
-        for url in postgres_schema_url():
-            migrate(url)
-            yield url
+    yield from migrated_store_url(request.param, tmp_path)
 
 
 @pytest.fixture

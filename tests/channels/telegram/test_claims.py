@@ -12,21 +12,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
 from bot.channels.telegram.claims import UpdateClaims
-from bot.store.database import make_engine, migrate
+from bot.store.database import make_engine
 from bot.store.schema import seen_updates
-from tests.databases import postgres_schema_url
+from tests.databases import migrated_store_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'claims.db'}"
-        migrate(url)
-        yield url
-    else:
-        for url in postgres_schema_url():
-            migrate(url)
-            yield url
+    yield from migrated_store_url(request.param, tmp_path)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from bot.channels.zalo.wiring import ZaloParts, build_zalo
 from bot.store.database import make_engine, migrate
 from tests.channels.zalo.fake_rasa import FakeRasa
 from tests.channels.zalo.fake_zalo import APP_ID, APP_SECRET, FakeZalo, served
-from tests.databases import postgres_schema_url
+from tests.databases import migrated_store_url
 
 OA_SECRET = "oa-secret-for-tests"
 USER = "2468135790123456789"
@@ -92,12 +92,7 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An engine on a migrated store: a SQLite file, then a PostgreSQL schema."""
-    if request.param == "sqlite":
-        urls: Iterator[str] = iter([f"sqlite:///{tmp_path / 'var' / 'helpdesk.db'}"])
-    else:
-        urls = postgres_schema_url()
-    for url in urls:
-        migrate(url)
+    for url in migrated_store_url(request.param, tmp_path):
         engine = make_engine(url)
         yield engine
         engine.dispose()
