@@ -18,10 +18,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
 from actions.conversation import channel_of
-from actions.ticket_submit import local_time
+from bot.display import vietnam_time
 from bot.escalation.client import DeskClient, DeskError, Ticket, TicketNotFound
 from bot.escalation.outbox import PENDING, Outbox, OutboxRow
-from bot.escalation.request import status_label, summary, texts
+from bot.escalation.request import summary, texts
+from bot.notify.messages import status_name
 
 logger = logging.getLogger(__name__)
 
@@ -127,8 +128,8 @@ def _show(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
     values = {
         "code": ticket.code,
         "summary": ticket.summary,
-        "status": status_label(ticket.status),
-        "deadline": local_time(ticket.deadline),
+        "status": status_name(ticket.status),
+        "deadline": vietnam_time(ticket.deadline),
     }
     if ticket.notes:
         note = ticket.notes[-1]
@@ -136,7 +137,7 @@ def _show(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
             response="utter_ticket_status_one",
             **values,
             author=note.author,
-            at=local_time(note.created_at),
+            at=vietnam_time(note.created_at),
             reply=note.text,
         )
     else:
@@ -147,8 +148,8 @@ def _line(ticket: Ticket) -> str:
     return str(texts()["ticket_line"]).format(
         code=ticket.code,
         summary=summary(ticket.summary),
-        status=status_label(ticket.status),
-        deadline=local_time(ticket.deadline),
+        status=status_name(ticket.status),
+        deadline=vietnam_time(ticket.deadline),
     )
 
 
@@ -156,5 +157,5 @@ def _waiting_line(row: OutboxRow) -> str:
     return str(texts()["waiting_line"]).format(
         code=row.local_code,
         summary=summary(str(row.payload.get("summary", ""))),
-        status=status_label(PENDING),
+        status=status_name(PENDING),
     )

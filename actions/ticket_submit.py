@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
 from actions.conversation import channel_of, message_marker, official_name, recent_turns
+from bot.display import vietnam_time
 from bot.escalation.client import DeskClient, DeskRejected
 from bot.escalation.delivery import EscalationResult, escalate
 from bot.escalation.outbox import Outbox
@@ -20,15 +20,8 @@ from bot.escalation.request import TicketRequest, idempotency_key, payload
 
 logger = logging.getLogger(__name__)
 
-VIETNAM = timezone(timedelta(hours=7))
 # Cleared after each ticket; unit and phone are kept for the next one.
 _FORM_SLOTS = ("ticket_software", "ticket_description", "ticket_confirm", "ticket_proposal")
-
-
-def local_time(moment: datetime) -> str:
-    """A time as officials read it, in Vietnam: 14:05 ngày 22/11/2026."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return aware.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
 
 
 def _clear_form() -> list[EventType]:
@@ -77,7 +70,7 @@ class ActionSubmitTicket(Action):
             dispatcher.utter_message(
                 response="utter_ticket_created",
                 code=result.ticket.code,
-                deadline=local_time(result.ticket.deadline),
+                deadline=vietnam_time(result.ticket.deadline),
             )
         else:
             dispatcher.utter_message(response="utter_ticket_queued", code=result.local_code)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from string import Template
@@ -26,7 +25,6 @@ from bot.desk import validation
 from bot.desk.validation import InvalidInput
 
 _HERE = Path(__file__).parent
-VIETNAM = timezone(timedelta(hours=7))
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -110,12 +108,6 @@ def link(path: str, query: Mapping[str, object]) -> str:
 def redirect(location: str) -> RedirectResponse:
     """Post/Redirect/Get: a 303 to the page to show next."""
     return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})
-
-
-def local_time(moment: datetime) -> str:
-    """A stored (naive UTC) time in Vietnam time: 14:05 22/11/2026."""
-    vietnam = moment.replace(tzinfo=timezone.utc).astimezone(VIETNAM)
-    return vietnam.strftime(texts()["common"]["time_format"])
 
 
 class FormUnreadable(Exception):

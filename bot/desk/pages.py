@@ -26,7 +26,6 @@ from bot.desk.forms import (
     Html,
     document,
     link,
-    local_time,
     message,
     options,
     problem_page,
@@ -38,6 +37,7 @@ from bot.desk.repository import TicketNotFound, TicketRepository, utc_now
 from bot.desk.session import Session, SignIn
 from bot.desk.settings import DeskSettings
 from bot.desk.validation import InvalidInput
+from bot.display import vietnam_time
 
 logger = logging.getLogger(__name__)
 
@@ -162,8 +162,8 @@ class StaffPages:
             software=self._t["software"].get(fields.software, fields.software),
             status=self._t["statuses"][ticket.status],
             overdue=overdue,
-            deadline=local_time(ticket.deadline),
-            updated=local_time(ticket.updated_at),
+            deadline=vietnam_time(ticket.deadline),
+            updated=vietnam_time(ticket.updated_at),
         )
 
     @staticmethod
@@ -241,7 +241,7 @@ class StaffPages:
         channel = self._t["channels"].get(fields.requester_channel, fields.requester_channel)
         requester = fields.requester_name or words["no_name"]
         notes = [
-            render("note.html", author=n.author, time=local_time(n.created_at), text=n.text)
+            render("note.html", author=n.author, time=vietnam_time(n.created_at), text=n.text)
             for n in ticket.notes
         ]
         content = self._fill(
@@ -255,8 +255,8 @@ class StaffPages:
             phone=fields.phone,
             software=self._t["software"].get(fields.software, fields.software),
             urgency=self._t["urgencies"].get(fields.urgency, fields.urgency),
-            created=local_time(ticket.created_at),
-            deadline=local_time(ticket.deadline),
+            created=vietnam_time(ticket.created_at),
+            deadline=vietnam_time(ticket.deadline),
             overdue=self._overdue(ticket, words["overdue"]),
             status=self._t["statuses"][ticket.status],
             notes=Html("".join(notes)) if notes else message("hint", words["no_notes"]),

@@ -8,7 +8,7 @@ first, and never cuts the official's own description.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,9 +16,11 @@ from typing import Any
 
 import yaml
 
+from bot.display import shorten
+
 MAX_CONTENT = 20000
-MAX_SUMMARY = 300
-SUMMARY_WORDS = 200  # characters of the description kept in the summary
+# Characters of the description kept in the summary; the contract allows 300.
+SUMMARY_LENGTH = 200
 _TEXTS = Path(__file__).with_name("texts.yml")
 
 
@@ -52,12 +54,8 @@ class TicketRequest:
 
 
 def summary(description: str) -> str:
-    """The trích yếu: the description's first line, shortened at a word boundary."""
-    line = " ".join(description.split())
-    if len(line) <= SUMMARY_WORDS:
-        return line
-    cut = line[:SUMMARY_WORDS].rsplit(" ", 1)[0] or line[:SUMMARY_WORDS]
-    return cut + "…"
+    """The trích yếu: the description on one line, shortened at a word boundary."""
+    return shorten(description, SUMMARY_LENGTH)
 
 
 def content(description: str, turns: Iterable[Turn]) -> str:
@@ -83,7 +81,7 @@ def payload(request: TicketRequest, turns: Iterable[Turn]) -> dict[str, Any]:
     if request.name:
         requester["name"] = request.name[:120]
     return {
-        "summary": summary(request.description)[:MAX_SUMMARY],
+        "summary": summary(request.description),
         "content": content(request.description, turns),
         "unit": request.unit,
         "requester": requester,
@@ -97,9 +95,3 @@ def idempotency_key(channel: str, user_id: str, message_marker: str) -> str:
     """One key per confirmation message: the same message handled twice opens one ticket."""
     digest = hashlib.sha256(f"{channel}\x00{user_id}\x00{message_marker}".encode()).hexdigest()
     return f"chat-{digest[:40]}"
-
-
-def status_label(status: str) -> str:
-    """The status as officials read it."""
-    labels: Mapping[str, str] = texts()["status"]
-    return labels.get(status, status)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.display import shorten, vietnam_time
 from bot.escalation.client import Note, Ticket
 from bot.notify.channels import OutgoingMessage
 
 _PATH = Path(__file__).resolve().parent / "texts.yml"
-
-# Vietnam keeps UTC+7 all year (no daylight saving time).
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 @lru_cache(maxsize=1)
@@ -24,23 +21,9 @@ def notice_texts() -> dict[str, Any]:
     return dict(yaml.safe_load(_PATH.read_text(encoding="utf-8")))
 
 
-def vietnam_time(moment: datetime) -> str:
-    """`moment` in Vietnam time, as officials write it: 14:05 22/11/2026 (naive means UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
-
-
-def shorten(text: str, limit: int | None = None) -> str:
-    """`text` on one line, cut at a word to at most `limit` characters, with "…" if cut."""
-    limit = limit or int(notice_texts()["summary_length"])
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    if " " in cut and flat[limit - 1] != " ":
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,.;:-") + "…"
+def short_summary(summary: str) -> str:
+    """The ticket's subject, cut to the notices' length."""
+    return shorten(summary, int(notice_texts()["summary_length"]))
 
 
 def status_name(status: str) -> str:
@@ -52,7 +35,9 @@ def reply_notice(ticket: Ticket, note: Note) -> OutgoingMessage:
     """A staff reply on the official's ticket."""
     template = notice_texts()["reply"]
     return OutgoingMessage(
-        template.format(code=ticket.code, summary=shorten(ticket.summary), text=note.text.strip())
+        template.format(
+            code=ticket.code, summary=short_summary(ticket.summary), text=note.text.strip()
+        )
     )
 
 
@@ -62,7 +47,7 @@ def status_notice(ticket: Ticket, status: str) -> OutgoingMessage:
     template = templates.get(status, templates["other"])
     return OutgoingMessage(
         template.format(
-            code=ticket.code, summary=shorten(ticket.summary), status=status_name(status)
+            code=ticket.code, summary=short_summary(ticket.summary), status=status_name(status)
         )
     )
 
@@ -74,7 +59,7 @@ def queued_notice(local_code: str, ticket: Ticket) -> OutgoingMessage:
         template.format(
             local_code=local_code,
             code=ticket.code,
-            summary=shorten(ticket.summary),
+            summary=short_summary(ticket.summary),
             deadline=vietnam_time(ticket.deadline),
         )
     )

@@ -53,7 +53,7 @@ async def test_a_ticket_by_code_shows_its_status_and_latest_reply(
     (message,) = await ask(desk, outbox, f"phiếu {code} sao rồi")
     assert (message["response"], message["status"]) == (
         "utter_ticket_status_one_no_reply",
-        "Mới tiếp nhận",
+        "Mới",
     )
     await staff.post(
         f"/api/v1/tickets/{code}/replies", json={"author": "Trần B", "text": "Đã cấp lại mật khẩu"}

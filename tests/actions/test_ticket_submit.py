@@ -6,7 +6,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.ticket_submit import ActionCancelTicket, ActionSubmitTicket, local_time
+from actions.ticket_submit import ActionCancelTicket, ActionSubmitTicket
+from bot.display import vietnam_time
 from bot.escalation.client import DeskClient, RetryPolicy
 from bot.escalation.outbox import Outbox
 from tests.actions.conftest import bot_event, make_tracker, user_event
@@ -54,7 +55,7 @@ async def test_a_confirmed_form_opens_a_ticket_and_gives_its_code_and_deadline(
     assert stored["content"].startswith(FORM["ticket_description"])
     assert "Cán bộ: không ký số được" in stored["content"]
     ticket = await desk.get_ticket(message["code"])
-    assert message["deadline"] == local_time(ticket.deadline)
+    assert message["deadline"] == vietnam_time(ticket.deadline)
     # Unit and phone are remembered for the next ticket: they are not cleared.
     assert events == CLEARED
 

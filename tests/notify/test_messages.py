@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 import yaml
@@ -9,9 +9,8 @@ from bot.notify.messages import (
     notice_texts,
     queued_notice,
     reply_notice,
-    shorten,
+    status_name,
     status_notice,
-    vietnam_time,
 )
 
 STATUSES = ["new", "in_progress", "waiting_official", "resolved", "closed"]
@@ -20,27 +19,6 @@ NOW = datetime(2026, 11, 22, 7, 5, tzinfo=timezone.utc)
 
 def ticket(summary: str = "Không đăng nhập được phần mềm quản lý văn bản") -> Ticket:
     return Ticket("HT-000123", "new", NOW, NOW, summary=summary, requester_channel="local")
-
-
-def test_times_are_shown_in_vietnam_time() -> None:
-    assert vietnam_time(NOW) == "14:05 22/11/2026"
-    assert vietnam_time(datetime(2026, 12, 31, 18, 30)) == "01:30 01/01/2027"  # naive is UTC
-    assert vietnam_time(NOW.astimezone(timezone(timedelta(hours=-5)))) == "14:05 22/11/2026"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Ngắn gọn", "Ngắn gọn"),
-        ("  nhiều   khoảng\ntrắng ", "nhiều khoảng trắng"),
-        ("Không đăng nhập được phần mềm quản lý văn bản", "Không đăng nhập…"),
-        ("x" * 30, "x" * 19 + "…"),
-    ],
-)
-def test_a_summary_is_cut_at_a_word(text: str, expected: str) -> None:
-    shortened = shorten(text, 20)
-    assert shortened == expected
-    assert len(shortened) <= 20
 
 
 def test_a_reply_names_the_ticket_and_carries_the_text() -> None:
@@ -77,6 +55,12 @@ def test_every_status_of_the_contract_reads_in_vietnamese(status: str, name: str
 
 def test_waiting_for_the_official_says_how_to_answer() -> None:
     assert "nhắn lại" in status_notice(ticket(), "waiting_official").text
+
+
+def test_status_names_read_in_vietnamese_and_unknown_ones_as_given() -> None:
+    assert status_name("in_progress") == "Đang xử lý"
+    assert status_name("pending") == "Đang chờ gửi đến hệ thống"
+    assert status_name("unknown") == "unknown"
 
 
 def test_a_status_the_texts_do_not_know_is_still_told() -> None:
