@@ -39,24 +39,43 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> 
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
-def start_action_server(
-    root: Path, port: int, env: dict[str, str] | None = None, log: Path | None = None
+def spawn(
+    command: list[str], root: Path, env: dict[str, str] | None, log: Path | None
 ) -> subprocess.Popen[bytes]:
-    """Start `rasa_sdk` serving the `actions` package on `port` and wait until it answers."""
-    output = log.open("ab") if log else subprocess.DEVNULL
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+    """Start `command` in `root` with `env` added to ours, its output appended to `log`."""
+    return subprocess.Popen(
+        command,
         cwd=root,
         env={**os.environ, **(env or {})},
-        stdout=output,
+        stdout=log.open("ab") if log else subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
+
+
+def start_serving(
+    command: list[str],
+    root: Path,
+    env: dict[str, str] | None,
+    log: Path | None,
+    health: str,
+    timeout: float,
+) -> subprocess.Popen[bytes]:
+    """Start a server and wait until `health` answers; stop it if it does not."""
+    process = spawn(command, root, env, log)
     try:
-        wait_healthy(f"http://127.0.0.1:{port}/health", process, timeout=60)
+        wait_healthy(health, process, timeout)
     except BaseException:
         stop(process)
         raise
     return process
+
+
+def start_action_server(
+    root: Path, port: int, env: dict[str, str] | None = None, log: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Start `rasa_sdk` serving the `actions` package on `port` and wait until it answers."""
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    return start_serving(command, root, env, log, f"http://127.0.0.1:{port}/health", timeout=60)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

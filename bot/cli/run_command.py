@@ -60,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
         if desk.start_builtin:
             print("Starting the built-in ticket desk...", file=sys.stderr)
             children.append(
-                _start(
+                processes.start_serving(
                     [*_helpdesk(), "desk", "serve", "--port", str(args.desk_port)],
                     root,
                     env,
@@ -75,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         print("Starting the Rasa server (loading the model takes a while)...", file=sys.stderr)
         children.append(
-            _start(
+            processes.start_serving(
                 [
                     sys.executable,
                     "-m",
@@ -108,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
         ):
             gateway.append("--polling")
         children.append(
-            _start(
+            processes.start_serving(
                 gateway,
                 root,
                 env,
@@ -157,33 +157,9 @@ def _start_worker(
     command: list[str], root: Path, env: dict[str, str], log: Path
 ) -> subprocess.Popen[bytes]:
     """Start a process that serves no HTTP; fail if it exits at once (bad settings, say)."""
-    process = subprocess.Popen(
-        command,
-        cwd=root,
-        env={**os.environ, **env},
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
+    process = processes.spawn(command, root, env, log)
     try:
         process.wait(timeout=3)
     except subprocess.TimeoutExpired:
         return process
     raise RuntimeError(f"{command!r} exited with code {process.returncode}")
-
-
-def _start(
-    command: list[str], root: Path, env: dict[str, str], log: Path, health: str, timeout: float
-) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        command,
-        cwd=root,
-        env={**os.environ, **env},
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        processes.wait_healthy(health, process, timeout)
-    except BaseException:
-        processes.stop(process)
-        raise
-    return process

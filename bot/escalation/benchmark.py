@@ -21,7 +21,6 @@ import re
 import secrets
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -35,7 +34,7 @@ from pydantic import SecretStr
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
-from bot.assistant.processes import free_port, stop, wait_healthy
+from bot.assistant.processes import free_port, start_serving, stop
 from bot.benchmarks import percentile
 from bot.desk.database import make_engine, migrate
 from bot.desk.models import TicketFilter, ticket_code
@@ -80,21 +79,18 @@ def desk_server(url: str, log: Path) -> Iterator[DeskClientSettings]:
     """`helpdesk desk serve` on `url` with generated tokens; the assistant's settings to call it."""
     token, port = secrets.token_urlsafe(24), free_port()
     env = {
-        **os.environ,
         "HELPDESK_DESK_DATABASE_URL": url,
         "HELPDESK_DESK_TOKENS": f"assistant:{token},staff:{secrets.token_urlsafe(24)}",
         "HELPDESK_DESK_SESSION_SECRET": secrets.token_urlsafe(48),
     }
     command = [sys.executable, "-m", "bot.cli.main", "desk", "serve", "--port", str(port)]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            wait_healthy(f"http://127.0.0.1:{port}/health", process, timeout=120)
-            yield DeskClientSettings(
-                desk_url=f"http://127.0.0.1:{port}", desk_token=SecretStr(token)
-            )
-        finally:
-            stop(process)
+    log.write_bytes(b"")  # one run's log, not every run's
+    health = f"http://127.0.0.1:{port}/health"
+    process = start_serving(command, Path.cwd(), env, log, health, timeout=120)
+    try:
+        yield DeskClientSettings(desk_url=f"http://127.0.0.1:{port}", desk_token=SecretStr(token))
+    finally:
+        stop(process)
 
 
 def query_plans(engine: Engine, seeded: Seeded) -> dict[str, list[str]]:
