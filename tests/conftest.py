@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.desk_server import DeskServer
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -25,3 +28,14 @@ def knowledge_base(root: Path):
     from bot.kb.loader import load
 
     return load(root / "knowledge_base")
+
+
+@pytest.fixture
+def desk_server(root: Path, tmp_path: Path) -> Iterator[DeskServer]:
+    """The real desk server on a SQLite file in tmp_path, with the tokens of tests/desk_server."""
+    server = DeskServer(root, tmp_path / "desk.db")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -2,63 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from bot.assistant.processes import free_port, stop, wait_healthy
 from bot.escalation.client import DeskAuthError, DeskClient, RetryPolicy
 from bot.escalation.delivery import deliver_pending, escalate
 from bot.escalation.outbox import Outbox
 from bot.store.database import make_engine, migrate
-
-ASSISTANT, STAFF = "assistant-token-0123456789", "staff-token-0123456789"
-
-
-class DeskServer:
-    """`helpdesk desk serve` as a child process that can be stopped and started again."""
-
-    def __init__(self, root: Path, database: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._root = root
-        self._env = {
-            **os.environ,
-            "HELPDESK_DESK_DATABASE_URL": f"sqlite:///{database}",
-            "HELPDESK_DESK_TOKENS": f"assistant:{ASSISTANT},staff:{STAFF}",
-            "HELPDESK_DESK_SESSION_SECRET": "session-secret-for-tests-0123456789abcdef",
-        }
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli.main", "desk", "serve", "--port", str(self.port)],
-            cwd=self._root,
-            env=self._env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_healthy(f"{self.url}/health", self._process, timeout=60)
-
-    def stop(self) -> None:
-        if self._process is not None:
-            stop(self._process)
-            self._process = None
-
-
-@pytest.fixture
-def desk(root: Path, tmp_path: Path) -> Iterator[DeskServer]:
-    server = DeskServer(root, tmp_path / "desk.db")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+from tests.desk_server import ASSISTANT, STAFF, DeskServer
 
 
 def payload(number: int) -> dict[str, object]:
@@ -83,14 +36,14 @@ def client(url: str, token: str = ASSISTANT) -> DeskClient:
     return DeskClient(http, RetryPolicy(attempts=2, sleep=no_wait))
 
 
-async def test_ticket_opened_replied_and_seen_in_the_change_feed(desk: DeskServer) -> None:
-    desk_client = client(desk.url)
+async def test_ticket_opened_replied_and_seen_in_the_change_feed(desk_server: DeskServer) -> None:
+    desk_client = client(desk_server.url)
     ticket = await desk_client.create_ticket(payload(1), "escalation-0001")
     again = await desk_client.create_ticket(payload(1), "escalation-0001")
     assert (again.code, again.existed) == (ticket.code, True)
 
     async with httpx.AsyncClient(
-        base_url=desk.url, headers={"Authorization": f"Bearer {STAFF}"}
+        base_url=desk_server.url, headers={"Authorization": f"Bearer {STAFF}"}
     ) as staff:
         reply = await staff.post(
             f"/api/v1/tickets/{ticket.code}/replies",
@@ -110,19 +63,19 @@ async def test_ticket_opened_replied_and_seen_in_the_change_feed(desk: DeskServe
     assert kinds == ["created", "reply", "status"]
 
 
-async def test_a_forged_token_is_refused(desk: DeskServer) -> None:
+async def test_a_forged_token_is_refused(desk_server: DeskServer) -> None:
     with pytest.raises(DeskAuthError):
-        await client(desk.url, token="forged").create_ticket(payload(1), "escalation-0002")
-    assert (await client(desk.url).list_tickets()).total == 0
+        await client(desk_server.url, token="forged").create_ticket(payload(1), "escalation-0002")
+    assert (await client(desk_server.url).list_tickets()).total == 0
 
 
 async def test_escalations_while_the_desk_is_down_are_delivered_once_it_is_back(
-    desk: DeskServer, tmp_path: Path
+    desk_server: DeskServer, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
     migrate(url)
     outbox = Outbox(make_engine(url))
-    desk_client = client(desk.url)
+    desk_client = client(desk_server.url)
     told: dict[str, str] = {}
 
     async def notify(channel: str, recipient: str, local_code: str, ticket: object) -> None:
@@ -132,9 +85,9 @@ async def test_escalations_while_the_desk_is_down_are_delivered_once_it_is_back(
     results = []
     for number in range(20):
         if number == 5:
-            desk.stop()
+            desk_server.stop()
         if number == 15:
-            desk.start()
+            desk_server.start()
         results.append(
             await escalate(
                 payload(number),

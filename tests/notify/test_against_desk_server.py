@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -17,19 +16,9 @@ from bot.notify.feed import FeedWatcher
 from bot.notify.local_inbox import LocalInbox
 from bot.store.database import make_engine, migrate
 from bot.webchat.app import create_app
-from tests.escalation.test_against_desk_server import ASSISTANT, STAFF, DeskServer
+from tests.desk_server import ASSISTANT, STAFF, DeskServer
 
 SENDER = "web-0123456789abcdef01234567"
-
-
-@pytest.fixture
-def desk(root: Path, tmp_path: Path) -> Iterator[DeskServer]:
-    server = DeskServer(root, tmp_path / "desk.db")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def open_and_reply(url: str, text: str) -> str:
@@ -74,16 +63,16 @@ def web_inbox(inbox: LocalInbox, after: int = 0) -> dict[str, object]:
     return body
 
 
-def test_a_staff_reply_reaches_the_web_chat(desk: DeskServer, tmp_path: Path) -> None:
+def test_a_staff_reply_reaches_the_web_chat(desk_server: DeskServer, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
     migrate(url)
     engine = make_engine(url)
     inbox = LocalInbox(engine)
-    code = asyncio.run(open_and_reply(desk.url, "Anh/chị cài lại chứng thư số giúp em nhé."))
+    code = asyncio.run(open_and_reply(desk_server.url, "Anh/chị cài lại chứng thư số giúp em nhé."))
 
     async def poll() -> None:
         async with httpx.AsyncClient(
-            base_url=desk.url, headers={"Authorization": f"Bearer {ASSISTANT}"}
+            base_url=desk_server.url, headers={"Authorization": f"Bearer {ASSISTANT}"}
         ) as http:
             watcher = FeedWatcher(DeskClient(http), Notifier({LOCAL: inbox}), engine)
             report = await watcher.poll_once()
@@ -104,14 +93,14 @@ def test_a_staff_reply_reaches_the_web_chat(desk: DeskServer, tmp_path: Path) ->
 
 
 def test_the_notifier_command_delivers_from_the_real_desk(
-    desk: DeskServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    desk_server: DeskServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite:///{tmp_path / 'var' / 'helpdesk.db'}"
     monkeypatch.setattr("bot.logs.configure", lambda verbose=False: None)
     monkeypatch.setenv("HELPDESK_DATABASE_URL", url)
-    monkeypatch.setenv("HELPDESK_DESK_URL", desk.url)
+    monkeypatch.setenv("HELPDESK_DESK_URL", desk_server.url)
     monkeypatch.setenv("HELPDESK_DESK_TOKEN", ASSISTANT)
-    asyncio.run(open_and_reply(desk.url, "Đã cấp lại chứng thư."))
+    asyncio.run(open_and_reply(desk_server.url, "Đã cấp lại chứng thư."))
 
     assert main(["notifier", "--once"]) == 0
     assert main(["notifier", "--once"]) == 0  # the cursor is kept: nothing is sent twice
