@@ -1,20 +1,23 @@
-"""`helpdesk gateway`: Telegram's webhook (or long polling), the web chat, health and metrics.
+"""`helpdesk gateway`: Telegram's and Zalo's webhooks, the web chat, health and metrics.
 
 Reads HELPDESK_TELEGRAM_TOKEN (Telegram is on only when it is set),
 HELPDESK_TELEGRAM_WEBHOOK_SECRET (required with the token), HELPDESK_TELEGRAM_BASE_URL,
-HELPDESK_TELEGRAM_WEBHOOK_URL, HELPDESK_RASA_URL, HELPDESK_RASA_TIMEOUT_SECONDS and
-HELPDESK_DATABASE_URL from the environment. See docs/telegram.md.
+HELPDESK_TELEGRAM_WEBHOOK_URL, HELPDESK_ZALO_APP_ID (Zalo is on only when it is set) with the
+other HELPDESK_ZALO_* variables, HELPDESK_RASA_URL, HELPDESK_RASA_TIMEOUT_SECONDS and
+HELPDESK_DATABASE_URL from the environment. See docs/telegram.md and docs/zalo.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
 import uvicorn
 from pydantic import ValidationError
 
+from bot.channels.zalo.settings import ZaloSettings
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
 
@@ -37,17 +40,19 @@ def register(commands: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     try:
         settings = GatewaySettings()
+        zalo = ZaloSettings() if os.environ.get("HELPDESK_ZALO_APP_ID") else None  # type: ignore[call-arg]
     except ValidationError as error:
+        prefix = "HELPDESK_ZALO_" if error.model is ZaloSettings else "HELPDESK_"
         for problem in error.errors():
             where = str(problem["loc"][0])
-            prefix = "" if where == "__root__" else f"HELPDESK_{where.upper()}: "
-            print(f"{prefix}{problem['msg']}", file=sys.stderr)
+            name = "" if where == "__root__" else f"{prefix}{where.upper()}: "
+            print(f"{name}{problem['msg']}", file=sys.stderr)
         return 1
     if args.polling and not settings.telegram_enabled:
         print("HELPDESK_TELEGRAM_TOKEN: required for --polling", file=sys.stderr)
         return 1
     config = uvicorn.Config(
-        create_app(settings, polling=args.polling),
+        create_app(settings, polling=args.polling, zalo=zalo),
         host=args.host,
         port=args.port,
         ws="none",  # Rasa pins a websockets too old for uvicorn's; the gateway needs none

@@ -1,4 +1,4 @@
-"""The gateway: one web app for Telegram's webhook, the local web chat, health and metrics.
+"""The gateway: one web app for Telegram's and Zalo's webhooks, the web chat, health and metrics.
 
 Why it looks like this:
 - One Starlette app routes `POST /telegram` itself (python-telegram-bot's custom webhook shape:
@@ -7,6 +7,9 @@ Why it looks like this:
 - Every channel reaches Rasa through one httpx client (one pool), with one deadline per message.
 - Telegram is on only when a bot token is set. With `polling`, the app also runs the getUpdates
   loop, for offices Telegram cannot reach; the webhook route stays, guarded by the secret.
+- Zalo is on only when its settings are given. `POST /zalo` answers as soon as the signature is
+  checked (Zalo redelivers slow webhooks); the turn runs in the background, and shutdown waits
+  a while for the turns in flight so an official's question is not dropped halfway.
 - The process holds no conversation state: Rasa keeps it, and the store keeps which updates were
   handled. A Rasa outage costs an apology per message and nothing to reset afterwards.
 """
@@ -34,6 +37,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.channels.telegram.claims import UpdateClaims
 from bot.channels.telegram.ratelimit import TelegramRateLimiter
 from bot.channels.telegram.service import SECRET_HEADER, Outcome, TelegramService, build_service
+from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.zalo.signature import HEADER as ZALO_SIGNATURE
+from bot.channels.zalo.webhook import MAX_BODY as MAX_ZALO_EVENT_BYTES
+from bot.channels.zalo.wiring import ZaloParts, build_zalo, zalo_http
 from bot.gateway import redact
 from bot.gateway.metrics import CONTENT_TYPE, Metrics
 from bot.gateway.rasa import RasaSender
@@ -59,6 +66,8 @@ def create_app(
     rate_limiter: TelegramRateLimiter | None = None,
     poll_timeout: int = 25,
     extra_routes: Sequence[BaseRoute] = (),
+    zalo: ZaloSettings | None = None,
+    zalo_client: httpx.AsyncClient | None = None,
 ) -> Starlette:
     """The gateway app.
 
@@ -66,6 +75,8 @@ def create_app(
     migrated) are made from `settings` when not given, and then also closed by the app, which
     migrates the store first. `polling` runs Telegram's getUpdates loop (a token is needed).
     `extra_routes` (other channels' webhooks) come before the web chat's catch-all mount.
+    `zalo` turns the Zalo webhook on; `zalo_client` reaches Zalo's servers (made from `zalo`
+    and closed by the app when not given).
     """
     settings = settings or GatewaySettings()
     if polling and not settings.telegram_enabled:
@@ -73,7 +84,11 @@ def create_app(
     # Before the bot is built: python-telegram-bot logs its URL, token included, right away.
     protection = redact.install(
         s.get_secret_value()
-        for s in (settings.telegram_token, settings.telegram_webhook_secret)
+        for s in (
+            settings.telegram_token,
+            settings.telegram_webhook_secret,
+            *(_zalo_secrets(zalo) if zalo is not None else ()),
+        )
         if s is not None
     )
     metrics = Metrics()
@@ -85,6 +100,11 @@ def create_app(
     store = engine or make_engine(settings.database_url)
     rasa = RasaSender(http, settings.rasa_timeout_seconds, metrics)
     telegram = _telegram(settings, rasa, metrics, store, rate_limiter, poll_timeout)
+    own_zalo_http = zalo is not None and zalo_client is None
+    zalo_parts: ZaloParts | None = None
+    if zalo is not None:
+        zalo_client = zalo_client or zalo_http(zalo)
+        zalo_parts = build_zalo(zalo, store, http=zalo_client, rasa_http=http)
     webchat = create_webchat(
         AssistantSettings(rasa_url=settings.rasa_url), http=http, inbox=LocalInbox(store)
     )
@@ -110,6 +130,11 @@ def create_app(
                 task.cancel()
             if telegram is not None:
                 await telegram.stop()
+            if zalo_parts is not None:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(zalo_parts.webhook.drain(), timeout=20)
+            if own_zalo_http and zalo_client is not None:
+                await zalo_client.aclose()
             if own_http:
                 await http.aclose()
             if own_engine:
@@ -143,9 +168,25 @@ def create_app(
             return JSONResponse({"error": "not an update"}, status_code=400)
         return JSONResponse({"ok": True, "outcome": outcome.value})
 
+    async def zalo_webhook(request: Request) -> Response:
+        if zalo_parts is None:
+            return JSONResponse({"error": "not found"}, status_code=404)
+        body = await _read_limited(request, MAX_ZALO_EVENT_BYTES)
+        if body is None:
+            metrics.update_dropped("zalo", "too_large")
+            return JSONResponse({"error": "too large"}, status_code=413)
+        status = await zalo_parts.webhook.handle(body, request.headers.get(ZALO_SIGNATURE))
+        if status != 200:
+            metrics.update_dropped("zalo", _ZALO_REFUSALS.get(status, "invalid"))
+            return JSONResponse({"error": _ZALO_REFUSALS.get(status, "invalid")}, status)
+        metrics.message_in("zalo")
+        return JSONResponse({"ok": True})
+
     async def health(request: Request) -> JSONResponse:
         state = "off" if telegram is None else ("ready" if telegram.ready else "starting")
-        return JSONResponse({"status": "ok", "telegram": state})
+        return JSONResponse(
+            {"status": "ok", "telegram": state, "zalo": "off" if zalo_parts is None else "ready"}
+        )
 
     async def metrics_page(request: Request) -> PlainTextResponse:
         return PlainTextResponse(metrics.render(), media_type=CONTENT_TYPE)
@@ -153,6 +194,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/telegram", telegram_webhook, methods=["POST"]),
+            Route("/zalo", zalo_webhook, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/metrics", metrics_page, methods=["GET"]),
             *extra_routes,
@@ -163,7 +205,15 @@ def create_app(
     app.state.metrics = metrics
     app.state.rasa = rasa
     app.state.telegram = telegram
+    app.state.zalo = zalo_parts
     return app
+
+
+_ZALO_REFUSALS = {400: "invalid", 401: "unsigned", 403: "forbidden", 413: "too_large"}
+
+
+def _zalo_secrets(zalo: ZaloSettings) -> tuple[Any, ...]:
+    return (zalo.oa_secret_key, zalo.app_secret_key, zalo.access_token, zalo.refresh_token)
 
 
 def _telegram(

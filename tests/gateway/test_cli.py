@@ -23,6 +23,8 @@ def parse(*argv: str) -> argparse.Namespace:
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
     for name in ("TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_WEBHOOK_URL"):
         monkeypatch.delenv(f"HELPDESK_{name}", raising=False)
+    for name in ("APP_ID", "OA_SECRET_KEY", "APP_SECRET_KEY", "ACCESS_TOKEN", "REFRESH_TOKEN"):
+        monkeypatch.delenv(f"HELPDESK_ZALO_{name}", raising=False)
     monkeypatch.setenv("HELPDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'helpdesk.db'}")
     return monkeypatch
 
@@ -73,3 +75,28 @@ def test_the_gateway_is_served_on_the_port(
     assert config.port == 9191 and config.host == "127.0.0.1"
     assert isinstance(config.app, Starlette)
     assert config.app.state.telegram is not None
+    assert config.app.state.zalo is None
+
+
+def test_a_zalo_app_without_its_secret_keys_is_refused(
+    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean_env.setenv("HELPDESK_ZALO_APP_ID", "1234567890")
+
+    assert parse("gateway").handler(parse("gateway")) == 1
+    errors = capsys.readouterr().err
+    assert "HELPDESK_ZALO_OA_SECRET_KEY" in errors and "HELPDESK_ZALO_APP_SECRET_KEY" in errors
+
+
+def test_zalo_is_served_when_its_settings_are_set(
+    clean_env: pytest.MonkeyPatch, started: list[uvicorn.Config]
+) -> None:
+    clean_env.setenv("HELPDESK_ZALO_APP_ID", "1234567890")
+    clean_env.setenv("HELPDESK_ZALO_OA_SECRET_KEY", "oa-secret")
+    clean_env.setenv("HELPDESK_ZALO_APP_SECRET_KEY", "app-secret")
+    args = parse("gateway")
+
+    assert args.handler(args) == 0
+
+    [config] = started
+    assert config.app.state.zalo is not None and config.app.state.telegram is None

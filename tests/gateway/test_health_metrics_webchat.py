@@ -101,7 +101,7 @@ async def test_the_web_chat_is_still_served_and_counted(
         series(metrics, "helpdesk_gateway_rasa_errors_total", channel="web", reason="unavailable")
         == 1
     )
-    assert health.json() == {"status": "ok", "telegram": "off"}
+    assert health.json() == {"status": "ok", "telegram": "off", "zalo": "off"}
 
 
 async def test_without_a_token_the_telegram_route_is_not_there(web_only: Gateway) -> None:

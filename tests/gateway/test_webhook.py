@@ -64,7 +64,8 @@ async def test_startup_checks_the_token_and_sets_vietnamese_commands(
     [commands] = fake_telegram.of("setMyCommands")
     assert [c["command"] for c in commands["commands"]] == ["start", "help", "hotro", "phieu"]
     assert all(c["description"] for c in commands["commands"])
-    assert (await gateway.client.get("/health")).json() == {"status": "ok", "telegram": "ready"}
+    health = (await gateway.client.get("/health")).json()
+    assert health == {"status": "ok", "telegram": "ready", "zalo": "off"}
 
 
 async def test_a_button_press_is_answered_and_its_payload_forwarded(

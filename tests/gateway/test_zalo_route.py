@@ -1,0 +1,117 @@
+"""The gateway's Zalo webhook, over real HTTP, against a fake Zalo and a fake Rasa."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from starlette.applications import Starlette
+
+from bot.channels.zalo.settings import ZaloSettings
+from bot.gateway.app import create_app
+from bot.gateway.settings import GatewaySettings
+from tests.channels.telegram.fakes import FakeRasa, Gateway, eventually, running_gateway
+from tests.channels.zalo.conftest import USER, settings_for, signed, text_event
+from tests.channels.zalo.fake_zalo import FakeZalo, served
+
+
+@pytest.fixture
+def fake_zalo() -> FakeZalo:
+    """A fake Zalo OA API, not yet served."""
+    return FakeZalo()
+
+
+@pytest.fixture
+def zalo(fake_zalo: FakeZalo) -> Iterator[ZaloSettings]:
+    """Zalo settings pointing at the served fake."""
+    with served(fake_zalo) as url:
+        yield settings_for(fake_zalo, url)
+
+
+@pytest.fixture
+async def gateway(rasa_url: str, sqlite_url: str, zalo: ZaloSettings) -> AsyncIterator[Gateway]:
+    """The gateway with Zalo on (Telegram off), served on a free port."""
+    settings = GatewaySettings(rasa_url=rasa_url, rasa_timeout_seconds=2.0, database_url=sqlite_url)
+    app: Starlette = create_app(settings, zalo=zalo)
+    async with running_gateway(app) as running:
+        yield running
+
+
+async def test_a_signed_text_is_answered_on_zalo_with_the_channel_named_to_rasa(
+    gateway: Gateway, fake_rasa: FakeRasa, fake_zalo: FakeZalo
+) -> None:
+    raw, signature = signed(text_event("lam sao doi mk", "msg-1"))
+
+    response = await gateway.client.post(
+        "/zalo", content=raw, headers={"X-ZEvent-Signature": signature}
+    )
+
+    assert response.status_code == 200
+    await eventually(lambda: bool(fake_zalo.texts_to(USER)))
+    assert fake_rasa.received[0]["message"] == "lam sao doi mk"
+    assert fake_rasa.received[0]["metadata"] == {"channel": "zalo"}
+    answer = fake_zalo.texts_to(USER)[0]
+    assert "Anh/chị hỏi: lam sao doi mk" in answer
+    assert "1. Tạo phiếu hỗ trợ" in answer
+
+
+async def test_a_redelivered_event_is_answered_once(
+    gateway: Gateway, fake_rasa: FakeRasa, fake_zalo: FakeZalo
+) -> None:
+    raw, signature = signed(text_event("xin chào", "msg-twice"))
+    headers = {"X-ZEvent-Signature": signature}
+
+    first = await gateway.client.post("/zalo", content=raw, headers=headers)
+    await eventually(lambda: bool(fake_zalo.texts_to(USER)))
+    second = await gateway.client.post("/zalo", content=raw, headers=headers)
+    await gateway.app.state.zalo.webhook.drain()
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert len(fake_rasa.received) == 1
+    assert len(fake_zalo.texts_to(USER)) == 1
+
+
+@pytest.mark.parametrize(
+    ("secret", "header", "status", "reason"),
+    [("a-forged-secret", True, 403, "forbidden"), ("oa-secret-for-tests", False, 401, "unsigned")],
+)
+async def test_forged_or_unsigned_events_are_refused_and_not_processed(
+    gateway: Gateway,
+    fake_rasa: FakeRasa,
+    fake_zalo: FakeZalo,
+    secret: str,
+    header: bool,
+    status: int,
+    reason: str,
+) -> None:
+    raw, signature = signed(text_event("xin chào", "msg-forged"), secret=secret)
+    headers = {"X-ZEvent-Signature": signature} if header else {}
+
+    response = await gateway.client.post("/zalo", content=raw, headers=headers)
+    await gateway.app.state.zalo.webhook.drain()
+
+    assert response.status_code == status
+    assert fake_rasa.received == []
+    assert fake_zalo.texts_to(USER) == []
+    metrics = (await gateway.client.get("/metrics")).text
+    assert f'updates_dropped_total{{channel="zalo",reason="{reason}"}} 1' in metrics
+
+
+async def test_health_says_zalo_is_on(gateway: Gateway) -> None:
+    health = (await gateway.client.get("/health")).json()
+
+    assert health["zalo"] == "ready"
+    assert health["telegram"] == "off"
+
+
+async def test_without_zalo_settings_the_route_is_not_found(rasa_url: str, sqlite_url: str) -> None:
+    settings = GatewaySettings(rasa_url=rasa_url, database_url=sqlite_url)
+    async with running_gateway(create_app(settings)) as running:
+        raw, signature = signed(text_event("xin chào", "msg-off"))
+        response = await running.client.post(
+            "/zalo", content=raw, headers={"X-ZEvent-Signature": signature}
+        )
+        health = (await running.client.get("/health")).json()
+
+    assert response.status_code == 404
+    assert health["zalo"] == "off"
