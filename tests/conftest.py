@@ -30,6 +30,14 @@ def knowledge_base(root: Path):
     return load(root / "knowledge_base")
 
 
+@pytest.fixture(scope="session")
+def model(root: Path) -> Path:
+    """The assistant's model, trained now if the current one does not exist."""
+    from bot.assistant.training import Project, train
+
+    return train(Project(root), root / "config.yml")
+
+
 @pytest.fixture
 def desk_server(root: Path, tmp_path: Path) -> Iterator[DeskServer]:
     """The real desk server on a SQLite file in tmp_path, with the tokens of tests/desk_server."""

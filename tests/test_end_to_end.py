@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from bot.assistant.processes import free_port, wait_healthy
-from bot.assistant.training import Project, train
 from bot.kb.loader import KnowledgeBase
+from tests.running import Running, helpdesk_run
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def model(root: Path) -> Path:
-    """The assistant's model, trained now if the current one does not exist."""
-    return train(Project(root), root / "config.yml")
 
 
 def helpdesk(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -72,50 +62,11 @@ def test_ask_one_question_prints_the_answer(root: Path, model: Path) -> None:
     assert "thang điểm 10" in result.stdout
 
 
-@dataclass
-class Running:
-    """The ports of a running `helpdesk run` and where it keeps its state."""
-
-    chat: int
-    desk: int
-    state: Path
-
-
 @pytest.fixture
 def running(root: Path, model: Path, tmp_path: Path) -> Iterator[Running]:
     """`helpdesk run` on free ports, as `make run` starts it, with its state in tmp_path."""
-    ports = [free_port() for _ in range(4)]
-    env = {key: value for key, value in os.environ.items() if not key.startswith("HELPDESK_")}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot.cli.main",
-            "run",
-            "--no-terminal",
-            "--rasa-port",
-            str(ports[0]),
-            "--actions-port",
-            str(ports[1]),
-            "--chat-port",
-            str(ports[2]),
-            "--desk-port",
-            str(ports[3]),
-            "--state-dir",
-            str(tmp_path),
-        ],
-        cwd=root,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        wait_healthy(f"http://127.0.0.1:{ports[2]}/health", process, timeout=300)
-        yield Running(chat=ports[2], desk=ports[3], state=tmp_path)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
+    with helpdesk_run(root, tmp_path) as running:
+        yield running
 
 
 def test_run_serves_a_web_chat_that_answers_and_stores_feedback(running: Running) -> None:

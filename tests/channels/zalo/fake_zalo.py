@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import parse_qs
 
 import uvicorn
@@ -123,8 +124,15 @@ class FakeZalo:
         )
 
 
+class Fake(Protocol):
+    """A fake server: FakeZalo, or the fake Telegram Bot API."""
+
+    def app(self) -> Starlette:
+        """The fake as an ASGI app."""
+
+
 @contextmanager
-def served(fake: FakeZalo) -> Iterator[str]:
+def served(fake: Fake) -> Iterator[str]:
     """`fake` under uvicorn on a free port, in a thread; its base URL."""
     config = uvicorn.Config(
         fake.app(), host="127.0.0.1", port=free_port(), ws="none", log_level="warning"

@@ -1,0 +1,49 @@
+"""`helpdesk run` as `make run` starts it, on free ports, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.assistant.processes import free_port, wait_healthy
+
+
+@dataclass
+class Running:
+    """The ports of a running `helpdesk run` and where it keeps its state."""
+
+    chat: int
+    desk: int
+    state: Path
+
+
+@contextmanager
+def helpdesk_run(root: Path, state: Path, env: Mapping[str, str] = {}) -> Iterator[Running]:
+    """Run the assistant with its state in `state`, HELPDESK_* taken only from `env`."""
+    ports = [free_port() for _ in range(4)]
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("HELPDESK_")}
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "bot.cli.main", "run", "--no-terminal"),
+            *("--rasa-port", str(ports[0]), "--actions-port", str(ports[1])),
+            *("--chat-port", str(ports[2]), "--desk-port", str(ports[3])),
+            *("--state-dir", str(state)),
+        ],
+        cwd=root,
+        env={**clean, **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_healthy(f"http://127.0.0.1:{ports[2]}/health", process, timeout=300)
+        yield Running(chat=ports[2], desk=ports[3], state=state)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)

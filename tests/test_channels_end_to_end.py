@@ -1,0 +1,130 @@
+"""Officials on Telegram and Zalo, through `helpdesk run` and the trained model, over real HTTP.
+
+One `helpdesk run` serves the module: Telegram by long polling against the fake Bot API, Zalo
+through the gateway's webhook against the fake OA API, both fakes served on local ports.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.kb.loader import KnowledgeBase
+from tests.channels.telegram.fakes import (
+    SECRET,
+    TOKEN,
+    FakeTelegram,
+    callback_update,
+    message_update,
+)
+from tests.channels.zalo.conftest import OA_SECRET, USER, signed, text_event
+from tests.channels.zalo.fake_zalo import APP_ID, APP_SECRET, FakeZalo, served
+from tests.running import Running, helpdesk_run
+
+pytestmark = pytest.mark.slow
+
+OFFICIAL = 7001  # the official's Telegram chat
+
+
+@dataclass
+class Channels:
+    """The running assistant and the fake channel servers it talks to."""
+
+    run: Running
+    telegram: FakeTelegram
+    zalo: FakeZalo
+
+
+@pytest.fixture(scope="module")
+def channels(
+    root: Path, model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Channels]:
+    """`helpdesk run` with Telegram and Zalo configured from the environment, as an office would."""
+    telegram, zalo = FakeTelegram(), FakeZalo()
+    access, refresh = zalo.issue()
+    with served(telegram) as telegram_url, served(zalo) as zalo_url:
+        env = {
+            "HELPDESK_TELEGRAM_TOKEN": TOKEN,
+            "HELPDESK_TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "HELPDESK_TELEGRAM_BASE_URL": f"{telegram_url}/bot",
+            "HELPDESK_ZALO_APP_ID": APP_ID,
+            "HELPDESK_ZALO_OA_SECRET_KEY": OA_SECRET,
+            "HELPDESK_ZALO_APP_SECRET_KEY": APP_SECRET,
+            "HELPDESK_ZALO_ACCESS_TOKEN": access,
+            "HELPDESK_ZALO_REFRESH_TOKEN": refresh,
+            "HELPDESK_ZALO_API_BASE_URL": zalo_url,
+            "HELPDESK_ZALO_OAUTH_BASE_URL": zalo_url,
+        }
+        with helpdesk_run(root, tmp_path_factory.mktemp("state"), env) as run:
+            yield Channels(run, telegram, zalo)
+
+
+def eventually(check: Callable[[], Any], timeout: float = 60) -> Any:
+    """The first true value of `check()`; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError("nothing came in time")
+
+
+def sent_to(telegram: FakeTelegram, chat_id: int, after: int) -> list[dict[str, Any]]:
+    """The sendMessage calls to `chat_id` after the first `after` of them."""
+    return [p for p in telegram.of("sendMessage") if int(p["chat_id"]) == chat_id][after:]
+
+
+def test_a_telegram_question_is_answered_with_inline_buttons_that_work(
+    channels: Channels, knowledge_base: KnowledgeBase
+) -> None:
+    telegram = channels.telegram
+    before = len(sent_to(telegram, OFFICIAL, 0))
+
+    telegram.queue_update(message_update("Tôi quên mật khẩu phần mềm quản lý văn bản", OFFICIAL))
+
+    def answer_with_buttons() -> list[dict[str, Any]] | None:
+        replies = sent_to(telegram, OFFICIAL, before)
+        return replies if replies and "reply_markup" in replies[-1] else None
+
+    replies = eventually(answer_with_buttons)
+    title = knowledge_base.articles["qlvb.quen_mat_khau"].title
+    assert replies[0]["text"].startswith(html.escape(title, quote=False))
+    keyboard = replies[-1]["reply_markup"]["inline_keyboard"]
+    data = [button["callback_data"] for row in keyboard for button in row]
+    assert len(data) == 2
+
+    answered = len(telegram.of("answerCallbackQuery"))
+    telegram.queue_update(callback_update(data[0], OFFICIAL, keyboard=keyboard))
+
+    eventually(lambda: len(telegram.of("answerCallbackQuery")) > answered)
+    thanks = eventually(lambda: sent_to(telegram, OFFICIAL, before + len(replies)))
+    assert "cảm ơn" in thanks[0]["text"].lower()
+
+
+def test_a_zalo_question_typed_without_diacritics_is_answered(
+    channels: Channels, knowledge_base: KnowledgeBase
+) -> None:
+    raw, signature = signed(text_event("may tinh khong nhan usb token", "e2e-zalo-1"))
+
+    response = httpx.post(
+        f"http://127.0.0.1:{channels.run.chat}/zalo",
+        content=raw,
+        headers={"X-ZEvent-Signature": signature},
+        timeout=30,
+    )
+
+    assert response.status_code == 200
+    texts = eventually(lambda: channels.zalo.texts_to(USER))
+    title = knowledge_base.articles["kyso.khong_nhan_token"].title
+    assert texts[0].startswith(title)
+    # The feedback question comes as numbered choices the official can answer by number.
+    feedback = eventually(lambda: [t for t in channels.zalo.texts_to(USER) if "1." in t])
+    assert "2." in feedback[-1]
