@@ -34,6 +34,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.announce.audience import Audience
 from bot.channels.telegram.claims import UpdateClaims
 from bot.channels.telegram.ratelimit import TelegramRateLimiter
 from bot.channels.telegram.service import SECRET_HEADER, Outcome, TelegramService, build_service
@@ -98,13 +99,13 @@ def create_app(
     )
     own_engine = engine is None
     store = engine or make_engine(settings.database_url)
-    rasa = RasaSender(http, settings.rasa_timeout_seconds, metrics)
+    rasa = RasaSender(http, settings.rasa_timeout_seconds, metrics, Audience(store))
     telegram = _telegram(settings, rasa, metrics, store, rate_limiter, poll_timeout)
     own_zalo_http = zalo is not None and zalo_client is None
     zalo_parts: ZaloParts | None = None
     if zalo is not None:
         zalo_client = zalo_client or zalo_http(zalo)
-        zalo_parts = build_zalo(zalo, store, http=zalo_client, rasa_http=http)
+        zalo_parts = build_zalo(zalo, store, http=zalo_client, rasa=rasa)
     webchat = create_webchat(
         AssistantSettings(rasa_url=settings.rasa_url), http=http, inbox=LocalInbox(store)
     )

@@ -7,6 +7,8 @@ Why it looks like this:
   the deadline the call is abandoned and the caller apologises; the next message simply tries
   again, so there is nothing to reset when Rasa is back.
 - Metadata carries what the actions read off the message (`channel`, the official's `name`).
+- Each official who writes is recorded in the audience of trainers' announcements here, the one
+  place every channel's messages pass through.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from bot.announce.audience import Audience
 from bot.chat.rasa_client import RasaUnavailable
 from bot.gateway.metrics import Metrics
 
@@ -30,13 +33,23 @@ WEBHOOK = "/webhooks/rest/webhook"
 class RasaSender:
     """Sends messages to Rasa's REST channel on a shared client, within `timeout` seconds."""
 
-    def __init__(self, http: httpx.AsyncClient, timeout: float, metrics: Metrics) -> None:
-        """Use `http` (base URL: the Rasa server); give up after `timeout`; count in `metrics`."""
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        timeout: float,
+        metrics: Metrics,
+        audience: Audience | None = None,
+    ) -> None:
+        """Use `http` (base URL: the Rasa server); give up after `timeout`; count in `metrics`.
+
+        Senders are recorded in `audience`, if given.
+        """
         if timeout <= 0:
             raise ValueError("timeout must be more than 0")
         self._http = http
         self._timeout = timeout
         self._metrics = metrics
+        self._audience = audience
 
     async def send(
         self, sender: str, text: str, metadata: Mapping[str, Any]
@@ -44,6 +57,8 @@ class RasaSender:
         """The assistant's messages in reply to `text`; `RasaUnavailable` when there are none."""
         channel = str(metadata.get("channel", "unknown"))
         body = {"sender": sender, "message": text, "metadata": dict(metadata)}
+        if self._audience is not None:
+            await self._audience.seen(channel, sender)
         started = time.monotonic()
         try:
             response = await asyncio.wait_for(

@@ -93,3 +93,15 @@ channel_tokens = Table(
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime, nullable=False, default=datetime.utcnow),
 )
+
+# Who has talked to the assistant on a channel, for trainers' announcements: touched by the
+# gateway on each message, `opted_out_at` set by /tatthongbao and cleared by /batthongbao.
+audience = Table(
+    "audience",
+    metadata,
+    Column("channel", String(20), primary_key=True),
+    Column("recipient", String(128), primary_key=True),
+    Column("first_seen", DateTime, nullable=False, default=datetime.utcnow),
+    Column("last_seen", DateTime, nullable=False, default=datetime.utcnow),
+    Column("opted_out_at", DateTime, nullable=True),
+)

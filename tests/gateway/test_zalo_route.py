@@ -7,9 +7,11 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from starlette.applications import Starlette
 
+from bot.announce.audience import Audience
 from bot.channels.zalo.settings import ZaloSettings
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
+from bot.store.database import make_engine
 from tests.channels.telegram.fakes import FakeRasa, Gateway, eventually, running_gateway
 from tests.channels.zalo.conftest import USER, settings_for, signed, text_event
 from tests.channels.zalo.fake_zalo import FakeZalo, served
@@ -115,3 +117,14 @@ async def test_without_zalo_settings_the_route_is_not_found(rasa_url: str, sqlit
 
     assert response.status_code == 404
     assert health["zalo"] == "off"
+
+
+async def test_an_official_who_writes_joins_the_audience_of_announcements(
+    gateway: Gateway, fake_zalo: FakeZalo, sqlite_url: str
+) -> None:
+    raw, signature = signed(text_event("xin chào", "msg-audience"))
+
+    await gateway.client.post("/zalo", content=raw, headers={"X-ZEvent-Signature": signature})
+    await eventually(lambda: bool(fake_zalo.texts_to(USER)))
+
+    assert Audience(make_engine(sqlite_url)).recipients("zalo") == [f"zalo-{USER}"]

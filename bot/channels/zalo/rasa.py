@@ -7,13 +7,22 @@ from the message's metadata (`actions.conversation.channel_of`), so this sender 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from bot.chat.rasa_client import RasaUnavailable
 
-__all__ = ["RasaSender", "RasaUnavailable"]
+__all__ = ["RasaSender", "RasaUnavailable", "Sender"]
+
+
+class Sender(Protocol):
+    """What passes a turn to Rasa: this module's sender, or the gateway's shared one."""
+
+    async def send(
+        self, sender: str, text: str, metadata: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """The assistant's replies to `text` from `sender`; RasaUnavailable if none came."""
 
 
 class RasaSender:

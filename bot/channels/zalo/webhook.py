@@ -27,7 +27,7 @@ from pydantic import SecretStr
 from bot.channels.zalo.channel import CHANNEL, ZaloChannel, sender_id
 from bot.channels.zalo.errors import ZaloError
 from bot.channels.zalo.events import Kind, ZaloEvent, parse_event, timestamp_of
-from bot.channels.zalo.rasa import RasaSender, RasaUnavailable
+from bot.channels.zalo.rasa import RasaUnavailable, Sender
 from bot.channels.zalo.render import ChoiceMemory, rasa_messages, zalo_texts
 from bot.channels.zalo.seen import SeenUpdates
 from bot.channels.zalo.signature import verify
@@ -116,7 +116,7 @@ class ZaloProcessor:
     """Handles one Zalo event: claims it, asks Rasa, answers the official."""
 
     def __init__(
-        self, seen: SeenUpdates, rasa: RasaSender, channel: ZaloChannel, choices: ChoiceMemory
+        self, seen: SeenUpdates, rasa: Sender, channel: ZaloChannel, choices: ChoiceMemory
     ) -> None:
         """Claim in `seen`, ask `rasa`, answer through `channel`, resolve numbers in `choices`."""
         self._seen = seen

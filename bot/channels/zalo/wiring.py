@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
-from bot.channels.zalo.rasa import RasaSender
+from bot.channels.zalo.rasa import RasaSender, Sender
 from bot.channels.zalo.render import ChoiceMemory
 from bot.channels.zalo.seen import SeenUpdates
 from bot.channels.zalo.settings import ZaloSettings
@@ -58,13 +58,21 @@ def build_zalo(
     engine: Engine,
     *,
     http: httpx.AsyncClient,
-    rasa_http: httpx.AsyncClient,
+    rasa_http: httpx.AsyncClient | None = None,
+    rasa: Sender | None = None,
     schedule: Schedule | None = None,
 ) -> ZaloParts:
-    """Everything the gateway needs; `rasa_http` has the Rasa server as its base URL."""
+    """Everything the gateway needs, asking Rasa through `rasa`, or on `rasa_http`.
+
+    `rasa_http` has the Rasa server as its base URL.
+    """
+    if rasa is None:
+        if rasa_http is None:
+            raise ValueError("build_zalo needs rasa or rasa_http")
+        rasa = RasaSender(rasa_http)
     choices = ChoiceMemory()
     channel = build_channel(settings, engine, http, choices)
-    processor = ZaloProcessor(SeenUpdates(engine), RasaSender(rasa_http), channel, choices)
+    processor = ZaloProcessor(SeenUpdates(engine), rasa, channel, choices)
     webhook = ZaloWebhook(
         app_id=settings.app_id,
         oa_secret_key=settings.oa_secret_key,

@@ -1,0 +1,1 @@
+"""Trainers' announcements to the officials who have talked to the assistant."""

@@ -1,0 +1,100 @@
+"""Sending one announcement to every official on each channel, within each channel's pace.
+
+Why it looks like this:
+- Channels go out side by side, each at its own pace: Telegram allows about 30 messages a
+  second per bot, Zalo far fewer, and a slow channel should not hold up a fast one.
+- One official who cannot be reached (blocked the bot, silent on Zalo for 7 days) or one
+  failed send is counted and skipped: the others still get the announcement.
+- Logs carry counts and error types only, never recipients or the text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.announce.audience import Audience
+from bot.notify.channels import Channel, OutgoingMessage, RecipientUnreachable
+
+log = logging.getLogger(__name__)
+
+# Leaves room for the footer in one Telegram message (4,096).
+MAX_TEXT = 3500
+# Messages a second per channel; Telegram's own limiter paces the bot as well.
+PACE = {"telegram": 25.0, "zalo": 8.0}
+DEFAULT_PACE = 10.0
+
+
+@lru_cache(maxsize=1)
+def announce_texts() -> dict[str, Any]:
+    """The announcement texts (bot/announce/texts.yml)."""
+    path = Path(__file__).with_name("texts.yml")
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@dataclass
+class Tally:
+    """What became of one channel's sends."""
+
+    total: int = 0
+    sent: int = 0
+    unreachable: int = 0
+    failed: int = 0
+
+
+class AnnouncementInvalid(ValueError):
+    """The announcement cannot be sent as it is; the message says why, in Vietnamese."""
+
+
+def compose(text: str) -> str:
+    """The message officials get: `text` and how to opt out; AnnouncementInvalid if unfit."""
+    words = announce_texts()
+    body = text.strip()
+    if not body:
+        raise AnnouncementInvalid(words["empty"])
+    if len(body) > MAX_TEXT:
+        raise AnnouncementInvalid(words["too_long"].format(length=len(body), limit=MAX_TEXT))
+    return f"{body}\n\n{words['footer']}"
+
+
+async def announce(
+    text: str,
+    audience: Audience,
+    channels: Mapping[str, Channel],
+    pace: Mapping[str, float] = PACE,
+    progress: Callable[[str, Tally], None] | None = None,
+) -> dict[str, Tally]:
+    """Send `text` to everyone on `channels` who has not opted out; a tally per channel."""
+    message = OutgoingMessage(compose(text))
+
+    async def one_channel(name: str, channel: Channel) -> tuple[str, Tally]:
+        recipients = await asyncio.to_thread(audience.recipients, name)
+        tally = Tally(total=len(recipients))
+        interval = 1.0 / pace.get(name, DEFAULT_PACE)
+        next_at = time.monotonic()
+        for recipient in recipients:
+            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+            next_at = time.monotonic() + interval
+            try:
+                await channel.send(recipient, message)
+                tally.sent += 1
+            except RecipientUnreachable:
+                tally.unreachable += 1
+            except Exception as error:  # one failed send must not stop the announcement
+                tally.failed += 1
+                log.warning("an announcement was not sent on %s (%s)", name, type(error).__name__)
+            if progress is not None:
+                progress(name, tally)
+        log.info("announcement on %s: %d sent of %d", name, tally.sent, tally.total)
+        return name, tally
+
+    results = await asyncio.gather(*(one_channel(n, c) for n, c in channels.items()))
+    return dict(results)
