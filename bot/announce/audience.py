@@ -48,6 +48,11 @@ class Audience:
         self._lock = threading.Lock()
         self._touched: OrderedDict[tuple[str, str], float] = OrderedDict()
 
+    @property
+    def engine(self) -> Engine:
+        """The store's engine."""
+        return self._engine
+
     def touch(self, channel: str, recipient: str) -> None:
         """Record that `recipient` wrote on `channel` now."""
         key = (channel, recipient)

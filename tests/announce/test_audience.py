@@ -57,7 +57,7 @@ def test_opting_out_before_ever_being_seen_still_counts(audience: Audience) -> N
 
 def test_a_busy_official_costs_one_write_until_the_hour_is_over(audience: Audience) -> None:
     audience.touch("telegram", "telegram-1")
-    engine = audience._engine
+    engine = audience.engine
     with engine.connect() as connection:
         first = connection.execute(select(audience_table.c.last_seen)).scalar_one()
 
@@ -68,7 +68,7 @@ def test_a_busy_official_costs_one_write_until_the_hour_is_over(audience: Audien
 
 
 def test_two_gateways_seeing_a_new_official_at_once_keep_one_row(audience: Audience) -> None:
-    others = [Audience(audience._engine) for _ in range(4)]
+    others = [Audience(audience.engine) for _ in range(4)]
     threads = [threading.Thread(target=other.touch, args=("zalo", "zalo-77")) for other in others]
     for thread in threads:
         thread.start()

@@ -110,7 +110,7 @@ async def test_it_reaches_officials_on_the_real_telegram_and_zalo_wire(
             bot = telegram_bot(TOKEN, f"{telegram_url}/bot", fast_limiter())
             channels = {
                 "telegram": TelegramChannel(bot),
-                "zalo": build_channel(settings_for(zalo, zalo_url), audience._engine, http),
+                "zalo": build_channel(settings_for(zalo, zalo_url), audience.engine, http),
             }
             tallies = await announce("Lớp tập huấn thư công vụ.", audience, channels, pace=FAST)
             await bot.shutdown()

@@ -1,0 +1,106 @@
+"""`helpdesk announce`: send trainers' announcements to every official who has not opted out.
+
+Reads HELPDESK_DATABASE_URL (who has written on which channel), HELPDESK_TELEGRAM_TOKEN and
+HELPDESK_TELEGRAM_BASE_URL for Telegram, HELPDESK_ZALO_* for Zalo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.announce.audience import Audience
+from bot.announce.broadcast import AnnouncementInvalid, Tally, announce, announce_texts, compose
+from bot.announce.channels import AnnounceSettings, announcement_channels
+from bot.channels.zalo.settings import ZaloSettings
+from bot.store.database import make_engine, migrate
+
+
+def register(commands: Any) -> None:
+    """Add the `announce` command."""
+    parser = commands.add_parser(
+        "announce", help="send an announcement to the officials who have talked to the assistant"
+    )
+    text = parser.add_mutually_exclusive_group(required=True)
+    text.add_argument("text", nargs="?", help="the announcement")
+    text.add_argument("--file", type=Path, help="read the announcement from this UTF-8 file")
+    parser.add_argument(
+        "--channel", action="append", choices=["telegram", "zalo"], help="only these channels"
+    )
+    parser.add_argument("--yes", action="store_true", help="send without asking to confirm")
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8") if args.file else args.text
+        compose(text)
+        settings = AnnounceSettings()
+        zalo = ZaloSettings() if os.environ.get("HELPDESK_ZALO_APP_ID") else None  # type: ignore[call-arg]
+    except (OSError, UnicodeDecodeError) as error:
+        reason = type(error).__name__
+        print(
+            announce_texts()["file_unreadable"].format(path=args.file, reason=reason),
+            file=sys.stderr,
+        )
+        return 1
+    except AnnouncementInvalid as error:
+        print(error, file=sys.stderr)
+        return 1
+    except ValidationError as error:
+        prefix = "HELPDESK_ZALO_" if error.model is ZaloSettings else "HELPDESK_"
+        for problem in error.errors():
+            print(f"{prefix}{str(problem['loc'][0]).upper()}: {problem['msg']}", file=sys.stderr)
+        return 1
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        return asyncio.run(_announce(text, args, settings, zalo, Audience(engine)))
+    finally:
+        engine.dispose()
+
+
+async def _announce(
+    text: str,
+    args: argparse.Namespace,
+    settings: AnnounceSettings,
+    zalo: ZaloSettings | None,
+    audience: Audience,
+) -> int:
+    words = announce_texts()
+    async with announcement_channels(settings, audience.engine, zalo) as channels:
+        chosen = {n: c for n, c in channels.items() if not args.channel or n in args.channel}
+        if not chosen:
+            print(words["no_channels"], file=sys.stderr)
+            return 1
+        reach = {r.channel: r for r in audience.reach()}
+        total = 0
+        for name in chosen:
+            found = reach.get(name)
+            reachable, opted_out = (found.reachable, found.opted_out) if found else (0, 0)
+            total += reachable
+            label = words["channels"].get(name, name)
+            print(
+                words["reach_line"].format(channel=label, reachable=reachable, opted_out=opted_out)
+            )
+        if not args.yes and input(words["confirm"].format(total=total)).strip().lower() != "c":
+            print(words["cancelled"])
+            return 1
+        tallies = await announce(text, audience, chosen)
+    _print_tallies(tallies)
+    return 0
+
+
+def _print_tallies(tallies: dict[str, Tally]) -> None:
+    words = announce_texts()
+    for name, tally in tallies.items():
+        label = words["channels"].get(name, name)
+        print(words["result_line"].format(channel=label, **vars(tally)))
+    sent = sum(t.sent for t in tallies.values())
+    print(words["done"].format(sent=sent, total=sum(t.total for t in tallies.values())))
