@@ -1,4 +1,4 @@
-"""`helpdesk kb validate | build` and `helpdesk train`."""
+"""`helpdesk kb validate | build | export | import | history | rollback` and `helpdesk train`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.assistant.training import Project, TrainingInputError, train
-from bot.kb import catalogue, loader, training_data
+from bot.kb import catalogue, loader, proposal, publishing, report, training_data
+from bot.kb.diff import compare_folders
+from bot.kb.texts import say
 
 
 def register(commands: Any) -> None:
@@ -20,11 +22,33 @@ def register(commands: Any) -> None:
     validate.set_defaults(handler=_validate)
     build = kb_commands.add_parser("build", help="write the training data made from the articles")
     build.set_defaults(handler=_build)
+    _register_publishing(kb_commands)
 
     train_parser = commands.add_parser("train", help="train a model if its inputs changed")
     train_parser.add_argument("--config", type=Path, default=Path("config.yml"))
     train_parser.add_argument("--force", action="store_true", help="train even if up to date")
     train_parser.set_defaults(handler=_train)
+
+
+def _register_publishing(kb_commands: Any) -> None:
+    export = kb_commands.add_parser("export", help=say("help.export"))
+    export.add_argument("file", type=Path, help=say("help.export_file"))
+    export.set_defaults(handler=_export)
+    import_ = kb_commands.add_parser("import", help=say("help.import"))
+    import_.add_argument("file", type=Path, help=say("help.import_file"))
+    import_.add_argument("--apply", action="store_true", help=say("help.apply"))
+    import_.set_defaults(handler=_import)
+    history = kb_commands.add_parser("history", help=say("help.history"))
+    history.set_defaults(handler=_history)
+    rollback = kb_commands.add_parser("rollback", help=say("help.rollback"))
+    rollback.add_argument("version", help=say("help.version"))
+    rollback.set_defaults(handler=_rollback)
+    for parser in (export, import_, history, rollback):
+        parser.add_argument("--state-dir", type=Path, help=say("help.state_dir"))
+    for parser in (import_, rollback):
+        parser.add_argument(
+            "--author", default=publishing.default_author(), help=say("help.author")
+        )
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -60,4 +84,92 @@ def _train(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     print(model)
+    return 0
+
+
+def _state(args: argparse.Namespace) -> Path:
+    return Path(args.state_dir or args.root / "var")
+
+
+def _repository(args: argparse.Namespace) -> Path:
+    return Path(args.root) / "knowledge_base"
+
+
+def _export(args: argparse.Namespace) -> int:
+    from bot.kb import spreadsheet  # openpyxl: only this command needs it
+
+    if args.file.suffix.lower() != ".xlsx":
+        print(say("commands.export_needs_xlsx"), file=sys.stderr)
+        return 1
+    kb = loader.load(publishing.live_dir(_state(args), _repository(args)))
+    if kb.problems:
+        print(say("commands.live_invalid"), *kb.problems, sep="\n", file=sys.stderr)
+        return 1
+    try:
+        spreadsheet.export(kb, args.file)
+    except FileNotFoundError:
+        print(say("commands.no_folder", name=args.file), file=sys.stderr)
+        return 1
+    except PermissionError:
+        print(say("commands.no_permission", name=args.file), file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(say("commands.cannot_write", name=args.file, error=error), file=sys.stderr)
+        return 1
+    print(say("commands.exported", count=len(kb.articles), name=args.file))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    state, repository = _state(args), _repository(args)
+    found = proposal.propose(args.file, state, repository)
+    if found.problems:
+        print(report.problems(found.problems, args.file.name), file=sys.stderr)
+        return 1
+    print(report.diff(found.diff, found.base_version))
+    if found.diff.is_empty:
+        return 0
+    if not args.apply:
+        print("\n" + say("commands.preview_only"))
+        return 0
+    try:
+        published = proposal.apply(found, state, repository, args.author)
+    except publishing.Conflict as conflict:
+        print(say("commands.conflict", actual=conflict.actual), file=sys.stderr)
+        return 1
+    except publishing.InvalidKnowledgeBase as invalid:
+        print(say("commands.invalid_version"), *invalid.problems, sep="\n", file=sys.stderr)
+        return 1
+    print("\n" + say("commands.published", version=published.number))
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    state = _state(args)
+    print(report.history(publishing.history(state), publishing.current_version(state)))
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    state, repository = _state(args), _repository(args)
+    if not str(args.version).isdigit():
+        print(say("commands.not_a_version", value=args.version), file=sys.stderr)
+        return 1
+    number = int(args.version)
+    try:
+        target = publishing.version(state, number)
+    except publishing.UnknownVersion:
+        print(say("commands.unknown_version", version=number), file=sys.stderr)
+        return 1
+    current = publishing.current_version(state)
+    changes = compare_folders(publishing.live_dir(state, repository), target.path)
+    print(report.diff(changes, current))
+    if changes.is_empty:
+        print(say("commands.already_current", version=number))
+        return 0
+    restored = publishing.rollback(state, number, author=args.author)
+    print(
+        "\n"
+        + say("commands.rolled_back", version=restored.number, restored=number, previous=current)
+    )
     return 0

@@ -48,14 +48,19 @@ def test_a_valid_article_loads_with_numbered_steps(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"title": None}, "qlvb/dang_nhap.yml: title: missing"),
-        ({"questions": QUESTIONS[:5]}, "questions: 5 given, at least 8 needed"),
-        ({"answer": None}, "answer: missing"),
-        ({"answer": {"steps": []}}, "answer.steps: must be a list of at least one step"),
-        ({"software": "zalo"}, "software: 'zalo' is not in software.yml"),
-        ({"id": "qlvb.khac"}, "id: 'qlvb.khac' must be in articles/qlvb/khac.yml"),
-        ({"answer": {"steps": ["x" * 4100]}}, "more than one Telegram message holds (4096)"),
-        ({"questions": [*QUESTIONS, "Câu hỏi số 1 về ĐĂNG NHẬP!"]}, "is repeated"),
+        ({"title": None}, "qlvb/dang_nhap.yml: title: chưa có nội dung"),
+        ({"questions": QUESTIONS[:5]}, "questions: cần ít nhất 8 câu hỏi, mới có 5"),
+        ({"answer": None}, "answer: chưa có câu trả lời"),
+        ({"answer": {"steps": []}}, "answer.steps: cần ít nhất một bước"),
+        ({"answer": {"steps": ["Mở.", " "]}}, "answer.steps: mỗi bước phải có nội dung, bước 2"),
+        ({"software": "zalo"}, "software: phần mềm «zalo» không có trong danh sách; các mã"),
+        (
+            {"id": "qlvb.khac"},
+            "id: bài có mã «qlvb.khac» phải nằm trong tệp articles/qlvb/khac.yml",
+        ),
+        ({"id": "QLVB.Dang Nhap"}, "id: mã «QLVB.Dang Nhap» chưa đúng dạng «phần_mềm.chủ_đề»"),
+        ({"answer": {"steps": ["x" * 4100]}}, "vượt quá một tin nhắn Telegram (4096 ký tự)"),
+        ({"questions": [*QUESTIONS, "Câu hỏi số 1 về ĐĂNG NHẬP!"]}, "bị lặp lại trong cùng bài"),
     ],
 )
 def test_bad_content_is_rejected_naming_file_and_field(
@@ -63,7 +68,7 @@ def test_bad_content_is_rejected_naming_file_and_field(
 ) -> None:
     kb = write_kb(tmp_path, {"qlvb/dang_nhap.yml": article(**fields)})
     assert any(message in problem for problem in kb.problems), kb.problems
-    assert "qlvb.dang_nhap" not in kb.articles or "repeated" in message
+    assert "qlvb.dang_nhap" not in kb.articles or "lặp lại" in message
 
 
 def test_same_question_in_two_articles_is_rejected(tmp_path: Path) -> None:
@@ -74,7 +79,8 @@ def test_same_question_in_two_articles_is_rejected(tmp_path: Path) -> None:
     )
     kb = write_kb(tmp_path, {"qlvb/dang_nhap.yml": article(), "qlvb/quen_mat_khau.yml": other})
     assert any(
-        "quen_mat_khau.yml: questions[8]" in p and "also a question of qlvb.dang_nhap" in p
+        "quen_mat_khau.yml: questions[8]" in p
+        and "trùng với một câu hỏi của bài qlvb.dang_nhap (knowledge_base/articles/qlvb/" in p
         for p in kb.problems
     ), kb.problems
 
@@ -82,7 +88,7 @@ def test_same_question_in_two_articles_is_rejected(tmp_path: Path) -> None:
 def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
     copy = article(questions=[q + " nữa" for q in QUESTIONS])
     kb = write_kb(tmp_path, {"qlvb/dang_nhap.yml": article(), "khac/dang_nhap.yml": copy})
-    assert any("already used by" in p or "must be in" in p for p in kb.problems), kb.problems
+    assert any("đã được dùng cho" in p or "phải nằm trong" in p for p in kb.problems), kb.problems
 
 
 def test_invalid_yaml_is_reported_not_raised(tmp_path: Path) -> None:
@@ -91,4 +97,4 @@ def test_invalid_yaml_is_reported_not_raised(tmp_path: Path) -> None:
     (root / "software.yml").write_text(SOFTWARE, encoding="utf-8")
     (root / "articles" / "qlvb" / "hong.yml").write_text("id: [unclosed", encoding="utf-8")
     kb = load(root)
-    assert any("hong.yml: not valid YAML" in p for p in kb.problems)
+    assert any("hong.yml: không phải YAML hợp lệ" in p for p in kb.problems)

@@ -1,0 +1,149 @@
+"""The rules an article must follow, wherever it comes from (a YAML file, a spreadsheet row).
+
+Problems carry the field they concern and a message, never a place: the knowledge base loader
+names the file, the spreadsheet import names the row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.kb.article import Answer, Article
+from bot.kb.texts import say
+from bot.nlu.text import comparable
+
+TELEGRAM_LIMIT = 4096
+MIN_QUESTIONS = 8
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*\.[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What is wrong with one field of an article."""
+
+    field: str  # id, software, title, questions, intro, steps, note, or answer (the whole answer)
+    message: str
+    item: int | None = None  # the question concerned, counted from 1
+
+
+def parse(
+    data: Mapping[str, Any], software: Mapping[str, Any]
+) -> tuple[Article | None, list[Issue]]:
+    """The article in `data` (the shape of an article file), or None with what is wrong."""
+    issues: list[Issue] = []
+
+    def text(name: str, source: Mapping[str, Any] = data, required: bool = True) -> str:
+        value = source.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                issues.append(Issue(name, say("problems.missing")))
+            return ""
+        if not isinstance(value, str):
+            issues.append(Issue(name, say("problems.not_text")))
+            return ""
+        return value.strip()
+
+    article_id = text("id")
+    if article_id and not ID_PATTERN.match(article_id):
+        issues.append(Issue("id", say("problems.bad_id", value=article_id)))
+    software_key = text("software")
+    if software_key and software_key not in software:
+        known = ", ".join(software)
+        issues.append(
+            Issue("software", say("problems.unknown_software", value=software_key, known=known))
+        )
+    elif (
+        ID_PATTERN.match(article_id)
+        and software_key
+        and not article_id.startswith(software_key + ".")
+    ):
+        issues.append(
+            Issue("software", say("problems.software_mismatch", value=software_key, id=article_id))
+        )
+    title = text("title")
+    questions = _questions(data.get("questions"), issues)
+    answer = _answer(data.get("answer"), text, issues)
+    if answer.steps and len(answer.render()) > TELEGRAM_LIMIT:
+        length = len(answer.render())
+        issues.append(
+            Issue("answer", say("problems.too_long", length=length, limit=TELEGRAM_LIMIT))
+        )
+    if issues:
+        return None, issues
+    return Article(article_id, software_key, title, questions, answer), []
+
+
+def _questions(value: Any, issues: list[Issue]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(q, str) for q in value):
+        issues.append(Issue("questions", say("problems.not_a_list")))
+        return ()
+    if len(value) < MIN_QUESTIONS:
+        message = say("problems.too_few_questions", minimum=MIN_QUESTIONS, count=len(value))
+        issues.append(Issue("questions", message))
+    return tuple(q.strip() for q in value)
+
+
+def _answer(value: Any, text: Callable[..., str], issues: list[Issue]) -> Answer:
+    if not isinstance(value, Mapping):
+        issues.append(Issue("answer", say("problems.answer_missing")))
+        return Answer(())
+    steps = value.get("steps")
+    if not isinstance(steps, list) or not steps:
+        issues.append(Issue("steps", say("problems.no_steps")))
+        steps = []
+    else:
+        for number, step in enumerate(steps, start=1):
+            if not isinstance(step, str) or not step.strip():
+                issues.append(Issue("steps", say("problems.empty_step", number=number)))
+                steps = []
+                break
+    intro = text("intro", source=value, required=False)
+    note = text("note", source=value, required=False)
+    return Answer(tuple(s.strip() for s in steps), intro, note)
+
+
+def check_together(articles: Sequence[Article]) -> tuple[list[int], list[tuple[int, Issue]]]:
+    """Rules across articles: ids unique, no question asked twice in the whole knowledge base.
+
+    Returns the positions of the articles kept (a repeated id drops the later article) and the
+    issues by position in `articles`. Messages name the other article by id and `source`.
+    """
+    kept: list[int] = []
+    issues: list[tuple[int, Issue]] = []
+    owners: dict[str, Article] = {}
+    seen: dict[str, Article] = {}
+    for position, article in enumerate(articles):
+        first = owners.get(article.id)
+        if first is not None:
+            message = say("problems.duplicate_id", value=article.id, other=first.source or first.id)
+            issues.append((position, Issue("id", message)))
+            continue
+        owners[article.id] = article
+        kept.append(position)
+        for number, question in enumerate(article.questions, start=1):
+            issue = _question_issue(article, question, number, seen)
+            if issue:
+                issues.append((position, issue))
+    return kept, issues
+
+
+def _question_issue(
+    article: Article, question: str, number: int, seen: dict[str, Article]
+) -> Issue | None:
+    key = comparable(question)
+    if not key:
+        return Issue("questions", say("problems.empty_question", number=number), number)
+    owner = seen.get(key)
+    if owner is article:
+        return Issue("questions", say("problems.repeated_question", question=question), number)
+    if owner is not None:
+        where = (
+            say("problems.owner", id=owner.id, source=owner.source) if owner.source else owner.id
+        )
+        message = say("problems.shared_question", question=question, owner=where)
+        return Issue("questions", message, number)
+    seen[key] = article
+    return None

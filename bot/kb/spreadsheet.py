@@ -1,0 +1,163 @@
+"""The knowledge base as a table trainers edit: one row per article, written as .xlsx, read
+back from .xlsx or .csv.
+
+openpyxl is imported inside the functions: every `helpdesk` command imports the CLI, and only
+these two need it.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.kb.loader import KnowledgeBase
+from bot.kb.texts import column_label, say, section
+from bot.nlu.text import comparable
+
+COLUMNS = ("id", "software", "title", "questions", "intro", "steps", "note")
+# Cells holding one item per line.
+LIST_COLUMNS = frozenset({"questions", "steps"})
+
+_WIDTHS = {"id": 26, "software": 11, "title": 40, "questions": 70, "intro": 45, "steps": 80}
+_NOTE_WIDTH = 45
+_SOFTWARE_WIDTHS = (14, 22, 70)
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read as a table at all; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of a trainer's table, cells by column key, and the columns it lacks."""
+
+    rows: list[tuple[int, dict[str, str]]]  # (row number as the spreadsheet shows it, cells)
+    missing: tuple[str, ...]
+
+
+def export(kb: KnowledgeBase, path: Path) -> None:
+    """Write the articles and the list of software to the .xlsx file `path`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = say("sheets.articles")
+    sheet.append([column_label(key) for key in COLUMNS])
+    for article in sorted(kb.articles.values(), key=lambda a: a.id):
+        answer = article.answer
+        sheet.append(
+            [
+                article.id,
+                article.software,
+                article.title,
+                "\n".join(article.questions),
+                answer.intro,
+                "\n".join(answer.steps),
+                answer.note,
+            ]
+        )
+    for number, key in enumerate(COLUMNS, start=1):
+        letter = sheet.cell(row=1, column=number).column_letter
+        sheet.column_dimensions[letter].width = _WIDTHS.get(key, _NOTE_WIDTH)
+    _style(sheet, Alignment(wrap_text=True, vertical="top"), Font(bold=True))
+    sheet.auto_filter.ref = sheet.dimensions
+
+    software = book.create_sheet(say("sheets.software"))
+    software.append(list(section("software_columns").values()))
+    for key, names in kb.software.items():
+        software.append([key, str(names.get("label", "")), str(names.get("name", ""))])
+    for number, width in enumerate(_SOFTWARE_WIDTHS, start=1):
+        letter = software.cell(row=1, column=number).column_letter
+        software.column_dimensions[letter].width = width
+    _style(software, Alignment(wrap_text=True, vertical="top"), Font(bold=True))
+    book.save(path)
+
+
+def _style(sheet: Any, alignment: Any, header_font: Any) -> None:
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = alignment
+            # openpyxl takes any text starting with "=" for a formula; an answer is never one.
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    for cell in sheet[1]:
+        cell.font = header_font
+    sheet.freeze_panes = "B2"
+
+
+def read(path: Path) -> Table:
+    """The table in the .xlsx or .csv file `path`; UnreadableFile if it is not one."""
+    if path.suffix.lower() == ".csv":
+        return _table(_csv_rows(path), path.name)
+    return _table(_xlsx_rows(path), path.name)
+
+
+def _xlsx_rows(path: Path) -> list[list[Any]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise UnreadableFile(say("reading.not_xlsx", name=path.name)) from error
+    try:
+        wanted = say("sheets.articles")
+        sheet = book[wanted] if wanted in book.sheetnames else book.worksheets[0]
+        # Read-only mode trusts the size the file declares, which some programs get wrong.
+        sheet.reset_dimensions()
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _csv_rows(path: Path) -> list[list[Any]]:
+    try:
+        # utf-8-sig drops the byte order mark Excel writes at the start of "CSV UTF-8".
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(say("reading.not_utf8_csv", name=path.name)) from error
+    header = text.split("\n", 1)[0]
+    # Excel set to Vietnamese separates CSV fields by ";" (the comma is the decimal mark there).
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    return [list(row) for row in csv.reader(text.splitlines(keepends=True), delimiter=delimiter)]
+
+
+def _table(raw: list[list[Any]], name: str) -> Table:
+    rows = [(number, row) for number, row in enumerate(raw, start=1) if any(_cell(v) for v in row)]
+    if not rows:
+        raise UnreadableFile(say("reading.no_header", name=name))
+    header = rows[0][1]
+    names = {comparable(key): key for key in COLUMNS}
+    names.update({comparable(column_label(key)): key for key in COLUMNS})
+    positions: dict[str, int] = {}
+    for position, title in enumerate(header):
+        key = names.get(comparable(_cell(title)))
+        if key and key not in positions:
+            positions[key] = position
+    missing = tuple(key for key in COLUMNS if key not in positions)
+    table = []
+    for number, row in rows[1:]:
+        cells = {
+            key: _cell(row[position]) if position < len(row) else ""
+            for key, position in positions.items()
+        }
+        table.append((number, cells))
+    return Table(table, missing)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def lines(cell: str) -> list[str]:
+    """The items of a one-per-line cell, blank lines left out."""
+    return [line.strip() for line in cell.splitlines() if line.strip()]
