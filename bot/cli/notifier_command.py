@@ -1,7 +1,11 @@
 """`helpdesk notifier`: tell officials about their tickets (replies, statuses, queued requests).
 
 Reads HELPDESK_DESK_TOKEN (required), HELPDESK_DESK_URL, HELPDESK_DESK_TIMEOUT_SECONDS,
-HELPDESK_DATABASE_URL and HELPDESK_NOTIFIER_POLL_SECONDS from the environment.
+HELPDESK_DATABASE_URL and HELPDESK_NOTIFIER_POLL_SECONDS from the environment; with
+HELPDESK_TELEGRAM_TOKEN (and HELPDESK_TELEGRAM_BASE_URL) officials on Telegram are told too,
+and with HELPDESK_TELEGRAM_STAFF_CHAT_ID new tickets go to the staff group (linked to
+HELPDESK_DESK_PUBLIC_URL); with HELPDESK_ZALO_APP_ID and the other HELPDESK_ZALO_* variables,
+officials on Zalo. See docs/telegram.md.
 """
 
 from __future__ import annotations
@@ -9,12 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from typing import Any
 
 from pydantic import ValidationError
 
+from bot.channels.zalo.settings import ZaloSettings
 from bot.notify.settings import NotifierSettings
 from bot.notify.worker import serve
 
@@ -31,17 +37,21 @@ def register(commands: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     try:
         settings = NotifierSettings()  # type: ignore[call-arg]  # the token: from the environment
+        # Zalo is on when its app is named; then its other settings must all be right.
+        zalo = ZaloSettings() if os.environ.get("HELPDESK_ZALO_APP_ID") else None  # type: ignore[call-arg]
     except ValidationError as error:
+        prefix = "HELPDESK_ZALO_" if error.model is ZaloSettings else "HELPDESK_"
         for problem in error.errors():
-            name = "HELPDESK_" + str(problem["loc"][0]).upper()
-            print(f"{name}: {problem['msg']}", file=sys.stderr)
+            where = str(problem["loc"][0])
+            name = "" if where == "__root__" else f"{prefix}{where.upper()}: "
+            print(f"{name}{problem['msg']}", file=sys.stderr)
         return 1
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(settings, args.once))
+        asyncio.run(_serve(settings, zalo, args.once))
     return 0
 
 
-async def _serve(settings: NotifierSettings, once: bool) -> None:
+async def _serve(settings: NotifierSettings, zalo: ZaloSettings | None, once: bool) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -49,7 +59,7 @@ async def _serve(settings: NotifierSettings, once: bool) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     try:
-        await serve(settings, stop, once=once)
+        await serve(settings, stop, once=once, zalo=zalo)
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):

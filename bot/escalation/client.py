@@ -107,6 +107,9 @@ class Ticket:
     summary: str = ""
     requester_channel: str = ""
     requester_id: str = ""
+    unit: str = ""
+    software: str = ""
+    urgency: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,21 @@ class DeskClient:
         response = await self._send("GET", "/api/v1/changes", params=params)
         _check(response, (200,))
         return _parse(response, lambda data: [_change(item) for item in data["changes"]])
+
+    async def add_reply(self, code: str, author: str, text: str) -> Note:
+        """Add a staff reply, in one try (no idempotency key: a retry could post it twice)."""
+        once = DeskClient(self._http, RetryPolicy(attempts=1))
+        path = f"/api/v1/tickets/{quote(code, safe='')}/replies"
+        response = await once._send("POST", path, json={"author": author, "text": text})
+        _check(response, (201,))
+        return _parse(response, _note)
+
+    async def change_status(self, code: str, status: str, author: str) -> Ticket:
+        """Set the ticket's status (a staff token's right); the ticket as it now is."""
+        path = f"/api/v1/tickets/{quote(code, safe='')}/status"
+        response = await self._send("POST", path, json={"status": status, "author": author})
+        _check(response, (200,))
+        return _parse(response, _ticket)
 
     async def _send(self, method: str, path: str, **options: Any) -> httpx.Response:
         """Send, retrying transport errors and 5xx with backoff; any other answer is returned."""
@@ -263,6 +281,9 @@ def _ticket(data: Mapping[str, Any], existed: bool = False) -> Ticket:
         summary=str(data["summary"]),
         requester_channel=str(data["requester"]["channel"]),
         requester_id=str(data["requester"]["user_id"]),
+        unit=str(data.get("unit") or ""),  # shown to staff only: leniently read
+        software=str(data.get("software") or ""),
+        urgency=str(data.get("urgency") or ""),
     )
 
 

@@ -7,7 +7,10 @@ Why it looks like this:
   back by the next tick, and a notifier that exits tells nobody anything.
 - The log line of a failure carries the error's type and its message with phone numbers
   masked, and no traceback, whose frames could hold what the message does not show.
-- The local chats' inbox is always registered; other channels (Telegram, Zalo) are passed in.
+- The local chats' inbox is always registered; Telegram and Zalo when their settings are given
+  (`channel_setup.py`), and channels passed in on top (tests).
+- New tickets go to the support staff's group last, from their own cursor: a staff group that
+  cannot be reached never delays an official's notice.
 """
 
 from __future__ import annotations
@@ -19,15 +22,18 @@ from collections.abc import Mapping
 
 from sqlalchemy.engine import Engine
 
+from bot.channels.zalo.settings import ZaloSettings
 from bot.escalation.client import DeskClient
 from bot.escalation.connection import desk_client
 from bot.escalation.delivery import Notify, deliver_pending
 from bot.escalation.outbox import Outbox, mask_phones
+from bot.notify.channel_setup import outside_channels
 from bot.notify.channels import LOCAL, Channel, Notifier
 from bot.notify.feed import FeedWatcher
 from bot.notify.local_inbox import LocalInbox
 from bot.notify.queued import queued_ticket_notify
 from bot.notify.settings import NotifierSettings
+from bot.notify.staff_feed import StaffFeedWatcher
 from bot.store.database import make_engine, migrate
 
 log = logging.getLogger(__name__)
@@ -43,18 +49,23 @@ class NotifierWorker:
         watcher: FeedWatcher,
         notify: Notify,
         poll_seconds: float = 2.0,
+        staff: StaffFeedWatcher | None = None,
     ) -> None:
-        """Deliver `outbox` through `client` telling officials with `notify`; poll `watcher`."""
+        """Deliver `outbox` through `client` telling officials with `notify`; poll `watcher`.
+
+        `staff`, if given, posts new tickets to the support staff after that.
+        """
         if poll_seconds <= 0:
             raise ValueError("poll_seconds must be more than 0")
         self._outbox = outbox
         self._client = client
         self._watcher = watcher
         self._notify = notify
+        self._staff = staff
         self.poll_seconds = poll_seconds
 
     async def tick(self) -> None:
-        """One delivery pass and one feed pass; each one's failure is logged, not raised."""
+        """Deliver, read the feed, post new tickets to staff; failures are logged, not raised."""
         try:
             await deliver_pending(self._outbox, self._client, self._notify)
         except Exception as error:
@@ -63,6 +74,11 @@ class NotifierWorker:
             await self._watcher.poll_once()
         except Exception as error:
             _log_failure("change feed", error)
+        if self._staff is not None:
+            try:
+                await self._staff.poll_once()
+            except Exception as error:
+                _log_failure("new tickets for the staff", error)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Tick until `stop` is set, waiting `poll_seconds` between ticks."""
@@ -85,24 +101,31 @@ async def serve(
     stop: asyncio.Event,
     channels: Mapping[str, Channel] | None = None,
     once: bool = False,
+    zalo: ZaloSettings | None = None,
 ) -> None:
-    """Migrate the store, then run the notifier until `stop` (or for one tick if `once`)."""
+    """Migrate the store, then run the notifier until `stop` (or for one tick if `once`).
+
+    Telegram and the staff group come from `settings`, Zalo from `zalo`; `channels` are added.
+    """
     await asyncio.to_thread(migrate, settings.database_url)
     engine = make_engine(settings.database_url)
     client = desk_client(settings)
     try:
-        notifier = build_notifier(engine, channels)
-        worker = NotifierWorker(
-            Outbox(engine),
-            client,
-            FeedWatcher(client, notifier, engine),
-            queued_ticket_notify(notifier),
-            settings.notifier_poll_seconds,
-        )
-        if once:
-            await worker.tick()
-        else:
-            await worker.run(stop)
+        async with outside_channels(settings, engine, zalo) as outside:
+            notifier = build_notifier(engine, {**outside.channels, **(channels or {})})
+            board = outside.staff_board
+            worker = NotifierWorker(
+                Outbox(engine),
+                client,
+                FeedWatcher(client, notifier, engine),
+                queued_ticket_notify(notifier),
+                settings.notifier_poll_seconds,
+                StaffFeedWatcher(client, board, engine) if board is not None else None,
+            )
+            if once:
+                await worker.tick()
+            else:
+                await worker.run(stop)
     finally:
         await client.aclose()
         engine.dispose()

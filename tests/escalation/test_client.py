@@ -256,3 +256,60 @@ async def test_changes_reads_the_feed_after_a_position(scripted: Callable[..., A
         (6, "status", "resolved", None),
     ]
     assert dict(server.requests[0].url.params) == {"after": "4", "limit": "2"}
+
+
+async def test_a_ticket_carries_its_unit_software_and_urgency_for_staff(
+    scripted: Callable[..., Any],
+) -> None:
+    _, client = scripted(httpx.Response(200, json=ticket_json("HT-000007", payload())))
+    ticket = await client.get_ticket("HT-000007")
+    assert (ticket.unit, ticket.software, ticket.urgency) == ("UBND xã Tân Phú", "qlvb", "normal")
+
+
+async def test_add_reply_posts_author_and_text_and_reads_the_note(
+    scripted: Callable[..., Any],
+) -> None:
+    note = {"id": 4, "author": "Minh Trần", "text": "Anh/chị thử lại nhé", "created_at": NOW}
+    server, client = scripted(httpx.Response(201, json=note))
+    added = await client.add_reply("HT-000007", "Minh Trần", "Anh/chị thử lại nhé")
+    assert (added.id, added.author, added.text) == (4, "Minh Trần", "Anh/chị thử lại nhé")
+    (request,) = server.requests
+    assert (request.method, request.url.path) == ("POST", "/api/v1/tickets/HT-000007/replies")
+    assert json.loads(request.content) == {"author": "Minh Trần", "text": "Anh/chị thử lại nhé"}
+
+
+@pytest.mark.parametrize("failure", [httpx.Response(503), httpx.ReadTimeout, httpx.ConnectError])
+async def test_a_reply_is_never_sent_twice(scripted: Callable[..., Any], failure: Step) -> None:
+    note = {"id": 4, "author": "B", "text": "x", "created_at": NOW}
+    server, client = scripted(failure, httpx.Response(201, json=note))
+    with pytest.raises(DeskUnavailable):
+        await client.add_reply("HT-000007", "B", "x")
+    assert len(server.requests) == 1
+
+
+async def test_change_status_posts_it_is_retried_like_a_read_and_returns_the_ticket(
+    scripted: Callable[..., Any],
+) -> None:
+    body = {**ticket_json("HT-000007", payload()), "status": "in_progress"}
+    server, client = scripted(httpx.Response(502), httpx.Response(200, json=body))
+    ticket = await client.change_status("HT-000007", "in_progress", "Minh Trần")
+    assert ticket.status == "in_progress"
+    assert len(server.requests) == 2
+    assert server.requests[1].url.path == "/api/v1/tickets/HT-000007/status"
+    assert json.loads(server.requests[1].content) == {
+        "status": "in_progress",
+        "author": "Minh Trần",
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(400, DeskRejected), (403, DeskAuthError), (404, TicketNotFound)]
+)
+async def test_staff_calls_raise_the_contracts_errors(
+    scripted: Callable[..., Any], status: int, error: type[DeskError]
+) -> None:
+    _, client = scripted(httpx.Response(status, json={"error": "refused", "field": "status"}))
+    with pytest.raises(error):
+        await client.change_status("HT-000007", "flying", "B")
+    with pytest.raises(error):
+        await client.add_reply("HT-000007", "B", "x")

@@ -1,4 +1,4 @@
-"""Fixtures: the fake Telegram Bot API, the fake Rasa server and a served gateway."""
+"""Fixtures: the fake Telegram Bot API, the fake Rasa server, a served gateway, the staff group."""
 
 from tests.channels.telegram.fakes import (  # noqa: F401  (fixtures)
     fake_rasa,
@@ -8,4 +8,10 @@ from tests.channels.telegram.fakes import (  # noqa: F401  (fixtures)
     settings,
     sqlite_url,
     telegram_url,
+)
+from tests.channels.telegram.staff_fakes import (  # noqa: F401  (fixtures)
+    shared_desk,
+    staff_desk,
+    staff_env,
+    staff_gateway,
 )

@@ -1,0 +1,77 @@
+"""The notifier's channels beyond the local chats, built from settings: Telegram, Zalo, staff.
+
+Why it looks like this:
+- Each is on only when configured: Telegram with HELPDESK_TELEGRAM_TOKEN, the staff group with
+  HELPDESK_TELEGRAM_STAFF_CHAT_ID as well, Zalo when `ZaloSettings` are given. Officials then
+  hear of their tickets on the channel they wrote from (a ticket's requester channel names it).
+- The secrets are registered with the log masking before any client is built:
+  python-telegram-bot and httpx write URLs, and the Bot API puts the token in every one.
+- One context holds every client and closes them on the way out, whatever ended the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
+
+from bot.channels.telegram.channel import CHANNEL as TELEGRAM
+from bot.channels.telegram.channel import TelegramChannel, telegram_bot
+from bot.channels.telegram.staff_board import TelegramStaffBoard
+from bot.channels.zalo.channel import CHANNEL as ZALO
+from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.zalo.wiring import build_channel, zalo_http
+from bot.gateway import redact
+from bot.notify.channels import Channel
+from bot.notify.settings import NotifierSettings
+from bot.notify.software_labels import software_labels
+from bot.notify.staff_feed import StaffBoard
+
+
+@dataclass
+class OutsideChannels:
+    """The channels by name, and the staff board if the staff group is on."""
+
+    channels: dict[str, Channel] = field(default_factory=dict)
+    staff_board: StaffBoard | None = None
+
+
+@contextlib.asynccontextmanager
+async def outside_channels(
+    settings: NotifierSettings, engine: Engine, zalo: ZaloSettings | None = None
+) -> AsyncIterator[OutsideChannels]:
+    """The configured channels, their clients closed (and secrets unmasked) on exit."""
+    protection = redact.install(_secrets(settings, zalo))
+    built = OutsideChannels()
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.telegram_token is not None:
+                bot = telegram_bot(
+                    settings.telegram_token.get_secret_value(), settings.telegram_base_url
+                )
+                stack.push_async_callback(bot.shutdown)
+                built.channels[TELEGRAM] = TelegramChannel(bot)
+                if settings.telegram_staff_chat_id is not None:
+                    built.staff_board = TelegramStaffBoard(
+                        bot,
+                        settings.telegram_staff_chat_id,
+                        settings.public_url,
+                        software_labels(settings.knowledge_base_dir),
+                    )
+            if zalo is not None:
+                http = zalo_http(zalo)
+                stack.push_async_callback(http.aclose)
+                built.channels[ZALO] = build_channel(zalo, engine, http)
+            yield built
+    finally:
+        redact.uninstall(protection)
+
+
+def _secrets(settings: NotifierSettings, zalo: ZaloSettings | None) -> list[str]:
+    found: list[SecretStr | None] = [settings.desk_token, settings.telegram_token]
+    if zalo is not None:
+        found += [zalo.oa_secret_key, zalo.app_secret_key, zalo.access_token, zalo.refresh_token]
+    return [secret.get_secret_value() for secret in found if secret is not None]
