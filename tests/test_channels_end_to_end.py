@@ -7,6 +7,7 @@ through the gateway's webhook against the fake OA API, both fakes served on loca
 from __future__ import annotations
 
 import html
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from tests.channels.telegram.fakes import (
     callback_update,
     message_update,
 )
+from tests.channels.telegram.staff_fakes import STAFF, STAFF_CHAT, bot_message, group_update, said
 from tests.channels.zalo.conftest import OA_SECRET, USER, signed, text_event
 from tests.channels.zalo.fake_zalo import APP_ID, APP_SECRET, FakeZalo, served
 from tests.running import Running, helpdesk_run
@@ -54,6 +56,8 @@ def channels(
             "HELPDESK_TELEGRAM_TOKEN": TOKEN,
             "HELPDESK_TELEGRAM_WEBHOOK_SECRET": SECRET,
             "HELPDESK_TELEGRAM_BASE_URL": f"{telegram_url}/bot",
+            "HELPDESK_TELEGRAM_STAFF_CHAT_ID": str(STAFF_CHAT),
+            "HELPDESK_TELEGRAM_STAFF_IDS": str(STAFF),
             "HELPDESK_ZALO_APP_ID": APP_ID,
             "HELPDESK_ZALO_OA_SECRET_KEY": OA_SECRET,
             "HELPDESK_ZALO_APP_SECRET_KEY": APP_SECRET,
@@ -128,3 +132,49 @@ def test_a_zalo_question_typed_without_diacritics_is_answered(
     # The feedback question comes as numbered choices the official can answer by number.
     feedback = eventually(lambda: [t for t in channels.zalo.texts_to(USER) if "1." in t])
     assert "2." in feedback[-1]
+
+
+def test_an_escalation_on_telegram_is_answered_from_the_staff_group(channels: Channels) -> None:
+    telegram, official = channels.telegram, 7002
+
+    def turn(update: dict[str, Any]) -> list[dict[str, Any]]:
+        """Send `update`; the bot's messages of that turn, once no more come for a while."""
+        before = len(sent_to(telegram, official, 0))
+        telegram.queue_update(update)
+        eventually(lambda: sent_to(telegram, official, before))
+        # Telegram allows one message a second per chat, so a turn's messages trickle in.
+        while True:
+            count = len(sent_to(telegram, official, 0))
+            time.sleep(2.5)
+            if len(sent_to(telegram, official, 0)) == count:
+                return sent_to(telegram, official, before)
+
+    def press(messages: list[dict[str, Any]], title: str) -> list[dict[str, Any]]:
+        keyboard = messages[-1]["reply_markup"]["inline_keyboard"]
+        [data] = [b["callback_data"] for row in keyboard for b in row if b["text"] == title]
+        return turn(callback_update(data, official, keyboard=keyboard))
+
+    turn(message_update("máy tính không nhận usb token ký số", official))
+    offer = turn(message_update("cho tôi gặp cán bộ hỗ trợ", official))
+    software = press(offer, "Tạo phiếu hỗ trợ")
+    proposed = press(software, "Chữ ký số")
+    keyboard = proposed[-1]["reply_markup"]["inline_keyboard"]
+    turn(callback_update(keyboard[0][0]["callback_data"], official, keyboard=keyboard))
+    turn(message_update("UBND xã Tân Phú", official))
+    summary = turn(message_update("0912 345 678", official))
+    created = press(summary, "Gửi phiếu")
+    code = re.search(r"HT-[0-9]{6}", " ".join(m["text"] for m in created))
+    assert code is not None, created
+
+    # The notifier posts the new ticket to the staff group, without the phone number.
+    post = eventually(lambda: [t for t in said(telegram, STAFF_CHAT) if code.group() in t])[0]
+    assert "UBND xã Tân Phú" in post and "0912" not in post
+
+    before = len(sent_to(telegram, official, 0))
+    reply = "Anh/chị rút token ra, cắm sang cổng USB khác rồi cài lại driver giúp em ạ."
+    telegram.queue_update(group_update(reply, reply_to=bot_message(post)))
+
+    notices = eventually(
+        lambda: [m for m in sent_to(telegram, official, before) if "cổng USB khác" in m["text"]]
+    )
+    assert code.group() in html.unescape(notices[0]["text"])
