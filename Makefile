@@ -51,3 +51,4 @@ bench-escalation: setup
 
 clean:
 	rm -rf build models .pytest_cache .mypy_cache .ruff_cache
+bench-kb: setup ; $(BIN)/python -m bot.kb.live_benchmark

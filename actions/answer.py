@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from bot.kb.article import article_for
+from bot.kb.article import Article, article_for
 
 
 class ActionAnswerArticle(Action):
@@ -30,12 +30,18 @@ class ActionAnswerArticle(Action):
         source = self._source or services.knowledge_base()
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False) or ""
         article_id = article_for(intent)
+        # The live knowledge base decides: an article removed since training is not served.
         article = source.get().articles.get(article_id) if article_id else None
         if article is None:
             dispatcher.utter_message(response="utter_fallback")
             return [SlotSet("last_article", None)]
-        dispatcher.utter_message(
-            response="utter_article", title=article.title, answer=article.answer.render()
-        )
-        dispatcher.utter_message(response="utter_ask_feedback")
-        return [SlotSet("last_article", article.id)]
+        return send_article(dispatcher, article)
+
+
+def send_article(dispatcher: CollectingDispatcher, article: Article) -> list[EventType]:
+    """Send the article's answer and ask whether it helped."""
+    dispatcher.utter_message(
+        response="utter_article", title=article.title, answer=article.answer.render()
+    )
+    dispatcher.utter_message(response="utter_ask_feedback")
+    return [SlotSet("last_article", article.id)]

@@ -1,4 +1,5 @@
-"""When the model is unsure: offer the likeliest topics, or fall back politely."""
+"""When the model is unsure: answer an article it was not trained on yet, offer the likeliest
+topics, or fall back politely."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.answer import send_article
 from actions.conversation import previous_reply_used
-from bot.kb.article import article_for
+from bot.kb.article import Article, article_for
 
 # Replies that count as not having understood, for "a second fallback in a row".
 FALLBACK_REPLIES = ("utter_fallback", "utter_out_of_scope")
@@ -36,15 +38,41 @@ def likely_articles(ranking: list[dict[str, Any]]) -> list[tuple[str, float]]:
     return offers[:MAX_OFFERS]
 
 
+def model_intents(domain: dict[str, Any]) -> set[str]:
+    """The intents of the domain the running model was trained with."""
+    names: set[str] = set()
+    for entry in domain.get("intents") or []:
+        names.update(entry if isinstance(entry, dict) else [entry])
+    return names
+
+
+def untrained_article(
+    source: services.KnowledgeBaseSource, text: str, domain: dict[str, Any]
+) -> Article | None:
+    """The live article `text` asks about, if the model does not know it yet (not retrained).
+
+    Only a clear match counts: the text is one of its questions, or much like them, and no
+    article the model knows is likelier (that one is for the model and the buttons to offer).
+    """
+    known = model_intents(domain)
+    if not known or text.startswith("/"):
+        return None
+    match = source.index().match(text)
+    if match is None or not match.is_strong:
+        return None
+    article = source.get().articles.get(match.article_id)
+    return article if article is not None and article.intent not in known else None
+
+
 class ActionClarify(Action):
-    """Ask back with the two or three likeliest topics as buttons, or fall back.
+    """Answer an article published since training, offer the likeliest topics, or fall back.
 
     Falling back right after a fallback sets `repeated_fallback` instead of repeating the
     apology, and a rule then offers a ticket.
     """
 
     def __init__(self, source: services.KnowledgeBaseSource | None = None) -> None:
-        """Take titles from `source`, or from the configured knowledge base."""
+        """Take articles from `source`, or from the configured knowledge base."""
         self._source = source
 
     def name(self) -> str:
@@ -54,8 +82,12 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Offer the likeliest topics, or the fallback message."""
-        articles = (self._source or services.knowledge_base()).get().articles
+        """Answer a new article, offer the likeliest topics, or send the fallback message."""
+        source = self._source or services.knowledge_base()
+        new = untrained_article(source, tracker.latest_message.get("text") or "", domain)
+        if new is not None:
+            return [*send_article(dispatcher, new), SlotSet("repeated_fallback", False)]
+        articles = source.get().articles
         ranking = tracker.latest_message.get("intent_ranking") or []
         buttons = [
             {"title": articles[article_id].title, "payload": f"/{articles[article_id].intent}"}

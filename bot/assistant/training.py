@@ -7,12 +7,21 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.kb import loader, training_data
+from bot.kb import folder, loader, training_data
 
 logger = logging.getLogger(__name__)
 
-# Everything a model is made from: a change to any of these means a new model.
-_INPUTS = ("domain.yml", "nlu_data", "knowledge_base", "bot/nlu", "bot/kb")
+# Everything a model is made from beside the knowledge base: a change to any of these (or to
+# the knowledge base's files) means a new model. Of bot/kb, only what turns articles into
+# training data: publishing and reports change no model.
+_INPUTS = (
+    "domain.yml",
+    "nlu_data",
+    "bot/nlu",
+    "bot/kb/article.py",
+    "bot/kb/loader.py",
+    "bot/kb/training_data.py",
+)
 
 
 class TrainingInputError(ValueError):
@@ -21,42 +30,73 @@ class TrainingInputError(ValueError):
 
 @dataclass(frozen=True)
 class Project:
-    """Where the project's files are."""
+    """Where the project's files are, and which knowledge base and folders a training uses.
+
+    By default the repository's knowledge_base/, build/ and models/; the background retraining
+    (`bot/kb/retrain.py`) trains the live knowledge base into folders of its own.
+    """
 
     root: Path
+    knowledge_base_dir: Path | None = None
+    build_dir: Path | None = None
+    models_dir: Path | None = None
+
+    @property
+    def knowledge_base(self) -> Path:
+        """The knowledge base folder trained from."""
+        return self.knowledge_base_dir or self.root / "knowledge_base"
 
     @property
     def generated(self) -> Path:
         """Training data and domain generated from the knowledge base."""
-        return self.root / "build" / "generated"
+        return (self.build_dir or self.root / "build") / "generated"
 
     @property
     def models(self) -> Path:
         """Trained models, named by what they were trained from."""
-        return self.root / "models"
+        return self.models_dir or self.root / "models"
 
 
 def fingerprint(project: Project, config: Path) -> str:
-    """A short hash of the config and every training input."""
+    """A short hash of the config and every training input.
+
+    The knowledge base counts by its files' names and contents (`folder.fingerprint`), wherever
+    it lies, so a published copy of the repository's knowledge base maps to the same model.
+    """
     digest = hashlib.sha256()
-    files = [config]
+    digest.update(config.read_bytes())
     for name in _INPUTS:
         path = project.root / name
-        files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
-    for path in files:
-        if path.suffix in {".pyc"} or "__pycache__" in path.parts:
-            continue
-        digest.update(str(path.relative_to(project.root)).encode())
-        digest.update(path.read_bytes())
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix == ".pyc" or "__pycache__" in file.parts:
+                continue
+            digest.update(str(file.relative_to(project.root)).encode())
+            digest.update(file.read_bytes())
+    digest.update(b"knowledge_base" + folder.fingerprint(project.knowledge_base).encode())
     return digest.hexdigest()[:12]
 
 
 def generate(project: Project) -> None:
     """Validate the knowledge base and write its training data and domain."""
-    kb = loader.load(project.root / "knowledge_base")
+    kb = loader.load(project.knowledge_base)
     if kb.problems:
         raise TrainingInputError("\n".join(kb.problems))
-    training_data.write(kb, project.root, project.generated)
+    out = project.generated
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    # training_data.write reads phrasing.yml from the repository's knowledge base; a published
+    # version may have its own, so the files are written here from the trained folder.
+    phrasing = training_data.Phrasing.load(project.knowledge_base / "phrasing.yml")
+    files = {
+        out / "data" / "kb_nlu.yml": training_data.nlu_yaml(kb, phrasing),
+        out / "data" / "wrapped_nlu.yml": training_data.wrapped_nlu_yaml(
+            project.root / "nlu_data", phrasing
+        ),
+        out / "data" / "kb_rules.yml": training_data.rules_yaml(kb),
+        out / "domain.yml": training_data.domain_yaml(kb, project.root / "domain.yml"),
+    }
+    for path, content in files.items():
+        path.write_text(content, encoding="utf-8")
 
 
 def model_path(project: Project, config: Path) -> Path:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from bot.assistant.training import Project, TrainingInputError, train
-from bot.kb import catalogue, loader, proposal, publishing, report, training_data
+from bot.kb import catalogue, loader, proposal, publishing, report, retrain, training_data
 from bot.kb.diff import compare_folders
 from bot.kb.texts import say
 
@@ -141,6 +142,7 @@ def _import(args: argparse.Namespace) -> int:
         print(say("commands.invalid_version"), *invalid.problems, sep="\n", file=sys.stderr)
         return 1
     print("\n" + say("commands.published", version=published.number))
+    _retrain_if_needed(args, published)
     return 0
 
 
@@ -172,4 +174,14 @@ def _rollback(args: argparse.Namespace) -> int:
         "\n"
         + say("commands.rolled_back", version=restored.number, restored=number, previous=current)
     )
+    _retrain_if_needed(args, restored)
     return 0
+
+
+def _retrain_if_needed(args: argparse.Namespace, published: publishing.Version) -> None:
+    """Train the live articles' model in the background when the NLU does not know them yet."""
+    if not published.needs_training:
+        return
+    rasa_url = os.environ.get("HELPDESK_RASA_URL", "http://127.0.0.1:5005")
+    retrain.start_in_background(_state(args), args.root, rasa_url)
+    print(say("commands.training_started"))

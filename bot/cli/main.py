@@ -10,12 +10,15 @@ from pathlib import Path
 
 from bot import logs
 from bot.cli import (
+    announce_command,
     ask_command,
     desk_command,
     eval_command,
     gateway_command,
     kb_command,
     notifier_command,
+    report_command,
+    retrain_command,
     run_command,
 )
 
@@ -32,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     desk_command.register(commands)
     notifier_command.register(commands)
     gateway_command.register(commands)
+    report_command.register(commands)
+    announce_command.register(commands)
+    retrain_command.register(commands)
     return parser
 
 

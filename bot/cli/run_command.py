@@ -15,6 +15,8 @@ from bot.assistant import local_desk, processes
 from bot.assistant.training import Project, TrainingInputError, train
 from bot.chat.terminal import chat
 from bot.chat.texts import ui_text
+from bot.kb import publishing, retrain
+from bot.nlu.live_overlay import KNOWLEDGE_BASE_ENV
 from bot.notify.local_inbox import LocalInbox
 from bot.store.database import make_engine, migrate
 
@@ -35,12 +37,17 @@ def register(commands: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     root: Path = args.root
+    config = root / "config.yml"
+    state: Path = (args.state_dir or root / "var").absolute()
     try:
-        model = train(Project(root), root / "config.yml")
-    except TrainingInputError as error:
+        publishing.ensure_seeded(state, root / "knowledge_base")
+        # The live knowledge base's model if it was trained; else the repository's, and the
+        # live one is retrained in the background once the assistant is up.
+        model = retrain.trained_model(state, root, config) or train(Project(root), config)
+        behind = retrain.trained_model(state, root, config) is None
+    except (TrainingInputError, publishing.InvalidKnowledgeBase) as error:
         print(error, file=sys.stderr)
         return 1
-    state = args.state_dir or root / "var"
     logs = state / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     store_url = os.environ.get("HELPDESK_DATABASE_URL") or f"sqlite:///{state / 'helpdesk.db'}"
@@ -52,6 +59,12 @@ def _run(args: argparse.Namespace) -> int:
         "RASA_TRACKER_DB": str(state / "rasa_tracker.db"),
         "HELPDESK_RASA_URL": rasa_url,
         "HELPDESK_DATABASE_URL": store_url,
+        # Answers, paraphrases and software names come from the published version that is live
+        # (actions, and the NLU's live overlay); publishing switches this link.
+        KNOWLEDGE_BASE_ENV: str(state / "kb" / "current"),
+        # Trainers on Telegram publish into this state folder and retrain this project.
+        "HELPDESK_STATE_DIR": str(state),
+        "HELPDESK_PROJECT_DIR": str(root),
         **desk.env,
     }
     children: list[subprocess.Popen[bytes]] = []
@@ -100,6 +113,8 @@ def _run(args: argparse.Namespace) -> int:
                 timeout=300,
             )
         )
+        if behind:
+            retrain.start_in_background(state, root, rasa_url)
         # The gateway serves the web chat, and Telegram when HELPDESK_TELEGRAM_TOKEN is set: by
         # long polling unless a public webhook address is configured.
         gateway = [*_helpdesk(), "gateway", "--port", str(args.chat_port)]

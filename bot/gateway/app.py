@@ -38,6 +38,7 @@ from bot.announce.audience import Audience
 from bot.channels.telegram.claims import UpdateClaims
 from bot.channels.telegram.ratelimit import TelegramRateLimiter
 from bot.channels.telegram.service import SECRET_HEADER, Outcome, TelegramService, build_service
+from bot.channels.telegram.trainer_wiring import build_trainer_handlers
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.signature import HEADER as ZALO_SIGNATURE
 from bot.channels.zalo.webhook import MAX_BODY as MAX_ZALO_EVENT_BYTES
@@ -100,12 +101,13 @@ def create_app(
     own_engine = engine is None
     store = engine or make_engine(settings.database_url)
     rasa = RasaSender(http, settings.rasa_timeout_seconds, metrics, Audience(store))
-    telegram = _telegram(settings, rasa, metrics, store, rate_limiter, poll_timeout)
     own_zalo_http = zalo is not None and zalo_client is None
     zalo_parts: ZaloParts | None = None
     if zalo is not None:
         zalo_client = zalo_client or zalo_http(zalo)
         zalo_parts = build_zalo(zalo, store, http=zalo_client, rasa=rasa)
+    # After Zalo: trainers' announcements from Telegram go out on its channel too.
+    telegram = _telegram(settings, rasa, metrics, store, rate_limiter, poll_timeout, zalo_parts)
     webchat = create_webchat(
         AssistantSettings(rasa_url=settings.rasa_url), http=http, inbox=LocalInbox(store)
     )
@@ -224,9 +226,11 @@ def _telegram(
     engine: Engine,
     rate_limiter: TelegramRateLimiter | None,
     poll_timeout: int,
+    zalo: ZaloParts | None = None,
 ) -> TelegramService | None:
     if settings.telegram_token is None or settings.telegram_webhook_secret is None:
         return None
+    trainers = build_trainer_handlers(settings, engine, metrics, zalo.channel if zalo else None)
     return build_service(
         settings.telegram_token.get_secret_value(),
         settings.telegram_webhook_secret.get_secret_value(),
@@ -237,6 +241,7 @@ def _telegram(
         webhook_url=settings.telegram_webhook_url,
         rate_limiter=rate_limiter,
         poll_timeout=poll_timeout,
+        trainers=trainers,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseSettings, SecretStr, root_validator, validator
@@ -20,6 +21,9 @@ class GatewaySettings(BaseSettings):
     HELPDESK_TELEGRAM_BASE_URL, HELPDESK_TELEGRAM_WEBHOOK_URL (optional: the gateway registers
     its webhook there at startup), HELPDESK_RASA_URL, HELPDESK_RASA_TIMEOUT_SECONDS (default 8)
     and HELPDESK_DATABASE_URL.
+    Trainers (docs/telegram.md): HELPDESK_TELEGRAM_TRAINER_IDS, HELPDESK_STATE_DIR (the published
+    knowledge base versions live in `<state>/kb`) and HELPDESK_PROJECT_DIR (config, training data
+    and the repository's `knowledge_base/`, for retraining).
     """
 
     telegram_token: SecretStr | None = None
@@ -29,6 +33,10 @@ class GatewaySettings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 8.0
     database_url: str = "sqlite:///var/helpdesk.db"
+    # Comma-separated Telegram user ids; read as text (pydantic would want JSON for a set).
+    telegram_trainer_ids: str = ""
+    state_dir: Path = Path("var")
+    project_dir: Path = Path(".")
 
     @validator("telegram_token")
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
@@ -58,6 +66,13 @@ class GatewaySettings(BaseSettings):
             raise ValueError("must be an https:// address (Telegram calls only those)")
         return value or None
 
+    @validator("telegram_trainer_ids")
+    def _trainer_ids(cls, value: str) -> str:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not all(part.isdigit() and len(part) <= 20 for part in parts):
+            raise ValueError("must be Telegram user ids (numbers) separated by commas")
+        return ",".join(parts)
+
     @root_validator(skip_on_failure=True)
     def _secret_with_token(cls, values: dict[str, Any]) -> dict[str, Any]:
         if (
@@ -73,6 +88,11 @@ class GatewaySettings(BaseSettings):
     def telegram_enabled(self) -> bool:
         """Whether a Telegram bot token is set."""
         return self.telegram_token is not None
+
+    @property
+    def trainer_ids(self) -> frozenset[int]:
+        """The Telegram user ids of the trainers, who may publish and announce."""
+        return frozenset(int(part) for part in self.telegram_trainer_ids.split(",") if part)
 
     class Config:
         env_prefix = "HELPDESK_"

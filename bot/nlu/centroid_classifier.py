@@ -3,11 +3,17 @@
 Placed after DIET: DIET generalises over wording, the intent centroids (`centroids.py`)
 reward the rare words a message shares with one article's paraphrases. The blend is what
 the FallbackClassifier after it and the dialogue see.
+
+When the environment names the live knowledge base (`helpdesk run` does), paraphrases published
+after training count too (`live_overlay.py`): the likeness is rebuilt from them, and a message
+that is exactly one of them is classified as its article with high confidence.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from collections import defaultdict
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -19,8 +25,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOK
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.kb.article import article_for
 from bot.nlu import state as saved
-from bot.nlu.centroids import IntentCentroids, blend
+from bot.nlu.centroids import IntentCentroids, blend, promote
+from bot.nlu.live_overlay import KNOWLEDGE_BASE_ENV, LiveOverlay
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +51,8 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
             # Softmax temperature turning cosine similarities into a distribution.
             "temperature": 0.03,
             "ranking_length": 10,
+            # Confidence given to the article a message is exactly a live question of.
+            "exact_match_confidence": 0.95,
         }
 
     def __init__(
@@ -51,12 +61,14 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         centroids: IntentCentroids | None = None,
+        overlay: LiveOverlay | None = None,
     ) -> None:
         """Create the classifier with what training learned (nothing yet, before training)."""
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._centroids = centroids
+        self._overlay = overlay
 
     @classmethod
     def create(
@@ -78,12 +90,20 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> GraphComponent:
-        """Load the centroids saved with the trained model."""
+        """Load the centroids saved with the trained model, and follow the live knowledge base."""
         state = saved.read(model_storage, resource)
         if state is None:
             logger.warning("No trained state for %s; it will not re-rank", cls.__name__)
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, IntentCentroids.from_dict(state))
+        centroids = IntentCentroids.from_dict(state)
+        # Models trained before the overlay saved no examples: they get the exact matches only.
+        trained = state.get("examples")
+        overlay = LiveOverlay.from_setting(
+            os.environ.get(KNOWLEDGE_BASE_ENV), centroids.intents, trained
+        )
+        if overlay is not None:
+            overlay.current()  # read now, while the model loads, not at the first message
+        return cls(config, model_storage, resource, centroids, overlay)
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learn one vector per intent from the tokenized training examples."""
@@ -93,13 +113,25 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
             if example.get(TEXT)
         ]
         self._centroids = IntentCentroids.learn(examples)
-        saved.save(self._model_storage, self._resource, self._centroids.to_dict())
+        # The live overlay rebuilds the vectors from the live knowledge base; the examples of
+        # the other intents (small talk, handoff...) are only here.
+        others: dict[str, list[list[str]]] = defaultdict(list)
+        for syllables, intent in examples:
+            if article_for(intent) is None:
+                others[intent].append(syllables)
+        saved.save(
+            self._model_storage,
+            self._resource,
+            {**self._centroids.to_dict(), "examples": others},
+        )
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Blend each message's intent ranking with its likeness to every intent."""
         if self._centroids is None:
             return messages
+        overlay = self._overlay.current() if self._overlay else None
+        centroids = overlay.centroids if overlay and overlay.centroids else self._centroids
         for message in messages:
             ranking = message.get(INTENT_RANKING_KEY) or []
             syllables = _syllables(message)
@@ -107,10 +139,14 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
                 continue
             mixed = blend(
                 ranking,
-                self._centroids.similarities(syllables),
+                centroids.similarities(syllables),
                 self._config["classifier_weight"],
                 self._config["temperature"],
-            )[: self._config["ranking_length"]]
+            )
+            exact = overlay.exact_intent(syllables) if overlay else None
+            if exact is not None:
+                mixed = promote(mixed, exact, self._config["exact_match_confidence"])
+            mixed = mixed[: self._config["ranking_length"]]
             message.set(INTENT, mixed[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, mixed, add_to_output=True)
         return messages

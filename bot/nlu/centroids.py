@@ -48,6 +48,11 @@ class IntentCentroids:
         model._centroids = {intent: model._vector(c) for intent, c in by_intent.items()}
         return model
 
+    @property
+    def intents(self) -> frozenset[str]:
+        """The intents there is a vector of."""
+        return frozenset(self._centroids)
+
     def _vector(self, counts: Counter[str]) -> Vector:
         weights = {
             term: (1 + math.log(n)) * self._idf[term]
@@ -93,3 +98,16 @@ def blend(
         mixed[name] = mixed.get(name, 0.0) + weight * float(entry["confidence"])
     ordered = sorted(mixed.items(), key=lambda item: -item[1])
     return [{"name": name, "confidence": confidence} for name, confidence in ordered]
+
+
+def promote(
+    ranking: Sequence[dict[str, Any]], intent: str, confidence: float
+) -> list[dict[str, Any]]:
+    """Put `intent` first with `confidence`, the others sharing the rest in their proportions."""
+    others = [entry for entry in ranking if entry["name"] != intent]
+    total = sum(float(entry["confidence"]) for entry in others) or 1.0
+    rest = 1.0 - confidence
+    return [{"name": intent, "confidence": confidence}] + [
+        {"name": entry["name"], "confidence": rest * float(entry["confidence"]) / total}
+        for entry in others
+    ]

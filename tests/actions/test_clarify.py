@@ -1,9 +1,15 @@
+from pathlib import Path
+from typing import Any
+
 import pytest
+import yaml
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionClarify
 from actions.services import KnowledgeBaseSource
+from bot.kb import publishing
+from bot.kb.live_harness import SAMPLE_ARTICLE, add_article, publish_edit
 from tests.actions.conftest import bot_event, make_tracker, user_event
 
 FALLBACK = ("nlu_fallback", 0.5)
@@ -76,3 +82,97 @@ async def test_a_fallback_right_after_another_leaves_the_reply_to_the_offer_of_a
     events = await ActionClarify(kb_source).run(dispatcher, tracker, {})
     assert events == [SlotSet("repeated_fallback", offers)]
     assert [m["response"] for m in dispatcher.messages] == ([] if offers else ["utter_fallback"])
+
+
+# Published after the model was trained: the model has no intent for it yet.
+NEW_ARTICLE = SAMPLE_ARTICLE
+
+
+@pytest.fixture(scope="module")
+def trained_domain(root: Path, knowledge_base: Any) -> dict[str, Any]:
+    """The domain Rasa sends with the model trained on the repository's knowledge base."""
+    domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
+    intents = [*domain["intents"], "nlu_fallback"]
+    intents += [{a.intent: {"use_entities": True}} for a in knowledge_base.articles.values()]
+    return {**domain, "intents": intents}
+
+
+@pytest.fixture
+def live_source(tmp_path: Path, root: Path) -> KnowledgeBaseSource:
+    """The live knowledge base after a trainer published a new article."""
+    repository = root / "knowledge_base"
+    publishing.ensure_seeded(tmp_path, repository)
+    publish_edit(tmp_path, repository, lambda kb: add_article(kb, NEW_ARTICLE))
+    return KnowledgeBaseSource(tmp_path / "kb" / "current")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Làm sao xuất danh sách văn bản đến ra tệp Excel?",  # one of its questions
+        "lam sao xuat danh sach van ban den ra tep excel",  # the same, typed bare
+        "xuất excel danh sách công văn trong tháng này thế nào ạ",  # a close rewording
+    ],
+)
+async def test_a_question_of_an_article_published_since_training_is_answered(
+    live_source: KnowledgeBaseSource,
+    dispatcher: CollectingDispatcher,
+    trained_domain: dict[str, Any],
+    text: str,
+) -> None:
+    tracker = make_tracker("nlu_fallback", [FALLBACK], text=text)
+    events = await ActionClarify(live_source).run(dispatcher, tracker, trained_domain)
+
+    assert events == [
+        SlotSet("last_article", "qlvb.xuat_excel"),
+        SlotSet("repeated_fallback", False),
+    ]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_article", "utter_ask_feedback"]
+    article = live_source.get().articles["qlvb.xuat_excel"]
+    assert dispatcher.messages[0]["answer"] == article.answer.render()
+    assert dispatcher.messages[0]["title"] == article.title
+
+
+@pytest.mark.parametrize(
+    ("text", "domain_known", "response"),
+    [
+        # An article the model knows: the model's ranking decides (here: nothing to offer).
+        ("Tôi quên mật khẩu phần mềm quản lý văn bản thì phải làm sao?", True, "utter_fallback"),
+        ("giá vàng hôm nay bao nhiêu", True, "utter_fallback"),
+        ("/kb_qlvb__xuat_excel", True, "utter_fallback"),
+        # Without the domain's intents nothing tells a new article from a known one.
+        ("Làm sao xuất danh sách văn bản đến ra tệp Excel?", False, "utter_fallback"),
+    ],
+)
+async def test_only_a_clear_question_of_an_untrained_article_is_answered_this_way(
+    live_source: KnowledgeBaseSource,
+    dispatcher: CollectingDispatcher,
+    trained_domain: dict[str, Any],
+    text: str,
+    domain_known: bool,
+    response: str,
+) -> None:
+    tracker = make_tracker("nlu_fallback", [FALLBACK], text=text)
+    domain = trained_domain if domain_known else {}
+    events = await ActionClarify(live_source).run(dispatcher, tracker, domain)
+    assert events == [SlotSet("repeated_fallback", False)]
+    assert [m["response"] for m in dispatcher.messages] == [response]
+
+
+async def test_once_retrained_the_new_article_is_the_models_to_answer(
+    live_source: KnowledgeBaseSource,
+    dispatcher: CollectingDispatcher,
+    trained_domain: dict[str, Any],
+) -> None:
+    retrained = {
+        **trained_domain,
+        "intents": [*trained_domain["intents"], "kb_qlvb__xuat_excel"],
+    }
+    ranking = [FALLBACK, ("kb_qlvb__xuat_excel", 0.35), ("kb_qlvb__thong_ke", 0.2)]
+    tracker = make_tracker("nlu_fallback", ranking, text="xuất excel danh sách công văn")
+    await ActionClarify(live_source).run(dispatcher, tracker, retrained)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_clarify"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
+        "/kb_qlvb__xuat_excel",
+        "/kb_qlvb__thong_ke",
+    ]

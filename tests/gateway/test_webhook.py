@@ -62,7 +62,14 @@ async def test_startup_checks_the_token_and_sets_vietnamese_commands(
 ) -> None:
     assert fake_telegram.of("getMe")
     [commands] = fake_telegram.of("setMyCommands")
-    assert [c["command"] for c in commands["commands"]] == ["start", "help", "hotro", "phieu"]
+    assert [c["command"] for c in commands["commands"]] == [
+        "start",
+        "help",
+        "hotro",
+        "phieu",
+        "tatthongbao",
+        "batthongbao",
+    ]
     assert all(c["description"] for c in commands["commands"])
     health = (await gateway.client.get("/health")).json()
     assert health == {"status": "ok", "telegram": "ready", "zalo": "off"}

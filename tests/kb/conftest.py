@@ -26,3 +26,13 @@ def repository_kb(project: Path) -> Path:
 def state(tmp_path: Path) -> Path:
     """The state folder (`--state-dir`), empty."""
     return tmp_path / "state"
+
+
+@pytest.fixture
+def retrain_requests(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, Path, str | None]]:
+    """Background trainings the commands asked for, recorded instead of started (minutes each)."""
+    from bot.kb import retrain
+
+    calls: list[tuple[Path, Path, str | None]] = []
+    monkeypatch.setattr(retrain, "start_in_background", lambda *arguments: calls.append(arguments))
+    return calls

@@ -15,6 +15,9 @@ ARTICLE = Path("articles", "qlvb", "dang_nhap.yml")
 NEW_NOTE = "Tài khoản bị khóa sau 5 lần nhập sai mật khẩu."
 
 
+pytestmark = pytest.mark.usefixtures("retrain_requests")
+
+
 def helpdesk(project: Path, state: Path, *args: str) -> int:
     return main(["--root", str(project), "kb", *args, "--state-dir", str(state)])
 
@@ -74,6 +77,7 @@ def test_a_new_article_is_published_and_said_to_need_training(
     workbook: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    retrain_requests: list[tuple[Path, Path, str | None]],
 ) -> None:
     added = edited(workbook, tmp_path / "them.xlsx", lambda sheet: sheet.append(NEW_ARTICLE))
     capsys.readouterr()
@@ -84,6 +88,8 @@ def test_a_new_article_is_published_and_said_to_need_training(
     written = yaml.safe_load((live / "articles" / "qlvb" / "in_phieu.yml").read_text("utf-8"))
     assert written["answer"]["steps"][1] == "Bấm **In phiếu trình**."
     assert publishing.history(state)[-1].needs_training
+    assert [(s, r) for s, r, _ in retrain_requests] == [(state, project)]
+    assert "helpdesk retrain status" in out
 
 
 MISSING_COLUMN = (

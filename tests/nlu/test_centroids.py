@@ -1,6 +1,6 @@
 import pytest
 
-from bot.nlu.centroids import IntentCentroids, blend, features
+from bot.nlu.centroids import IntentCentroids, blend, features, promote
 
 EXAMPLES = [
     (["quen", "mat", "khau"], "quen_mat_khau"),
@@ -50,3 +50,18 @@ def test_round_trip_through_the_saved_form() -> None:
     assert again.similarities(["doi", "mat", "khau"]) == centroids.similarities(
         ["doi", "mat", "khau"]
     )
+
+
+def test_promote_puts_an_intent_first_and_keeps_the_others_proportions() -> None:
+    ranking = [
+        {"name": "greet", "confidence": 0.6},
+        {"name": "doi_mat_khau", "confidence": 0.3},
+        {"name": "quen_mat_khau", "confidence": 0.1},
+    ]
+    promoted = promote(ranking, "quen_mat_khau", 0.95)
+    assert [(p["name"], p["confidence"]) for p in promoted] == [
+        ("quen_mat_khau", 0.95),
+        ("greet", pytest.approx(0.05 * 0.6 / 0.9)),
+        ("doi_mat_khau", pytest.approx(0.05 * 0.3 / 0.9)),
+    ]
+    assert promote([], "nlu_fallback", 0.95) == [{"name": "nlu_fallback", "confidence": 0.95}]

@@ -53,6 +53,9 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 # The payloads the bot's commands send to Rasa.
 REQUEST_HUMAN = "/request_human"
 TICKET_STATUS = "/ticket_status"
+# Announcements off and on: the intents are named as the commands are typed (domain.yml).
+ANNOUNCEMENTS_OFF = "/tatthongbao"
+ANNOUNCEMENTS_ON = "/batthongbao"
 MAX_NAME = 128
 # Message contents named in `texts.yml` `kinds`, checked in this order.
 _KINDS = (
@@ -107,6 +110,8 @@ class TelegramHandlers:
         application.add_handler(CommandHandler("help", self.on_help, filters=private))
         application.add_handler(CommandHandler("hotro", self.on_hotro, filters=private))
         application.add_handler(CommandHandler("phieu", self.on_phieu, filters=private))
+        application.add_handler(CommandHandler("tatthongbao", self.on_tatthongbao, filters=private))
+        application.add_handler(CommandHandler("batthongbao", self.on_batthongbao, filters=private))
         application.add_handler(MessageHandler(private & filters.COMMAND, self.on_unknown_command))
         application.add_handler(MessageHandler(private & filters.TEXT, self.on_text))
         application.add_handler(
@@ -137,6 +142,16 @@ class TelegramHandlers:
         """Ask the assistant for the status of the official's tickets."""
         self._metrics.message_in(CHANNEL)
         await self._ask(update, context, TICKET_STATUS)
+
+    async def on_tatthongbao(self, update: Update, context: Context) -> None:
+        """Ask the assistant to send the official no more announcements."""
+        self._metrics.message_in(CHANNEL)
+        await self._ask(update, context, ANNOUNCEMENTS_OFF)
+
+    async def on_batthongbao(self, update: Update, context: Context) -> None:
+        """Ask the assistant to send the official announcements again."""
+        self._metrics.message_in(CHANNEL)
+        await self._ask(update, context, ANNOUNCEMENTS_ON)
 
     async def on_unknown_command(self, update: Update, context: Context) -> None:
         """Point to the commands the bot knows."""

@@ -33,6 +33,10 @@ from bot.channels.telegram.claims import UpdateClaims
 from bot.channels.telegram.handlers import AnyApplication, TelegramHandlers, bot_commands
 from bot.channels.telegram.ratelimit import TelegramRateLimiter
 from bot.channels.telegram.render import CallbackPayloads
+from bot.channels.telegram.staff_handlers import StaffHandlers
+from bot.channels.telegram.staff_wiring import build_staff_handlers
+from bot.channels.telegram.trainer_files import file_base_url
+from bot.channels.telegram.trainer_handlers import TrainerHandlers
 from bot.gateway.metrics import Metrics
 from bot.gateway.rasa import RasaSender
 
@@ -73,6 +77,8 @@ class TelegramService:
         payloads: CallbackPayloads | None = None,
         webhook_url: str | None = None,
         poll_timeout: int = 25,
+        staff: StaffHandlers | None = None,
+        trainers: TrainerHandlers | None = None,
     ) -> None:
         """Process updates with `application` (handlers installed), once each per `claims`."""
         if not webhook_secret:
@@ -84,6 +90,8 @@ class TelegramService:
         self._payloads = payloads or CallbackPayloads()
         self._webhook_url = webhook_url
         self._poll_timeout = poll_timeout
+        self._staff = staff
+        self._trainers = trainers
         self._ready = False
         self._locks: dict[int | None, asyncio.Lock] = {}
         self._lock_users: dict[int | None, int] = {}
@@ -108,6 +116,10 @@ class TelegramService:
         bot = self._application.bot
         try:
             await bot.set_my_commands(bot_commands())
+            if self._staff is not None:
+                await self._staff.set_menu(bot)
+            if self._trainers is not None:
+                await self._trainers.set_menu(bot)
         except TelegramError as error:
             log.warning("the bot's command menu could not be set (%s)", type(error).__name__)
         if self._webhook_url:
@@ -145,10 +157,14 @@ class TelegramService:
         return self._ready
 
     async def stop(self) -> None:
-        """Release the bot's connections."""
+        """Release the bot's connections (and the staff group's desk client)."""
         self._ready = False
+        if self._trainers is not None:
+            await self._trainers.aclose()  # announcements in flight still need the bot
         with contextlib.suppress(RuntimeError):
             await self._application.shutdown()
+        if self._staff is not None:
+            await self._staff.aclose()
 
     def secret_matches(self, header: str | None) -> bool:
         """Whether a webhook request's secret header is ours (compared in constant time)."""
@@ -290,12 +306,14 @@ def build_service(
     webhook_url: str | None = None,
     rate_limiter: TelegramRateLimiter | None = None,
     poll_timeout: int = 25,
+    trainers: TrainerHandlers | None = None,
 ) -> TelegramService:
     """A service whose bot calls `base_url` with `token` and passes messages to `rasa`."""
     application: AnyApplication = (
         Application.builder()
         .token(token)
         .base_url(base_url)
+        .base_file_url(file_base_url(base_url))
         .updater(None)
         .rate_limiter(rate_limiter or TelegramRateLimiter())
         .connect_timeout(5.0)
@@ -305,9 +323,25 @@ def build_service(
         .build()
     )
     payloads = CallbackPayloads()
+    # The staff group's handlers first: they take every update from that chat, so none of it
+    # reaches the officials' handlers (and Rasa). Configured by HELPDESK_TELEGRAM_STAFF_*.
+    staff = build_staff_handlers(metrics)
+    if staff is not None:
+        staff.install(application)
+    # Then the trainers' (HELPDESK_TELEGRAM_TRAINER_IDS): files and their commands, never Rasa's.
+    if trainers is not None:
+        trainers.install(application)
     TelegramHandlers(rasa, metrics, payloads).install(application)
     return TelegramService(
-        application, claims, metrics, webhook_secret, payloads, webhook_url, poll_timeout
+        application,
+        claims,
+        metrics,
+        webhook_secret,
+        payloads,
+        webhook_url,
+        poll_timeout,
+        staff,
+        trainers=trainers,
     )
 
 

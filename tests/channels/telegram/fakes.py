@@ -53,6 +53,7 @@ _JSON_FIELDS = {
     "link_preview_options",
     "reply_parameters",
     "entities",
+    "scope",
 }
 
 

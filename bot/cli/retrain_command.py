@@ -1,0 +1,62 @@
+"""`helpdesk retrain [--wait]` and `helpdesk retrain status`: the live knowledge base's model."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.kb import retrain, retrain_lock
+from bot.kb.retrain_display import describe, say
+from bot.kb.retrain_progress import FAILED, Progress
+from bot.settings import AssistantSettings
+
+# With --wait, the progress is printed when the phase changes and at least this often.
+_PRINT_EVERY = 10.0
+
+
+def register(commands: Any) -> None:
+    """Add the `retrain` command."""
+    parser = commands.add_parser("retrain", help=say("help.command"))
+    parser.add_argument("action", nargs="?", choices=["status"], help=say("help.action"))
+    parser.add_argument("--wait", action="store_true", help=say("help.wait"))
+    parser.add_argument("--state-dir", type=Path, help=say("help.state_dir"))
+    parser.add_argument("--rasa-url", help=say("help.rasa_url"))
+    parser.set_defaults(handler=_retrain)
+
+
+def _retrain(args: argparse.Namespace) -> int:
+    state: Path = (args.state_dir or args.root / "var").absolute()
+    rasa_url = args.rasa_url or AssistantSettings().rasa_url
+    if args.action == "status":
+        print(describe(retrain.read_progress(state), retrain_lock.is_running(state)))
+        return 0
+    if not args.wait:
+        if retrain_lock.is_running(state):
+            retrain_lock.request(state)
+            print(say("already_running"))
+        else:
+            retrain.start_in_background(state, args.root, rasa_url)
+            print(say("started"))
+        return 0
+    printer = _Printer()
+    finished = retrain.run(state, args.root, rasa_url, listener=printer)
+    if finished is None:
+        print(say("already_running"), flush=True)
+        return 0
+    return 1 if finished.phase == FAILED else 0
+
+
+class _Printer:
+    """Prints the progress without flooding a terminal or the background log."""
+
+    def __init__(self) -> None:
+        self._phase = ""
+        self._printed = 0.0
+
+    def __call__(self, found: Progress) -> None:
+        now = time.monotonic()
+        if found.phase != self._phase or now - self._printed >= _PRINT_EVERY:
+            print(describe(found, running=True), flush=True)
+            self._phase, self._printed = found.phase, now

@@ -1,0 +1,77 @@
+"""Which live article a message asks about: one of its questions exactly, or the likeliest one.
+
+Used where the trained model cannot know the answer yet: a paraphrase or an article published
+after the model was trained. Questions are compared in their bare syllables with abbreviations
+expanded (`bot/nlu/syllables.py`), the form the model's own tokenizer gives, so "quen mk qlvb"
+equals "Quên mật khẩu QLVB".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.kb.live_folder import LiveVersion
+from bot.nlu.centroids import IntentCentroids
+from bot.nlu.syllables import bare_syllables, match_key
+
+# Cosine likeness of a message to an article's questions and title (TF-IDF of syllables and
+# pairs) from which the article counts as what the message asks. On the held-out evaluation
+# set (tests/data/eval_questions.yml) 150 of the 376 article questions reach 0.3 with their own
+# article first, 1 with another article first, and none of the 90 questions that are not about
+# an article.
+STRONG_LIKENESS = 0.3
+
+
+@dataclass(frozen=True)
+class Match:
+    """The article a message is closest to, and how."""
+
+    article_id: str
+    exact: bool
+    likeness: float
+
+    @property
+    def is_strong(self) -> bool:
+        """Whether the message can be answered with the article without asking back."""
+        return self.exact or self.likeness >= STRONG_LIKENESS
+
+
+class LiveIndex:
+    """The questions and titles of one knowledge base version, ready to compare messages with."""
+
+    def __init__(self, version: LiveVersion) -> None:
+        """Index every article's questions and title."""
+        self._abbreviations = version.abbreviations
+        self._known_words: dict[str, list[str]] = {}
+        self._exact: dict[str, str] = {}
+        examples: list[tuple[list[str], str]] = []
+        for article in version.kb.articles.values():
+            for text in (*article.questions, article.title):
+                syllables = self.syllables(text)
+                if syllables:
+                    self._exact.setdefault(match_key(syllables), article.id)
+                    examples.append((syllables, article.id))
+        self._likeness = IntentCentroids.learn(examples)
+
+    def syllables(self, text: str) -> list[str]:
+        """The bare syllables of `text` with this version's abbreviations expanded."""
+        return bare_syllables(text, self._abbreviations, self._known_words)
+
+    def exact_article(self, syllables: Sequence[str]) -> str | None:
+        """The article that has this exact question (or title), if any."""
+        return self._exact.get(match_key(syllables))
+
+    def match(self, text: str) -> Match | None:
+        """The article `text` asks about, exactly or by likeness; None for a text of no words."""
+        syllables = self.syllables(text)
+        if not syllables:
+            return None
+        exact = self.exact_article(syllables)
+        if exact is not None:
+            return Match(exact, exact=True, likeness=1.0)
+        similarities = self._likeness.similarities(syllables)
+        if not similarities:
+            return None
+        best = max(similarities, key=lambda article_id: similarities[article_id])
+        return Match(best, exact=False, likeness=similarities[best])

@@ -1,0 +1,48 @@
+"""A question's bare syllables as the tokenizer's lemmas give them, without loading underthesea.
+
+The tokenizer (`vi_tokenizer.py`) normalises each word, expands abbreviations, restores
+diacritics and segments; its lemmas are the syllables without diacritics. Restoring diacritics
+and segmenting never change those bare syllables, so they can be computed here from the words
+and the abbreviations alone: this is how knowledge base questions published after training are
+compared with the messages the trained tokenizer sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.nlu.text import fold, normalize_word, words_with_offsets
+
+# Messages go through the same cache: a bound keeps odd input from growing it without end.
+_MAX_KNOWN_WORDS = 50_000
+
+
+def bare_syllables(
+    text: str,
+    abbreviations: Mapping[str, Sequence[str]],
+    known_words: dict[str, list[str]] | None = None,
+) -> list[str]:
+    """The syllables without diacritics of `text`, abbreviations expanded.
+
+    `known_words` caches the syllables of each word for callers that read thousands of
+    questions: a knowledge base uses a few thousand distinct words a hundred thousand times.
+    """
+    found: list[str] = []
+    for span in words_with_offsets(text):
+        cached = known_words.get(span.text) if known_words is not None else None
+        if cached is None:
+            cached = _word_syllables(span.text, abbreviations)
+            if known_words is not None and len(known_words) < _MAX_KNOWN_WORDS:
+                known_words[span.text] = cached
+        found.extend(cached)
+    return found
+
+
+def _word_syllables(text: str, abbreviations: Mapping[str, Sequence[str]]) -> list[str]:
+    word = normalize_word(text)
+    return [bare for s in abbreviations.get(word.lower()) or [word] for bare in fold(s).split()]
+
+
+def match_key(syllables: Sequence[str]) -> str:
+    """The form two questions are equal in: their bare syllables, one space apart."""
+    return " ".join(syllables)
