@@ -22,7 +22,7 @@ from tests.channels.telegram.staff_fakes import (
 )
 from tests.channels.zalo.fake_zalo import APP_ID, APP_SECRET, FakeZalo, served
 from tests.desk_server import ASSISTANT, DeskServer
-from tests.notify.threaded import served_in_thread
+from tests.served import served_in_thread
 
 ZALO_USER = "2468135790123456789"
 

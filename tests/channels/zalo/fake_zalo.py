@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import parse_qs
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.assistant.processes import free_port
+from tests.served import served_in_thread
 
 APP_ID = "1234567890123456789"
 APP_SECRET = "app-secret-for-tests"
@@ -134,18 +133,5 @@ class Fake(Protocol):
 @contextmanager
 def served(fake: Fake) -> Iterator[str]:
     """`fake` under uvicorn on a free port, in a thread; its base URL."""
-    config = uvicorn.Config(
-        fake.app(), host="127.0.0.1", port=free_port(), ws="none", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served_in_thread(fake.app()) as url:
+        yield url
