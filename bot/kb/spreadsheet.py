@@ -101,9 +101,11 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # A damaged workbook's XML fails as ParseError, a SyntaxError, on opening or while reading.
+    broken = (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except broken as error:
         raise UnreadableFile(say("reading.not_xlsx", name=path.name)) from error
     try:
         wanted = say("sheets.articles")
@@ -111,6 +113,8 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
         # Read-only mode trusts the size the file declares, which some programs get wrong.
         sheet.reset_dimensions()
         return [list(row) for row in sheet.iter_rows(values_only=True)]
+    except broken as error:
+        raise UnreadableFile(say("reading.not_xlsx", name=path.name)) from error
     finally:
         book.close()
 

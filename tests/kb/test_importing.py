@@ -1,4 +1,6 @@
 import csv
+import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -149,11 +151,20 @@ def test_yaml_problems_name_the_item_and_field(
     ]
 
 
+def _zip_with_broken_xml() -> bytes:
+    """A zip, as an .xlsx is, whose XML is cut off."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
         ("kb.txt", b"id,title\n", "Tệp kb.txt: chỉ nhận tệp .xlsx, .csv hoặc .yaml."),
         ("kb.xlsx", b"not a zip", "Tệp kb.xlsx không mở được như một bảng tính Excel"),
+        ("kb.xlsx", _zip_with_broken_xml(), "Tệp kb.xlsx không mở được như một bảng tính Excel"),
         ("kb.csv", b"", "Tệp kb.csv đang trống"),
         ("kb.yaml", b"[]", "Tệp kb.yaml không có bài viết nào"),
         ("kb.yaml", b"id: [", "Tệp kb.yaml không phải YAML hợp lệ"),
