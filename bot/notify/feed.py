@@ -81,22 +81,18 @@ class FeedReport:
     stopped: str | None = None
 
 
-class FeedWatcher:
-    """Reads the change feed from the stored cursor and sends officials their notices."""
+class CursorFeed:
+    """Reads the change feed after a stored cursor, one change at a time, oldest first.
 
-    def __init__(
-        self,
-        client: DeskClient,
-        notifier: Notifier,
-        engine: Engine,
-        feed: str = DESK_FEED,
-        batch: int = 100,
-    ) -> None:
-        """Read with `client`, send through `notifier`, keep the cursor of `feed` in `engine`."""
+    Subclasses say what a change means in `_handle`; the cursor moves past a change only when
+    `_handle` returns True, and a False ends the pass there (the next one starts again at it).
+    """
+
+    def __init__(self, client: DeskClient, engine: Engine, feed: str, batch: int) -> None:
+        """Read with `client`, keep the cursor of `feed` in `engine`, `batch` changes a page."""
         if not 1 <= batch <= 500:
             raise ValueError("the contract allows 1 to 500 changes a page")
         self._client = client
-        self._notifier = notifier
         self._cursor = FeedCursor(engine, feed)
         self._batch = batch
 
@@ -109,6 +105,7 @@ class FeedWatcher:
         """Handle every change after the cursor, oldest first, until the end or a stop."""
         report = FeedReport()
         position = self._cursor.read()
+        self._pass_starts(position)
         while True:
             try:
                 changes = await self._client.changes(after=position, limit=self._batch)
@@ -120,32 +117,62 @@ class FeedWatcher:
                 if change.position <= position:
                     continue  # already handled; a feed must only move forward
                 report.seen += 1
-                try:
-                    message = await self._notice(change, report)
-                except DeskUnavailable:
-                    report.stopped = DeskUnavailable.__name__
+                if not await self._handle(change, report):
                     return report
-                if message is not None:
-                    channel, recipient, outgoing = message
-                    try:
-                        await self._notifier.send(channel, recipient, outgoing)
-                    except RecipientUnreachable:
-                        log.warning("ticket %s: the recipient cannot be reached", change.code)
-                        report.skipped += 1
-                    except Exception as error:
-                        log.warning(
-                            "ticket %s: notice not sent (%s), retried next pass",
-                            change.code,
-                            type(error).__name__,
-                        )
-                        report.stopped = type(error).__name__
-                        return report
-                    else:
-                        report.sent += 1
                 self._cursor.advance(change.position)
                 position = change.position
             if len(changes) < self._batch or position == start:
                 return report
+
+    def _pass_starts(self, position: int) -> None:
+        """Called with the stored position before each pass."""
+
+    async def _handle(self, change: Change, report: FeedReport) -> bool:
+        """Act on `change`; False stops the pass before the cursor moves past it."""
+        raise NotImplementedError
+
+
+class FeedWatcher(CursorFeed):
+    """Reads the change feed from the stored cursor and sends officials their notices."""
+
+    def __init__(
+        self,
+        client: DeskClient,
+        notifier: Notifier,
+        engine: Engine,
+        feed: str = DESK_FEED,
+        batch: int = 100,
+    ) -> None:
+        """Read with `client`, send through `notifier`, keep the cursor of `feed` in `engine`."""
+        super().__init__(client, engine, feed, batch)
+        self._notifier = notifier
+
+    async def _handle(self, change: Change, report: FeedReport) -> bool:
+        """Send the official the notice `change` calls for, if any."""
+        try:
+            message = await self._notice(change, report)
+        except DeskUnavailable:
+            report.stopped = DeskUnavailable.__name__
+            return False
+        if message is None:
+            return True
+        channel, recipient, outgoing = message
+        try:
+            await self._notifier.send(channel, recipient, outgoing)
+        except RecipientUnreachable:
+            log.warning("ticket %s: the recipient cannot be reached", change.code)
+            report.skipped += 1
+        except Exception as error:
+            log.warning(
+                "ticket %s: notice not sent (%s), retried next pass",
+                change.code,
+                type(error).__name__,
+            )
+            report.stopped = type(error).__name__
+            return False
+        else:
+            report.sent += 1
+        return True
 
     async def _notice(
         self, change: Change, report: FeedReport

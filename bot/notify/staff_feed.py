@@ -25,7 +25,7 @@ from typing import Protocol
 from sqlalchemy.engine import Engine
 
 from bot.escalation.client import Change, DeskClient, DeskUnavailable, Ticket, TicketNotFound
-from bot.notify.feed import FeedCursor, FeedReport
+from bot.notify.feed import CursorFeed, FeedReport
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class StaffFeedWatcher:
+class StaffFeedWatcher(CursorFeed):
     """Reads the change feed from its own cursor and posts each new ticket to the board."""
 
     def __init__(
@@ -60,51 +60,31 @@ class StaffFeedWatcher:
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         """Read with `client`, post to `board`, keep the cursor of `feed` in `engine`."""
-        if not 1 <= batch <= 500:
-            raise ValueError("the contract allows 1 to 500 changes a page")
-        self._client = client
+        super().__init__(client, engine, feed, batch)
         self._board = board
-        self._cursor = FeedCursor(engine, feed)
-        self._batch = batch
         self._clock = clock
+        self._oldest: datetime | None = None
 
-    @property
-    def position(self) -> int:
-        """The last position handled, as stored."""
-        return self._cursor.read()
+    def _pass_starts(self, position: int) -> None:
+        """Pass over old tickets when no cursor was stored yet."""
+        self._oldest = self._clock() - BACKLOG if position == 0 else None
 
-    async def poll_once(self) -> FeedReport:
-        """Post every new ticket after the cursor, oldest first, until the end or a stop."""
-        report = FeedReport()
-        position = self._cursor.read()
-        oldest = self._clock() - BACKLOG if position == 0 else None
-        while True:
-            try:
-                changes = await self._client.changes(after=position, limit=self._batch)
-            except DeskUnavailable:
-                report.stopped = DeskUnavailable.__name__
-                return report
-            start = position
-            for change in changes:
-                if change.position <= position:
-                    continue  # already handled; a feed must only move forward
-                report.seen += 1
-                if _wanted(change, oldest):
-                    try:
-                        await self._post(change, report)
-                    except Exception as error:
-                        if not isinstance(error, DeskUnavailable):
-                            log.warning(
-                                "ticket %s: not posted to the staff (%s), retried next pass",
-                                change.code,
-                                type(error).__name__,
-                            )
-                        report.stopped = type(error).__name__
-                        return report
-                self._cursor.advance(change.position)
-                position = change.position
-            if len(changes) < self._batch or position == start:
-                return report
+    async def _handle(self, change: Change, report: FeedReport) -> bool:
+        """Post the ticket `change` opened, if it is one the staff should see."""
+        if not _wanted(change, self._oldest):
+            return True
+        try:
+            await self._post(change, report)
+        except Exception as error:
+            if not isinstance(error, DeskUnavailable):
+                log.warning(
+                    "ticket %s: not posted to the staff (%s), retried next pass",
+                    change.code,
+                    type(error).__name__,
+                )
+            report.stopped = type(error).__name__
+            return False
+        return True
 
     async def _post(self, change: Change, report: FeedReport) -> None:
         """Post the ticket `change` created, unless it is gone or finished already."""
