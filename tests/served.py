@@ -14,10 +14,10 @@ from bot.assistant.processes import free_port
 
 
 @contextmanager
-def served_in_thread(app: ASGIApp) -> Iterator[str]:
+def served_in_thread(app: ASGIApp, lifespan: str = "off") -> Iterator[str]:
     """`app` under uvicorn on a free local port, in a thread; its base URL."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=free_port(), ws="none", log_level="warning", lifespan="off"
+        app, host="127.0.0.1", port=free_port(), ws="none", log_level="warning", lifespan=lifespan
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -1,6 +1,5 @@
 import logging
 import re
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
@@ -8,12 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from bot.assistant.processes import free_port
 from bot.desk.app import create_app
 from bot.desk.forms import REPLY_LIMIT, texts
 from bot.desk.models import STATUSES
@@ -29,6 +26,7 @@ from tests.desk.conftest import (
     STAFF_TOKEN,
     ticket_body,
 )
+from tests.served import served_in_thread
 
 NAME = "Trần Thị Bình"
 SUMMARY = ticket_body()["summary"]
@@ -578,25 +576,8 @@ def test_every_status_urgency_and_software_has_a_vietnamese_name(root: Path) -> 
 @pytest.fixture
 def served(settings: DeskSettings, engine: Engine) -> Iterator[str]:
     """The desk app under uvicorn on a free port, in a thread; its URL."""
-    config = uvicorn.Config(
-        create_app(settings, engine),
-        host="127.0.0.1",
-        port=free_port(),
-        ws="none",
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served_in_thread(create_app(settings, engine), lifespan="auto") as url:
+        yield url
 
 
 def test_a_staff_member_works_a_ticket_over_real_http(served: str) -> None:
