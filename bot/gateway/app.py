@@ -47,6 +47,7 @@ from bot.gateway import redact
 from bot.gateway.metrics import CONTENT_TYPE, Metrics
 from bot.gateway.rasa import RasaSender
 from bot.gateway.settings import GatewaySettings
+from bot.notify.channel_setup import channel_secrets
 from bot.notify.local_inbox import LocalInbox
 from bot.settings import AssistantSettings
 from bot.store.database import make_engine, migrate
@@ -85,13 +86,7 @@ def create_app(
         raise ValueError("polling needs a Telegram bot token (HELPDESK_TELEGRAM_TOKEN)")
     # Before the bot is built: python-telegram-bot logs its URL, token included, right away.
     protection = redact.install(
-        s.get_secret_value()
-        for s in (
-            settings.telegram_token,
-            settings.telegram_webhook_secret,
-            *(_zalo_secrets(zalo) if zalo is not None else ()),
-        )
-        if s is not None
+        channel_secrets(settings.telegram_token, settings.telegram_webhook_secret, zalo=zalo)
     )
     metrics = Metrics()
     own_http = rasa_http is None
@@ -213,10 +208,6 @@ def create_app(
 
 
 _ZALO_REFUSALS = {400: "invalid", 401: "unsigned", 403: "forbidden", 413: "too_large"}
-
-
-def _zalo_secrets(zalo: ZaloSettings) -> tuple[Any, ...]:
-    return (zalo.oa_secret_key, zalo.app_secret_key, zalo.access_token, zalo.refresh_token)
 
 
 def _telegram(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
+from telegram.ext import ExtBot
 
 from bot.channels.telegram.channel import CHANNEL as TELEGRAM
 from bot.channels.telegram.channel import TelegramChannel, telegram_bot
@@ -39,39 +40,56 @@ class OutsideChannels:
     staff_board: StaffBoard | None = None
 
 
+def officials_channels(
+    stack: contextlib.AsyncExitStack,
+    telegram_token: SecretStr | None,
+    telegram_base_url: str,
+    zalo: ZaloSettings | None,
+    engine: Engine,
+) -> tuple[dict[str, Channel], ExtBot[int] | None]:
+    """Telegram and Zalo where configured, their clients closed by `stack`; the Telegram bot."""
+    channels: dict[str, Channel] = {}
+    bot = None
+    if telegram_token is not None:
+        bot = telegram_bot(telegram_token.get_secret_value(), telegram_base_url)
+        stack.push_async_callback(bot.shutdown)
+        channels[TELEGRAM] = TelegramChannel(bot)
+    if zalo is not None:
+        http = zalo_http(zalo)
+        stack.push_async_callback(http.aclose)
+        channels[ZALO] = build_channel(zalo, engine, http)
+    return channels, bot
+
+
+def channel_secrets(*values: SecretStr | None, zalo: ZaloSettings | None = None) -> list[str]:
+    """`values` and Zalo's keys and tokens, as the log masking takes them."""
+    found = list(values)
+    if zalo is not None:
+        found += [zalo.oa_secret_key, zalo.app_secret_key, zalo.access_token, zalo.refresh_token]
+    return [secret.get_secret_value() for secret in found if secret is not None]
+
+
 @contextlib.asynccontextmanager
 async def outside_channels(
     settings: NotifierSettings, engine: Engine, zalo: ZaloSettings | None = None
 ) -> AsyncIterator[OutsideChannels]:
     """The configured channels, their clients closed (and secrets unmasked) on exit."""
-    protection = redact.install(_secrets(settings, zalo))
-    built = OutsideChannels()
+    protection = redact.install(
+        channel_secrets(settings.desk_token, settings.telegram_token, zalo=zalo)
+    )
     try:
         async with contextlib.AsyncExitStack() as stack:
-            if settings.telegram_token is not None:
-                bot = telegram_bot(
-                    settings.telegram_token.get_secret_value(), settings.telegram_base_url
+            channels, bot = officials_channels(
+                stack, settings.telegram_token, settings.telegram_base_url, zalo, engine
+            )
+            built = OutsideChannels(channels)
+            if bot is not None and settings.telegram_staff_chat_id is not None:
+                built.staff_board = TelegramStaffBoard(
+                    bot,
+                    settings.telegram_staff_chat_id,
+                    settings.public_url,
+                    software_labels(settings.knowledge_base_dir),
                 )
-                stack.push_async_callback(bot.shutdown)
-                built.channels[TELEGRAM] = TelegramChannel(bot)
-                if settings.telegram_staff_chat_id is not None:
-                    built.staff_board = TelegramStaffBoard(
-                        bot,
-                        settings.telegram_staff_chat_id,
-                        settings.public_url,
-                        software_labels(settings.knowledge_base_dir),
-                    )
-            if zalo is not None:
-                http = zalo_http(zalo)
-                stack.push_async_callback(http.aclose)
-                built.channels[ZALO] = build_channel(zalo, engine, http)
             yield built
     finally:
         redact.uninstall(protection)
-
-
-def _secrets(settings: NotifierSettings, zalo: ZaloSettings | None) -> list[str]:
-    found: list[SecretStr | None] = [settings.desk_token, settings.telegram_token]
-    if zalo is not None:
-        found += [zalo.oa_secret_key, zalo.app_secret_key, zalo.access_token, zalo.refresh_token]
-    return [secret.get_secret_value() for secret in found if secret is not None]
