@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,8 @@ from pydantic import ValidationError
 from bot.announce.audience import Audience
 from bot.announce.broadcast import AnnouncementInvalid, Tally, announce, announce_texts, compose
 from bot.announce.channels import AnnounceSettings, announcement_channels
-from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.zalo.settings import ZaloSettings, zalo_from_environment
+from bot.cli.settings_errors import print_settings_errors
 from bot.store.database import make_engine, migrate
 
 
@@ -42,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
         text = args.file.read_text(encoding="utf-8") if args.file else args.text
         compose(text)
         settings = AnnounceSettings()
-        zalo = ZaloSettings() if os.environ.get("HELPDESK_ZALO_APP_ID") else None  # type: ignore[call-arg]
+        zalo = zalo_from_environment()
     except (OSError, UnicodeDecodeError) as error:
         reason = type(error).__name__
         print(
@@ -54,9 +54,7 @@ def _run(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     except ValidationError as error:
-        prefix = "HELPDESK_ZALO_" if error.model is ZaloSettings else "HELPDESK_"
-        for problem in error.errors():
-            print(f"{prefix}{str(problem['loc'][0]).upper()}: {problem['msg']}", file=sys.stderr)
+        print_settings_errors(error)
         return 1
     migrate(settings.database_url)
     engine = make_engine(settings.database_url)

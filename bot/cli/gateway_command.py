@@ -10,14 +10,14 @@ HELPDESK_DATABASE_URL from the environment. See docs/telegram.md and docs/zalo.m
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
 import uvicorn
 from pydantic import ValidationError
 
-from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.zalo.settings import zalo_from_environment
+from bot.cli.settings_errors import print_settings_errors
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
 
@@ -40,13 +40,9 @@ def register(commands: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     try:
         settings = GatewaySettings()
-        zalo = ZaloSettings() if os.environ.get("HELPDESK_ZALO_APP_ID") else None  # type: ignore[call-arg]
+        zalo = zalo_from_environment()
     except ValidationError as error:
-        prefix = "HELPDESK_ZALO_" if error.model is ZaloSettings else "HELPDESK_"
-        for problem in error.errors():
-            where = str(problem["loc"][0])
-            name = "" if where == "__root__" else f"{prefix}{where.upper()}: "
-            print(f"{name}{problem['msg']}", file=sys.stderr)
+        print_settings_errors(error)
         return 1
     if args.polling and not settings.telegram_enabled:
         print("HELPDESK_TELEGRAM_TOKEN: required for --polling", file=sys.stderr)

@@ -13,14 +13,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import signal
-import sys
 from typing import Any
 
 from pydantic import ValidationError
 
-from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.zalo.settings import ZaloSettings, zalo_from_environment
+from bot.cli.settings_errors import print_settings_errors
 from bot.notify.settings import NotifierSettings
 from bot.notify.worker import serve
 
@@ -38,13 +37,9 @@ def _run(args: argparse.Namespace) -> int:
     try:
         settings = NotifierSettings()  # type: ignore[call-arg]  # the token: from the environment
         # Zalo is on when its app is named; then its other settings must all be right.
-        zalo = ZaloSettings() if os.environ.get("HELPDESK_ZALO_APP_ID") else None  # type: ignore[call-arg]
+        zalo = zalo_from_environment()
     except ValidationError as error:
-        prefix = "HELPDESK_ZALO_" if error.model is ZaloSettings else "HELPDESK_"
-        for problem in error.errors():
-            where = str(problem["loc"][0])
-            name = "" if where == "__root__" else f"{prefix}{where.upper()}: "
-            print(f"{name}{problem['msg']}", file=sys.stderr)
+        print_settings_errors(error)
         return 1
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(settings, zalo, args.once))
