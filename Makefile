@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup train run test lint typecheck eval bench bench-escalation clean
+.PHONY: setup train run test lint typecheck eval bench bench-escalation bench-kb clean
 
 setup: $(VENV)/.installed
 
@@ -28,8 +28,8 @@ run: train
 	$(BIN)/helpdesk run
 
 lint: setup
-	$(BIN)/ruff check bot actions tests
-	$(BIN)/ruff format --check bot actions tests
+	$(BIN)/ruff check bot actions tests benchmarks
+	$(BIN)/ruff format --check bot actions tests benchmarks
 
 typecheck: setup
 	$(BIN)/mypy
@@ -44,11 +44,12 @@ eval: setup
 	$(BIN)/helpdesk eval
 
 bench: setup bench-escalation
-	$(BIN)/python -m bot.benchmarks
+	$(BIN)/python -m benchmarks.assistant
 
 bench-escalation: setup
-	$(BIN)/python -m bot.escalation.benchmark
+	$(BIN)/python -m benchmarks.escalation
 
 clean:
 	rm -rf build models .pytest_cache .mypy_cache .ruff_cache
-bench-kb: setup ; $(BIN)/python -m bot.kb.live_benchmark
+bench-kb: setup
+	$(BIN)/python -m benchmarks.live_kb

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from bot.escalation.request import Turn
-from bot.notify.channels import LOCAL
+from bot.messages import LOCAL
 
 # Intents of messages that ask something the assistant should have answered.
 _QUESTION_INTENTS = ("nlu_fallback", "out_of_scope")

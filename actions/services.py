@@ -14,8 +14,8 @@ from bot.escalation.client import DeskClient
 from bot.escalation.connection import desk_client as connect
 from bot.escalation.outbox import Outbox
 from bot.kb.live_folder import LiveFolder, LiveVersion
-from bot.kb.live_index import LiveIndex
 from bot.kb.loader import KnowledgeBase
+from bot.nlu.live_index import LiveIndex
 from bot.settings import ActionSettings, DeskClientSettings
 from bot.store.database import make_engine, migrate
 from bot.store.feedback import FeedbackStore

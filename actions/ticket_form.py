@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from bot.escalation.phone import normalize_phone
-from bot.nlu.text import fold
+from bot.vietnamese import fold
 
 MIN_DESCRIPTION = 8
 MAX_DESCRIPTION = 5000

@@ -7,6 +7,13 @@ from pathlib import Path
 from pydantic import BaseSettings, SecretStr
 
 
+def group_chat_id(value: int | None) -> int | None:
+    """`value` if it is a group's chat id (negative); a ValueError otherwise."""
+    if value is not None and value >= 0:
+        raise ValueError("must be a group's chat id, a negative number such as -1001234567890")
+    return value
+
+
 class StoreSettings(BaseSettings):
     """Where the assistant's own data lives: SQLite by default, PostgreSQL by URL."""
 
@@ -23,9 +30,10 @@ class ActionSettings(StoreSettings):
 
 
 class AssistantSettings(BaseSettings):
-    """How the local web chat reaches the Rasa server."""
+    """How the chats reach the Rasa server, and how long an official may wait for a reply."""
 
     rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout_seconds: float = 8.0
 
     class Config:
         env_prefix = "HELPDESK_"

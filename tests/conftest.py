@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desk_server import DeskServer
+from tests.support.desk_server import DeskServer
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

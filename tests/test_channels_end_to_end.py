@@ -25,10 +25,10 @@ from tests.channels.telegram.fakes import (
     callback_update,
     message_update,
 )
-from tests.channels.telegram.staff_fakes import STAFF, STAFF_CHAT, bot_message, group_update, said
+from tests.channels.telegram.staff.fakes import STAFF, STAFF_CHAT, bot_message, group_update, said
 from tests.channels.zalo.conftest import OA_SECRET, USER, signed, text_event
 from tests.channels.zalo.fake_zalo import APP_ID, APP_SECRET, FakeZalo, served
-from tests.running import Running, helpdesk_run
+from tests.support.running import Running, helpdesk_run
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bot.kb.loader import KnowledgeBase
-from tests.running import Running, helpdesk_run
+from tests.support.running import Running, helpdesk_run
 
 pytestmark = pytest.mark.slow
 

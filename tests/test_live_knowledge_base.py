@@ -18,9 +18,13 @@ import httpx
 import pytest
 import yaml
 
+from bot.assistant import retrain
+from bot.assistant.retrain_display import describe
 from bot.assistant.training import Project, train
-from bot.kb import retrain
-from bot.kb.live_harness import (
+from bot.kb.loader import KnowledgeBase
+from bot.store.database import make_engine
+from bot.store.feedback import FeedbackStore
+from tests.support.live_kb import (
     SAMPLE_ARTICLE,
     Asker,
     RunningAssistant,
@@ -30,10 +34,6 @@ from bot.kb.live_harness import (
     remove_article,
     reply_text,
 )
-from bot.kb.loader import KnowledgeBase
-from bot.kb.retrain_display import describe
-from bot.store.database import make_engine
-from bot.store.feedback import FeedbackStore
 
 pytestmark = pytest.mark.slow
 

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from bot.announce.audience import Audience
-from bot.notify.channels import Channel, OutgoingMessage, RecipientUnreachable
+from bot.messages import Channel, OutgoingMessage, RecipientUnreachable
 
 log = logging.getLogger(__name__)
 

@@ -64,7 +64,7 @@ def plan(state: Path, environ: Mapping[str, str], port: int = DESK_PORT) -> Desk
         "HELPDESK_DESK_URL": f"http://127.0.0.1:{port}",
         "HELPDESK_DESK_TOKEN": assistant,
         "HELPDESK_DESK_TOKENS": f"assistant:{assistant},staff:{staff}",
-        # The staff group on Telegram acts on the desk as staff (bot/channels/telegram/staff_*).
+        # The staff group on Telegram acts on the desk as staff (bot/channels/telegram/staff/).
         "HELPDESK_DESK_STAFF_TOKEN": staff,
         "HELPDESK_DESK_SESSION_SECRET": values["HELPDESK_DESK_SESSION_SECRET"],
         "HELPDESK_DESK_DATABASE_URL": environ.get("HELPDESK_DESK_DATABASE_URL")

@@ -33,7 +33,7 @@ class Project:
     """Where the project's files are, and which knowledge base and folders a training uses.
 
     By default the repository's knowledge_base/, build/ and models/; the background retraining
-    (`bot/kb/retrain.py`) trains the live knowledge base into folders of its own.
+    (`bot/assistant/retrain.py`) trains the live knowledge base into folders of its own.
     """
 
     root: Path

@@ -15,9 +15,9 @@ from typing import Any, TextIO
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.chat.rasa_client import RasaClient, RasaUnavailable
 from bot.chat.texts import ui_text
 from bot.notify.local_inbox import LocalInbox
+from bot.rasa import RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from bot.announce.audience import Audience
 from bot.announce.broadcast import AnnouncementInvalid, Tally, announce, announce_texts, compose
-from bot.announce.channels import AnnounceSettings, announcement_channels
+from bot.announce.settings import AnnounceSettings
+from bot.channels.outside import announcement_channels
 from bot.channels.zalo.settings import ZaloSettings, zalo_from_environment
 from bot.cli.settings_errors import print_settings_errors
 from bot.store.database import make_engine, migrate

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.assistant import retrain
 from bot.assistant.training import Project, TrainingInputError, train
-from bot.kb import catalogue, loader, proposal, publishing, report, retrain, training_data
+from bot.kb import catalogue, loader, proposal, publishing, report, training_data
 from bot.kb.diff import compare_folders
 from bot.kb.texts import say
 

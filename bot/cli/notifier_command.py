@@ -14,14 +14,23 @@ import argparse
 import asyncio
 import contextlib
 import signal
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
+from bot.channels.outside import outside_channels
 from bot.channels.zalo.settings import ZaloSettings, zalo_from_environment
 from bot.cli.settings_errors import print_settings_errors
+from bot.escalation.connection import desk_client
+from bot.escalation.outbox import Outbox
+from bot.messages import Channel
+from bot.notify.feed import FeedWatcher
+from bot.notify.queued import queued_ticket_notify
 from bot.notify.settings import NotifierSettings
-from bot.notify.worker import serve
+from bot.notify.staff_feed import StaffFeedWatcher
+from bot.notify.worker import NotifierWorker, build_notifier
+from bot.store.database import make_engine, migrate
 
 
 def register(commands: Any) -> None:
@@ -59,3 +68,38 @@ async def _serve(settings: NotifierSettings, zalo: ZaloSettings | None, once: bo
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signum)
+
+
+async def serve(
+    settings: NotifierSettings,
+    stop: asyncio.Event,
+    channels: Mapping[str, Channel] | None = None,
+    once: bool = False,
+    zalo: ZaloSettings | None = None,
+) -> None:
+    """Migrate the store, then run the notifier until `stop` (or for one tick if `once`).
+
+    Telegram and the staff group come from `settings`, Zalo from `zalo`; `channels` are added.
+    """
+    await asyncio.to_thread(migrate, settings.database_url)
+    engine = make_engine(settings.database_url)
+    client = desk_client(settings)
+    try:
+        async with outside_channels(settings, engine, zalo) as outside:
+            notifier = build_notifier(engine, {**outside.channels, **(channels or {})})
+            board = outside.staff_board
+            worker = NotifierWorker(
+                Outbox(engine),
+                client,
+                FeedWatcher(client, notifier, engine),
+                queued_ticket_notify(notifier),
+                settings.notifier_poll_seconds,
+                StaffFeedWatcher(client, board, engine) if board is not None else None,
+            )
+            if once:
+                await worker.tick()
+            else:
+                await worker.run(stop)
+    finally:
+        await client.aclose()
+        engine.dispose()

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.kb import retrain, retrain_lock
-from bot.kb.retrain_display import describe, say
-from bot.kb.retrain_progress import FAILED, Progress
+from bot.assistant import retrain, retrain_lock
+from bot.assistant.retrain_display import describe, say
+from bot.assistant.retrain_progress import FAILED, Progress
 from bot.settings import AssistantSettings
 
 # With --wait, the progress is printed when the phase changes and at least this often.

@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.assistant import local_desk, processes
+from bot.assistant import local_desk, processes, retrain
 from bot.assistant.training import Project, TrainingInputError, train
 from bot.chat.terminal import chat
 from bot.chat.texts import ui_text
-from bot.kb import publishing, retrain
+from bot.kb import publishing
 from bot.nlu.live_overlay import KNOWLEDGE_BASE_ENV
 from bot.notify.local_inbox import LocalInbox
 from bot.store.database import make_engine, migrate

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.bodies import BodyTooLarge, read_capped
 from bot.desk import validation, wire
 from bot.desk.auth import ASSISTANT, STAFF, Refused, TokenCheck
 from bot.desk.database import make_engine
@@ -135,14 +136,12 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
 
 async def _json(request: Request) -> object:
     """The body as JSON, read up to MAX_BODY bytes; anything else is the caller's error."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise InvalidInput("body", f"must be at most {MAX_BODY} bytes")
-        chunks.append(chunk)
     try:
-        return json.loads(b"".join(chunks))
+        body = await read_capped(request, MAX_BODY)
+    except BodyTooLarge:
+        raise InvalidInput("body", f"must be at most {MAX_BODY} bytes") from None
+    try:
+        return json.loads(body)
     except (ValueError, RecursionError):  # bad JSON or UTF-8; absurdly deep nesting
         raise InvalidInput("body", "must be a JSON object") from None
 

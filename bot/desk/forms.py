@@ -21,6 +21,7 @@ import yaml
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from bot.bodies import BodyTooLarge, read_capped
 from bot.desk import validation
 from bot.desk.validation import InvalidInput
 
@@ -134,15 +135,13 @@ async def read_form(request: Request) -> dict[str, str]:
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if content_type != FORM_TYPE:
         raise FormUnreadable(415)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_FORM:
-            raise FormUnreadable(413)
-        chunks.append(chunk)
+    try:
+        body = await read_capped(request, MAX_FORM)
+    except BodyTooLarge:
+        raise FormUnreadable(413) from None
     try:
         parsed = parse_qs(
-            b"".join(chunks).decode("ascii"),
+            body.decode("ascii"),
             keep_blank_values=True,
             encoding="utf-8",
             errors="strict",

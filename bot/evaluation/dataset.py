@@ -10,7 +10,7 @@ import yaml
 from bot.assistant.reply import KINDS
 from bot.kb.loader import KnowledgeBase
 from bot.kb.training_data import hand_written_examples
-from bot.nlu.text import comparable
+from bot.vietnamese import comparable
 
 STYLES = ("diacritics", "no_diacritics", "abbreviations", "long")
 

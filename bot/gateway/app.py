@@ -34,21 +34,22 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot import redact
 from bot.announce.audience import Audience
+from bot.bodies import BodyTooLarge, read_capped
+from bot.channels.outside import channel_secrets
 from bot.channels.telegram.claims import UpdateClaims
 from bot.channels.telegram.ratelimit import TelegramRateLimiter
 from bot.channels.telegram.service import SECRET_HEADER, Outcome, TelegramService, build_service
-from bot.channels.telegram.trainer_wiring import build_trainer_handlers
+from bot.channels.telegram.trainers.wiring import build_trainer_handlers
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.signature import HEADER as ZALO_SIGNATURE
 from bot.channels.zalo.webhook import MAX_BODY as MAX_ZALO_EVENT_BYTES
 from bot.channels.zalo.wiring import ZaloParts, build_zalo, zalo_http
-from bot.gateway import redact
-from bot.gateway.metrics import CONTENT_TYPE, Metrics
-from bot.gateway.rasa import RasaSender
 from bot.gateway.settings import GatewaySettings
-from bot.notify.channel_setup import channel_secrets
+from bot.metrics import CONTENT_TYPE, Metrics
 from bot.notify.local_inbox import LocalInbox
+from bot.rasa import RasaClient
 from bot.settings import AssistantSettings
 from bot.store.database import make_engine, migrate
 from bot.webchat.app import create_app as create_webchat
@@ -95,7 +96,9 @@ def create_app(
     )
     own_engine = engine is None
     store = engine or make_engine(settings.database_url)
-    rasa = RasaSender(http, settings.rasa_timeout_seconds, metrics, Audience(store))
+    rasa = RasaClient(
+        http, settings.rasa_timeout_seconds, metrics, before_send=Audience(store).seen
+    )
     own_zalo_http = zalo is not None and zalo_client is None
     zalo_parts: ZaloParts | None = None
     if zalo is not None:
@@ -104,7 +107,11 @@ def create_app(
     # After Zalo: trainers' announcements from Telegram go out on its channel too.
     telegram = _telegram(settings, rasa, metrics, store, rate_limiter, poll_timeout, zalo_parts)
     webchat = create_webchat(
-        AssistantSettings(rasa_url=settings.rasa_url), http=http, inbox=LocalInbox(store)
+        AssistantSettings(
+            rasa_url=settings.rasa_url, rasa_timeout_seconds=settings.rasa_timeout_seconds
+        ),
+        http=http,
+        inbox=LocalInbox(store),
     )
 
     @asynccontextmanager
@@ -147,8 +154,9 @@ def create_app(
             return JSONResponse({"error": "forbidden"}, status_code=403)
         if not telegram.ready:
             return JSONResponse({"error": "starting"}, status_code=503)
-        body = await _read_limited(request, MAX_UPDATE_BYTES)
-        if body is None:
+        try:
+            body = await read_capped(request, MAX_UPDATE_BYTES)
+        except BodyTooLarge:
             metrics.update_dropped("telegram", "too_large")
             return JSONResponse({"error": "too large"}, status_code=413)
         try:
@@ -169,8 +177,9 @@ def create_app(
     async def zalo_webhook(request: Request) -> Response:
         if zalo_parts is None:
             return JSONResponse({"error": "not found"}, status_code=404)
-        body = await _read_limited(request, MAX_ZALO_EVENT_BYTES)
-        if body is None:
+        try:
+            body = await read_capped(request, MAX_ZALO_EVENT_BYTES)
+        except BodyTooLarge:
             metrics.update_dropped("zalo", "too_large")
             return JSONResponse({"error": "too large"}, status_code=413)
         status = await zalo_parts.webhook.handle(body, request.headers.get(ZALO_SIGNATURE))
@@ -212,7 +221,7 @@ _ZALO_REFUSALS = {400: "invalid", 401: "unsigned", 403: "forbidden", 413: "too_l
 
 def _telegram(
     settings: GatewaySettings,
-    rasa: RasaSender,
+    rasa: RasaClient,
     metrics: Metrics,
     engine: Engine,
     rate_limiter: TelegramRateLimiter | None,
@@ -247,19 +256,6 @@ async def _start_webhook_mode(
             "Telegram is not ready yet (%s); retrying in the background", type(error).__name__
         )
         background.append(asyncio.create_task(telegram.keep_starting(stop)))
-
-
-async def _read_limited(request: Request, limit: int) -> bytes | None:
-    """The request's body, or None if it is longer than `limit` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 class _CountWebChat:

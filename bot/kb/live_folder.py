@@ -18,9 +18,9 @@ from pathlib import Path
 import yaml
 
 from bot.kb import loader
+from bot.kb.abbreviations import AbbreviationError, load_abbreviations
 from bot.kb.loader import KnowledgeBase
 from bot.kb.training_data import Phrasing
-from bot.nlu.abbreviations import AbbreviationError, load_abbreviations
 
 logger = logging.getLogger(__name__)
 

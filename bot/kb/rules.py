@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.kb.article import Answer, Article
 from bot.kb.texts import say
-from bot.nlu.text import comparable
+from bot.vietnamese import comparable
 
 TELEGRAM_LIMIT = 4096
 MIN_QUESTIONS = 8

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.texts import column_label, say, section
-from bot.nlu.text import comparable
+from bot.vietnamese import comparable
 
 COLUMNS = ("id", "software", "title", "questions", "intro", "steps", "note")
 # Cells holding one item per line.

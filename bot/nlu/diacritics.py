@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.nlu.text import fold, has_diacritics
+from bot.vietnamese import fold, has_diacritics
 
 _START = "<s>"
 # How much the unigram distribution weighs against a bigram seen only a few times.

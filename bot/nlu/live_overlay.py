@@ -19,9 +19,9 @@ import yaml
 
 from bot.kb.article import article_for, intent_for
 from bot.kb.live_folder import LiveFolder, LiveVersion
-from bot.kb.live_index import LiveIndex
 from bot.kb.training_data import examples
 from bot.nlu.centroids import IntentCentroids
+from bot.nlu.live_index import LiveIndex
 
 logger = logging.getLogger(__name__)
 

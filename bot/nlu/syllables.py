@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.nlu.text import fold, normalize_word, words_with_offsets
+from bot.vietnamese import fold, normalize_word, words_with_offsets
 
 # Messages go through the same cache: a bound keeps odd input from growing it without end.
 _MAX_KNOWN_WORDS = 50_000

@@ -26,10 +26,10 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.kb.abbreviations import load_abbreviations
 from bot.nlu import state as saved
-from bot.nlu.abbreviations import load_abbreviations
 from bot.nlu.diacritics import DiacriticsRestorer
-from bot.nlu.text import fold, normalize_word, words_with_offsets
+from bot.vietnamese import fold, normalize_word, words_with_offsets
 
 logger = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from bot.escalation.client import Change, DeskClient, DeskUnavailable, TicketNotFound
-from bot.notify.channels import Notifier, OutgoingMessage, RecipientUnreachable
+from bot.messages import Notifier, OutgoingMessage, RecipientUnreachable
 from bot.notify.messages import reply_notice, status_notice
 from bot.store.schema import feed_cursor
 

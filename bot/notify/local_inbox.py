@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine, Row
 
-from bot.notify.channels import Button, OutgoingMessage, RecipientUnreachable
+from bot.messages import Button, OutgoingMessage, RecipientUnreachable
 from bot.store.schema import local_messages
 
 MAX_RECIPIENT = 128

@@ -10,7 +10,7 @@ import yaml
 
 from bot.display import shorten, vietnam_time
 from bot.escalation.client import Note, Ticket
-from bot.notify.channels import OutgoingMessage
+from bot.messages import OutgoingMessage
 
 _PATH = Path(__file__).resolve().parent / "texts.yml"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.escalation.client import Ticket
 from bot.escalation.delivery import Notify
-from bot.notify.channels import Notifier
+from bot.messages import Notifier
 from bot.notify.messages import queued_notice
 
 

@@ -8,8 +8,7 @@ from typing import Any
 
 from pydantic import SecretStr, root_validator, validator
 
-from bot.channels.telegram.staff_settings import group_chat_id
-from bot.settings import DeskClientSettings, StoreSettings
+from bot.settings import DeskClientSettings, StoreSettings, group_chat_id
 
 _TELEGRAM_TOKEN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$")
 

@@ -7,8 +7,8 @@ Why it looks like this:
   back by the next tick, and a notifier that exits tells nobody anything.
 - The log line of a failure carries the error's type and its message with phone numbers
   masked, and no traceback, whose frames could hold what the message does not show.
-- The local chats' inbox is always registered; Telegram and Zalo when their settings are given
-  (`channel_setup.py`), and channels passed in on top (tests).
+- The local chats' inbox is always registered; the other channels are passed in, built from
+  settings by `bot.channels.outside` (the notifier command puts the two together).
 - New tickets go to the support staff's group last, from their own cursor: a staff group that
   cannot be reached never delays an official's notice.
 """
@@ -22,19 +22,13 @@ from collections.abc import Mapping
 
 from sqlalchemy.engine import Engine
 
-from bot.channels.zalo.settings import ZaloSettings
 from bot.escalation.client import DeskClient
-from bot.escalation.connection import desk_client
 from bot.escalation.delivery import Notify, deliver_pending
 from bot.escalation.outbox import Outbox, mask_phones
-from bot.notify.channel_setup import outside_channels
-from bot.notify.channels import LOCAL, Channel, Notifier
+from bot.messages import LOCAL, Channel, Notifier
 from bot.notify.feed import FeedWatcher
 from bot.notify.local_inbox import LocalInbox
-from bot.notify.queued import queued_ticket_notify
-from bot.notify.settings import NotifierSettings
 from bot.notify.staff_feed import StaffFeedWatcher
-from bot.store.database import make_engine, migrate
 
 log = logging.getLogger(__name__)
 
@@ -94,41 +88,6 @@ def build_notifier(engine: Engine, channels: Mapping[str, Channel] | None = None
     for name, channel in (channels or {}).items():
         notifier.register(name, channel)
     return notifier
-
-
-async def serve(
-    settings: NotifierSettings,
-    stop: asyncio.Event,
-    channels: Mapping[str, Channel] | None = None,
-    once: bool = False,
-    zalo: ZaloSettings | None = None,
-) -> None:
-    """Migrate the store, then run the notifier until `stop` (or for one tick if `once`).
-
-    Telegram and the staff group come from `settings`, Zalo from `zalo`; `channels` are added.
-    """
-    await asyncio.to_thread(migrate, settings.database_url)
-    engine = make_engine(settings.database_url)
-    client = desk_client(settings)
-    try:
-        async with outside_channels(settings, engine, zalo) as outside:
-            notifier = build_notifier(engine, {**outside.channels, **(channels or {})})
-            board = outside.staff_board
-            worker = NotifierWorker(
-                Outbox(engine),
-                client,
-                FeedWatcher(client, notifier, engine),
-                queued_ticket_notify(notifier),
-                settings.notifier_poll_seconds,
-                StaffFeedWatcher(client, board, engine) if board is not None else None,
-            )
-            if once:
-                await worker.tick()
-            else:
-                await worker.run(stop)
-    finally:
-        await client.aclose()
-        engine.dispose()
 
 
 def _log_failure(what: str, error: Exception) -> None:

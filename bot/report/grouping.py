@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.nlu.centroids import features
-from bot.nlu.text import comparable, has_diacritics
+from bot.vietnamese import comparable, has_diacritics
 
 # Cosine similarity from which two questions count as the same one. Rephrasings of one question
 # share most of their rarer syllables and score 0.5 to 1; unrelated ones sharing only "làm sao",

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.nlu.abbreviations import AbbreviationError, load_abbreviations
-from bot.nlu.text import fold, has_diacritics, normalize_word, words_with_offsets
+from bot.kb.abbreviations import AbbreviationError, load_abbreviations
+from bot.vietnamese import fold, has_diacritics, normalize_word, words_with_offsets
 
 _FILLERS = Path(__file__).resolve().parent / "fillers.yml"
 # Runs of nine or more digits, with the separators people type: phone numbers, citizen ids.

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from bot.kb.article import INTENT_PREFIX
-from bot.nlu.text import comparable
 from bot.report.conversations import Event
+from bot.vietnamese import comparable
 
 ANSWERED, CLARIFIED, FALLEN_BACK, ESCALATED = "answered", "clarified", "fallen_back", "escalated"
 OUTCOMES = (ANSWERED, CLARIFIED, FALLEN_BACK, ESCALATED)

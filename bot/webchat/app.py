@@ -23,9 +23,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from bot.chat.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable
 from bot.chat.texts import ui_text
 from bot.notify.local_inbox import LocalInbox
+from bot.rasa import MAX_MESSAGE, RasaClient, RasaUnavailable
 from bot.settings import AssistantSettings, StoreSettings
 from bot.store.database import make_engine, migrate
 
@@ -64,8 +64,8 @@ def create_app(
             app.state.inbox = LocalInbox(engine)
         else:
             app.state.inbox = inbox
-        client = http or httpx.AsyncClient(base_url=settings.rasa_url, timeout=20.0)
-        app.state.rasa = RasaClient(client)
+        client = http or httpx.AsyncClient(base_url=settings.rasa_url)
+        app.state.rasa = RasaClient(client, timeout=settings.rasa_timeout_seconds)
         try:
             yield
         finally:

@@ -7,8 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import ActionAnswerArticle
 from actions.services import KnowledgeBaseSource
 from bot.kb import publishing
-from bot.kb.live_harness import edit_article, publish_edit, remove_article
 from tests.actions.conftest import make_tracker
+from tests.support.live_kb import edit_article, publish_edit, remove_article
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clarify import ActionClarify
 from actions.services import KnowledgeBaseSource
 from bot.kb import publishing
-from bot.kb.live_harness import SAMPLE_ARTICLE, add_article, publish_edit
 from tests.actions.conftest import bot_event, make_tracker, user_event
+from tests.support.live_kb import SAMPLE_ARTICLE, add_article, publish_edit
 
 FALLBACK = ("nlu_fallback", 0.5)
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.announce.audience import Audience, Reach
 from bot.store.database import make_engine
 from bot.store.schema import audience as audience_table
-from tests.databases import migrated_store_url
+from tests.support.databases import migrated_store_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -14,7 +14,7 @@ from bot.announce.audience import Audience
 from bot.announce.broadcast import MAX_TEXT, AnnouncementInvalid, announce, compose
 from bot.channels.telegram.channel import TelegramChannel, telegram_bot
 from bot.channels.zalo.wiring import build_channel
-from bot.notify.channels import OutgoingMessage, RecipientUnreachable
+from bot.messages import OutgoingMessage, RecipientUnreachable
 from bot.store.database import make_engine, migrate
 from tests.channels.telegram.fakes import TOKEN, FakeTelegram, fast_limiter
 from tests.channels.zalo.conftest import settings_for

@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from bot.chat import terminal
-from bot.chat.rasa_client import RasaClient, RasaUnavailable
-from bot.notify.channels import Button, OutgoingMessage
+from bot.messages import Button, OutgoingMessage
 from bot.notify.local_inbox import LocalInbox
+from bot.rasa import RasaClient, RasaUnavailable
 from bot.store.database import make_engine, migrate
 
 

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from bot.desk.app import create_app
 from bot.desk.database import make_engine, migrate
 from bot.desk.settings import DeskSettings
-from tests.databases import postgres_schema_url
+from tests.support.databases import postgres_schema_url
 
 ASSISTANT_TOKEN = "assistant-token-0123456789"
 STAFF_TOKEN = "staff-token-9876543210"

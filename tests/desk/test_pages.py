@@ -26,7 +26,7 @@ from tests.desk.conftest import (
     STAFF_TOKEN,
     ticket_body,
 )
-from tests.served import served_in_thread
+from tests.support.served import served_in_thread
 
 NAME = "Trần Thị Bình"
 SUMMARY = ticket_body()["summary"]

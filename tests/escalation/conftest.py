@@ -11,8 +11,8 @@ import pytest
 from bot.escalation.client import DeskClient, RetryPolicy
 from bot.escalation.outbox import Outbox
 from bot.store.database import make_engine, migrate
-from tests.databases import migrated_store_url
 from tests.escalation.fake_desk import TOKEN, FakeDesk
+from tests.support.databases import migrated_store_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -11,7 +11,7 @@ from bot.escalation.client import DeskAuthError, DeskClient, RetryPolicy
 from bot.escalation.delivery import deliver_pending, escalate
 from bot.escalation.outbox import Outbox
 from bot.store.database import make_engine, migrate
-from tests.desk_server import ASSISTANT, STAFF, DeskServer
+from tests.support.desk_server import ASSISTANT, STAFF, DeskServer
 
 
 def payload(number: int) -> dict[str, object]:

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine
 
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
-from bot.notify.channels import Button, OutgoingMessage
+from bot.messages import Button, OutgoingMessage
 from bot.notify.local_inbox import LocalInbox
 from tests.channels.telegram.fakes import (
     FakeRasa,

@@ -8,7 +8,7 @@ import pytest
 from pydantic import SecretStr
 from telegram.error import InvalidToken
 
-from bot.gateway import redact
+from bot import redact
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
 from tests.channels.telegram.fakes import (

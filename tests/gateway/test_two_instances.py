@@ -18,7 +18,7 @@ from tests.channels.telegram.fakes import (
     message_update,
     running_gateway,
 )
-from tests.databases import postgres_schema_url
+from tests.support.databases import postgres_schema_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -12,7 +12,7 @@ import pytest
 
 from bot.channels.telegram.render import MAX_TEXT, telegram_length
 from bot.channels.telegram.texts import telegram_texts
-from bot.gateway.texts import gateway_texts
+from bot.texts import texts
 from tests.channels.telegram.fakes import (
     SECRET,
     FakeRasa,
@@ -168,7 +168,7 @@ async def test_rasa_hanging_gets_an_apology_in_time_and_the_next_message_works(
     await gateway.post_update(message_update("câu hỏi 1"))
 
     assert time.monotonic() - started < 3.0  # the timeout is 1 s in these settings
-    assert [shown(t) for t in fake_telegram.texts()] == [gateway_texts()["rasa_unavailable"]]
+    assert [shown(t) for t in fake_telegram.texts()] == [texts("bot").say("rasa_unavailable")]
 
     fake_rasa.hang = False
     fake_rasa.release()
@@ -186,8 +186,8 @@ async def test_rasa_answering_an_error_or_nothing_gets_a_short_message(
     await gateway.post_update(message_update("b"))
 
     assert [shown(t) for t in fake_telegram.texts()] == [
-        gateway_texts()["rasa_unavailable"],
-        gateway_texts()["no_reply"],
+        texts("bot").say("rasa_unavailable"),
+        texts("bot").say("no_reply"),
     ]
 
 

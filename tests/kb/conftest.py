@@ -31,7 +31,7 @@ def state(tmp_path: Path) -> Path:
 @pytest.fixture
 def retrain_requests(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, Path, str | None]]:
     """Background trainings the commands asked for, recorded instead of started (minutes each)."""
-    from bot.kb import retrain
+    from bot.assistant import retrain
 
     calls: list[tuple[Path, Path, str | None]] = []
     monkeypatch.setattr(retrain, "start_in_background", lambda *arguments: calls.append(arguments))

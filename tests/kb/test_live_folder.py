@@ -14,7 +14,7 @@ from actions import services
 from actions.services import KnowledgeBaseSource
 from bot.kb import folder, publishing
 from bot.kb.live_folder import LiveFolder, LiveVersion
-from bot.kb.live_harness import SAMPLE_ARTICLE, add_article, edit_article, publish_edit
+from tests.support.live_kb import SAMPLE_ARTICLE, add_article, edit_article, publish_edit
 
 ARTICLE = "qlvb.quen_mat_khau"
 

@@ -20,7 +20,6 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.kb import publishing, training_data
 from bot.kb.live_folder import LiveVersion
-from bot.kb.live_harness import add_article, edit_article, publish_edit
 from bot.nlu import state as saved
 from bot.nlu.centroid_classifier import IntentCentroidClassifier
 from bot.nlu.centroids import IntentCentroids
@@ -28,6 +27,7 @@ from bot.nlu.live_overlay import FALLBACK_INTENT, KNOWLEDGE_BASE_ENV, build
 from bot.nlu.syllables import bare_syllables
 from tests.nlu.conftest import small_knowledge_base
 from tests.nlu.test_live_overlay import NEW_ARTICLE, PARAPHRASE, TARGET, TARGET_INTENT
+from tests.support.live_kb import add_article, edit_article, publish_edit
 
 SMALL_TALK = """version: "3.1"
 nlu:

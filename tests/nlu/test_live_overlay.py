@@ -10,16 +10,16 @@ import pytest
 
 from bot.kb import publishing
 from bot.kb.live_folder import LiveFolder, LiveVersion
-from bot.kb.live_harness import (
+from bot.nlu.live_overlay import FALLBACK_INTENT, LiveOverlay, build
+from bot.nlu.syllables import bare_syllables
+from tests.nlu.conftest import small_knowledge_base
+from tests.support.live_kb import (
     SAMPLE_ARTICLE,
     add_article,
     edit_article,
     publish_edit,
     remove_article,
 )
-from bot.nlu.live_overlay import FALLBACK_INTENT, LiveOverlay, build
-from bot.nlu.syllables import bare_syllables
-from tests.nlu.conftest import small_knowledge_base
 
 TARGET = "qlvb.quen_mat_khau"
 TARGET_INTENT = "kb_qlvb__quen_mat_khau"

@@ -9,8 +9,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.kb.abbreviations import load_abbreviations
 from bot.kb.loader import KnowledgeBase
-from bot.nlu.abbreviations import load_abbreviations
 from bot.nlu.syllables import bare_syllables, match_key
 from bot.nlu.vi_tokenizer import VietnameseTokenizer
 

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.escalation.client import DeskClient, RetryPolicy
-from bot.notify.channels import OutgoingMessage
+from bot.messages import OutgoingMessage
 from bot.store.database import make_engine, migrate
 from tests.channels.telegram.fakes import fake_telegram, telegram_url  # noqa: F401  (fixtures)
-from tests.databases import migrated_store_url
 from tests.escalation.fake_desk import TOKEN, FakeDesk
+from tests.support.databases import migrated_store_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

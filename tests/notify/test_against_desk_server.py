@@ -11,12 +11,12 @@ from starlette.testclient import TestClient
 
 from bot.cli.main import main
 from bot.escalation.client import DeskClient, RetryPolicy
-from bot.notify.channels import LOCAL, Notifier
+from bot.messages import LOCAL, Notifier
 from bot.notify.feed import FeedWatcher
 from bot.notify.local_inbox import LocalInbox
 from bot.store.database import make_engine, migrate
 from bot.webchat.app import create_app
-from tests.desk_server import ASSISTANT, STAFF, DeskServer
+from tests.support.desk_server import ASSISTANT, STAFF, DeskServer
 
 SENDER = "web-0123456789abcdef01234567"
 

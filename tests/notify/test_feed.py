@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.escalation.client import DeskClient, DeskError, RetryPolicy
-from bot.notify.channels import LOCAL, Notifier, RecipientUnreachable
+from bot.messages import LOCAL, Notifier, RecipientUnreachable
 from bot.notify.feed import FeedCursor, FeedWatcher
 from bot.notify.local_inbox import LocalInbox
 from tests.escalation.fake_desk import TOKEN, FakeDesk, payload

@@ -3,7 +3,7 @@ import asyncio
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.notify.channels import Button, OutgoingMessage, RecipientUnreachable
+from bot.messages import Button, OutgoingMessage, RecipientUnreachable
 from bot.notify.local_inbox import LocalInbox
 
 WEB, TERMINAL = "web-0123456789abcdef", "terminal-0123456789ab"

@@ -11,7 +11,7 @@ import pytest
 
 from bot.cli.main import main
 from tests.channels.telegram.fakes import TOKEN, FakeTelegram
-from tests.channels.telegram.staff_fakes import (
+from tests.channels.telegram.staff.fakes import (
     OFFICIAL_CHAT,
     PUBLIC_URL,
     STAFF_CHAT,
@@ -21,8 +21,8 @@ from tests.channels.telegram.staff_fakes import (
     said,
 )
 from tests.channels.zalo.fake_zalo import APP_ID, APP_SECRET, FakeZalo, served
-from tests.desk_server import ASSISTANT, DeskServer
-from tests.served import served_in_thread
+from tests.support.desk_server import ASSISTANT, DeskServer
+from tests.support.served import served_in_thread
 
 ZALO_USER = "2468135790123456789"
 

@@ -3,7 +3,7 @@ from sqlalchemy.engine import Engine
 from bot.escalation.client import DeskClient
 from bot.escalation.delivery import deliver_pending
 from bot.escalation.outbox import Outbox
-from bot.notify.channels import LOCAL, Notifier
+from bot.messages import LOCAL, Notifier
 from bot.notify.local_inbox import LocalInbox
 from bot.notify.queued import queued_ticket_notify
 from tests.escalation.fake_desk import FakeDesk, payload

@@ -12,18 +12,18 @@ from sqlalchemy.engine import Engine
 from telegram.ext import ExtBot
 
 from bot.channels.telegram.channel import telegram_bot
-from bot.channels.telegram.staff_board import TelegramStaffBoard
+from bot.channels.telegram.staff.board import TelegramStaffBoard
 from bot.display import vietnam_time
 from bot.escalation.client import DeskClient, Ticket
 from bot.escalation.outbox import Outbox
-from bot.notify.channels import LOCAL, Notifier
+from bot.messages import LOCAL, Notifier
 from bot.notify.feed import FeedCursor, FeedWatcher
 from bot.notify.queued import queued_ticket_notify
 from bot.notify.software_labels import software_labels
 from bot.notify.staff_feed import STAFF_FEED, StaffFeedWatcher
 from bot.notify.worker import NotifierWorker
 from tests.channels.telegram.fakes import TOKEN, FakeTelegram, fast_limiter
-from tests.channels.telegram.staff_fakes import (
+from tests.channels.telegram.staff.fakes import (
     PHONE,
     PUBLIC_URL,
     STAFF_CHAT,
@@ -33,9 +33,9 @@ from tests.channels.telegram.staff_fakes import (
     read_ticket,
     said,
 )
-from tests.desk_server import DeskServer
 from tests.escalation.fake_desk import FakeDesk, payload
 from tests.notify.conftest import Recorder
+from tests.support.desk_server import DeskServer
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
-from tests.desk_server import ASSISTANT, STAFF
+from tests.support.desk_server import ASSISTANT, STAFF
 
 PHONE = "0912345678"
 OFFICIAL = "tg-987654321"

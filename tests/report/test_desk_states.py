@@ -8,8 +8,8 @@ import pytest
 
 from bot.assistant.processes import free_port
 from bot.cli.main import main
-from tests.desk_server import DeskServer
 from tests.report.page import Element, read
+from tests.support.desk_server import DeskServer
 
 
 def _report(root: Path, tmp_path: Path, tracker_url: str, store_url: str) -> Element:

@@ -11,10 +11,10 @@ import pytest
 from bot.cli.main import main
 from bot.store.database import make_engine, migrate
 from bot.store.feedback import FeedbackStore
-from tests.databases import postgres_schema_url
 from tests.report import scenario
 from tests.report.conversations import save
 from tests.report.page import read
+from tests.support.databases import postgres_schema_url
 
 
 @pytest.fixture

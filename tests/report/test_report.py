@@ -18,11 +18,11 @@ from bot.kb.loader import KnowledgeBase
 from bot.report.period import today
 from bot.store.database import make_engine, migrate
 from bot.store.feedback import FeedbackStore
-from tests.desk_server import ASSISTANT, DeskServer
 from tests.report import scenario
 from tests.report.conversations import save
 from tests.report.desk import OFFICIAL, PHONE
 from tests.report.page import Element, read
+from tests.support.desk_server import ASSISTANT, DeskServer
 
 
 @dataclass(frozen=True)

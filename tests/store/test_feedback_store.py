@@ -5,7 +5,7 @@ import pytest
 
 from bot.store.database import make_engine, migrate
 from bot.store.feedback import FeedbackStore
-from tests.databases import postgres_schema_url
+from tests.support.databases import postgres_schema_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

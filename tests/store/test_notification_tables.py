@@ -6,12 +6,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect
 
-from bot.notify.channels import OutgoingMessage
+from bot.messages import OutgoingMessage
 from bot.notify.feed import FeedCursor
 from bot.notify.local_inbox import LocalInbox
 from bot.store import database
 from bot.store.database import make_engine, migrate
-from tests.databases import postgres_schema_url
+from tests.support.databases import postgres_schema_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
 from bot.chat.texts import ui_text
-from bot.notify.channels import Button, OutgoingMessage
+from bot.messages import Button, OutgoingMessage
 from bot.notify.local_inbox import InboxMessage, LocalInbox
 from bot.settings import StoreSettings
 from bot.store.database import make_engine, migrate

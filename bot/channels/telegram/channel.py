@@ -24,8 +24,8 @@ from telegram.ext import ExtBot
 from bot.channels.telegram.ratelimit import TelegramRateLimiter
 from bot.channels.telegram.render import CallbackPayloads, Rendered, render
 from bot.channels.telegram.texts import telegram_texts
-from bot.gateway.metrics import Metrics
-from bot.notify.channels import OutgoingMessage, RecipientUnreachable
+from bot.messages import OutgoingMessage, RecipientUnreachable
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,8 @@ import asyncio
 import contextlib
 import hmac
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from enum import Enum
-from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
@@ -30,27 +29,24 @@ from telegram.ext import Application
 
 from bot.channels.telegram.channel import CHANNEL, TelegramChannel
 from bot.channels.telegram.claims import UpdateClaims
-from bot.channels.telegram.handlers import AnyApplication, TelegramHandlers, bot_commands
+from bot.channels.telegram.context import AnyApplication, bot_commands
+from bot.channels.telegram.officials.handlers import TelegramHandlers
+from bot.channels.telegram.polling import poll_updates
 from bot.channels.telegram.ratelimit import TelegramRateLimiter
 from bot.channels.telegram.render import CallbackPayloads
-from bot.channels.telegram.staff_handlers import StaffHandlers
-from bot.channels.telegram.staff_wiring import build_staff_handlers
-from bot.channels.telegram.trainer_files import file_base_url
-from bot.channels.telegram.trainer_handlers import TrainerHandlers
-from bot.gateway.metrics import Metrics
-from bot.gateway.rasa import RasaSender
+from bot.channels.telegram.staff.handlers import StaffHandlers
+from bot.channels.telegram.staff.wiring import build_staff_handlers
+from bot.channels.telegram.trainers.files import file_base_url
+from bot.channels.telegram.trainers.handlers import TrainerHandlers
+from bot.channels.telegram.updates import ALLOWED_UPDATES, well_formed
+from bot.channels.telegram.waiting import FIRST_BACKOFF, LAST_BACKOFF, Stopped, unless_stopped
+from bot.metrics import Metrics
+from bot.rasa import Sender
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 MAX_UPDATE_ID = 2**53
-# How many updates polling handles at once, and how long it waits for them when it stops.
-MAX_RUNNING = 64
-STOP_GRACE_SECONDS = 15.0
-FIRST_BACKOFF, LAST_BACKOFF = 1.0, 60.0
-
-T = TypeVar("T")
 
 
 class Outcome(Enum):
@@ -59,10 +55,6 @@ class Outcome(Enum):
     HANDLED = "handled"
     DUPLICATE = "duplicate"
     INVALID = "invalid"
-
-
-class _Stopped(Exception):
-    """The stop event was set while waiting."""
 
 
 class TelegramService:
@@ -151,8 +143,8 @@ class TelegramService:
                     type(error).__name__,
                     delay,
                 )
-                with contextlib.suppress(_Stopped):
-                    await _unless_stopped(asyncio.sleep(delay), stop)
+                with contextlib.suppress(Stopped):
+                    await unless_stopped(asyncio.sleep(delay), stop)
                 delay = min(delay * 2, LAST_BACKOFF)
         return self._ready
 
@@ -187,7 +179,7 @@ class TelegramService:
             return self._invalid()
         try:
             update = Update.de_json(data, self._application.bot)
-            readable = _well_formed(update)
+            readable = well_formed(update)
         except Exception as error:  # Telegram never sends these; a forged body might.
             log.warning("an update could not be read (%s)", type(error).__name__)
             return self._invalid()
@@ -198,86 +190,23 @@ class TelegramService:
 
     async def handle_update(self, update: Update) -> bool:
         """Claim `update` and process it; False if another delivery claimed it first."""
-        if not await self._claims.claim(update.update_id):
-            self._metrics.update_dropped(CHANNEL, "duplicate")
+        if not await self.claim(update.update_id):
             return False
         await self.process(update)
         return True
+
+    async def claim(self, update_id: int) -> bool:
+        """Claim the update in the store; False (and counted) if it was claimed before."""
+        if await self._claims.claim(update_id):
+            return True
+        self._metrics.update_dropped(CHANNEL, "duplicate")
+        return False
 
     async def process(self, update: Update) -> None:
         """Run the handlers on a claimed `update`, after earlier updates of the same chat."""
         chat = update.effective_chat.id if update.effective_chat else None
         async with self._chat_lock(chat):
             await self._application.process_update(update)
-
-    async def poll(self, stop: asyncio.Event) -> None:
-        """Fetch updates with getUpdates and handle them until `stop` is set."""
-        if not await self.keep_starting(stop) or not await self._delete_webhook(stop):
-            return
-        bot = self._application.bot
-        offset: int | None = None
-        delay = FIRST_BACKOFF
-        running: set[asyncio.Task[None]] = set()
-        try:
-            while not stop.is_set():
-                try:
-                    updates = await _unless_stopped(
-                        bot.get_updates(
-                            offset=offset,
-                            timeout=self._poll_timeout,
-                            allowed_updates=list(ALLOWED_UPDATES),
-                        ),
-                        stop,
-                    )
-                except _Stopped:
-                    break
-                except InvalidToken:
-                    log.error("Telegram refused the bot token: polling stops")
-                    break
-                except TelegramError as error:
-                    log.warning("getUpdates failed (%s); trying again", type(error).__name__)
-                    delay = await _pause(stop, delay)
-                    continue
-                delay = FIRST_BACKOFF
-                for update in updates:
-                    try:
-                        fresh = await self._claims.claim(update.update_id)
-                    except SQLAlchemyError as error:
-                        log.error("the store could not be reached (%s)", type(error).__name__)
-                        delay = await _pause(stop, delay)
-                        break
-                    offset = update.update_id + 1
-                    if not fresh:
-                        self._metrics.update_dropped(CHANNEL, "duplicate")
-                        continue
-                    while len(running) >= MAX_RUNNING:
-                        await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-                    task = asyncio.create_task(self._process_logged(update))
-                    running.add(task)
-                    task.add_done_callback(running.discard)
-        finally:
-            if running:
-                await asyncio.wait(running, timeout=STOP_GRACE_SECONDS)
-            for task in running:
-                task.cancel()
-
-    async def _process_logged(self, update: Update) -> None:
-        try:
-            await self.process(update)
-        except Exception as error:
-            log.error("a polled update failed (%s)", type(error).__name__, exc_info=error)
-
-    async def _delete_webhook(self, stop: asyncio.Event) -> bool:
-        """Remove any webhook (getUpdates is refused while one is set), retrying until `stop`."""
-        delay = FIRST_BACKOFF
-        while not stop.is_set():
-            try:
-                await self._application.bot.delete_webhook()
-                return True
-            except TelegramError as error:
-                log.warning("the webhook could not be removed (%s)", type(error).__name__)
-                delay = await _pause(stop, delay)
-        return False
 
     @contextlib.asynccontextmanager
     async def _chat_lock(self, chat: int | None) -> AsyncIterator[None]:
@@ -291,6 +220,10 @@ class TelegramService:
             if not self._lock_users[chat]:
                 del self._lock_users[chat], self._locks[chat]
 
+    async def poll(self, stop: asyncio.Event) -> None:
+        """Fetch updates with getUpdates and handle them until `stop` is set."""
+        await poll_updates(self, self._poll_timeout, stop)
+
     def _invalid(self) -> Outcome:
         self._metrics.update_dropped(CHANNEL, "invalid")
         return Outcome.INVALID
@@ -299,7 +232,7 @@ class TelegramService:
 def build_service(
     token: str,
     webhook_secret: str,
-    rasa: RasaSender,
+    rasa: Sender,
     metrics: Metrics,
     claims: UpdateClaims,
     base_url: str = "https://api.telegram.org/bot",
@@ -343,63 +276,3 @@ def build_service(
         staff,
         trainers=trainers,
     )
-
-
-def _well_formed(update: Update) -> bool:
-    """Whether the fields the handlers read have the types the Bot API gives them.
-
-    python-telegram-bot builds objects from whatever JSON it gets, so a forged body can carry a
-    number as a text or a string as a chat id.
-    """
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    query = update.callback_query
-    return (
-        (chat is None or (_is_int(chat.id) and isinstance(chat.type, str)))
-        and (
-            user is None
-            or (
-                _is_int(user.id)
-                and isinstance(user.first_name, str)
-                and isinstance(user.last_name, str | None)
-            )
-        )
-        and (
-            message is None
-            or (
-                getattr(message, "chat", None) is not None
-                and isinstance(getattr(message, "text", None), str | None)
-            )
-        )
-        and (query is None or isinstance(query.data, str | None))
-    )
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-async def _unless_stopped(work: Awaitable[T], stop: asyncio.Event) -> T:
-    """The result of `work`, or `_Stopped` (with `work` cancelled) if `stop` is set first."""
-    task: asyncio.Future[T] = asyncio.ensure_future(work)
-    stopper: asyncio.Future[bool] = asyncio.ensure_future(stop.wait())
-    try:
-        both: set[asyncio.Future[Any]] = {task, stopper}
-        await asyncio.wait(both, return_when=asyncio.FIRST_COMPLETED)
-    except asyncio.CancelledError:
-        task.cancel()
-        raise
-    finally:
-        stopper.cancel()
-    if not task.done():
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-        raise _Stopped
-    return task.result()
-
-
-async def _pause(stop: asyncio.Event, delay: float) -> float:
-    """Wait `delay` seconds (less if `stop` is set); the next, longer delay."""
-    with contextlib.suppress(_Stopped):
-        await _unless_stopped(asyncio.sleep(delay), stop)
-    return min(delay * 2, LAST_BACKOFF)

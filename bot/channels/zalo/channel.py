@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.render import ChoiceMemory, render
-from bot.notify.channels import OutgoingMessage, RecipientUnreachable
+from bot.messages import OutgoingMessage, RecipientUnreachable
 
 CHANNEL = "zalo"
 # Conversations from Zalo reach Rasa as "zalo-<user id>"; tickets keep that as the requester.

@@ -21,7 +21,7 @@ import httpx
 
 from bot.channels.zalo.errors import AccessTokenInvalid, ZaloError
 from bot.channels.zalo.tokens import TokenPair, ZaloTokens
-from bot.notify.channels import RecipientUnreachable
+from bot.messages import RecipientUnreachable
 
 log = logging.getLogger(__name__)
 

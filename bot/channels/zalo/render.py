@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from bot.notify.channels import Button, OutgoingMessage
+from bot.messages import Button, OutgoingMessage
 
 _PATH = Path(__file__).resolve().parent / "texts.yml"
 # "2", " 2 ", "2." or "2)": what officials type to pick the second choice.

@@ -27,12 +27,11 @@ from pydantic import SecretStr
 from bot.channels.zalo.channel import CHANNEL, ZaloChannel, sender_id
 from bot.channels.zalo.errors import ZaloError
 from bot.channels.zalo.events import Kind, ZaloEvent, parse_event, timestamp_of
-from bot.channels.zalo.rasa import RasaUnavailable, Sender
 from bot.channels.zalo.render import ChoiceMemory, rasa_messages, zalo_texts
 from bot.channels.zalo.seen import SeenUpdates
 from bot.channels.zalo.signature import verify
-from bot.chat.rasa_client import MAX_MESSAGE
-from bot.notify.channels import OutgoingMessage, RecipientUnreachable
+from bot.messages import OutgoingMessage, RecipientUnreachable
+from bot.rasa import MAX_MESSAGE, RasaUnavailable, Sender
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ from sqlalchemy.engine import Engine
 
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
-from bot.channels.zalo.rasa import RasaSender, Sender
 from bot.channels.zalo.render import ChoiceMemory
 from bot.channels.zalo.seen import SeenUpdates
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.tokens import TokenStore, ZaloTokens
 from bot.channels.zalo.webhook import Schedule, ZaloProcessor, ZaloWebhook
+from bot.rasa import RasaClient, Sender
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def build_zalo(
     if rasa is None:
         if rasa_http is None:
             raise ValueError("build_zalo needs rasa or rasa_http")
-        rasa = RasaSender(rasa_http)
+        rasa = RasaClient(rasa_http)
     choices = ChoiceMemory()
     channel = build_channel(settings, engine, http, choices)
     processor = ZaloProcessor(SeenUpdates(engine), rasa, channel, choices)

@@ -9,7 +9,7 @@ from tests.channels.telegram.fakes import (  # noqa: F401  (fixtures)
     sqlite_url,
     telegram_url,
 )
-from tests.channels.telegram.staff_fakes import (  # noqa: F401  (fixtures)
+from tests.channels.telegram.staff.fakes import (  # noqa: F401  (fixtures)
     shared_desk,
     staff_desk,
     staff_env,

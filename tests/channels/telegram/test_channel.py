@@ -12,8 +12,8 @@ from telegram.error import NetworkError
 
 from bot.channels.telegram.channel import TelegramChannel, chat_id_of, telegram_bot
 from bot.channels.telegram.ratelimit import TelegramRateLimiter
-from bot.gateway.metrics import Metrics
-from bot.notify.channels import Button, OutgoingMessage, RecipientUnreachable
+from bot.messages import Button, OutgoingMessage, RecipientUnreachable
+from bot.metrics import Metrics
 from bot.notify.worker import build_notifier
 from tests.channels.telegram.fakes import TOKEN, FakeTelegram, fast_limiter
 

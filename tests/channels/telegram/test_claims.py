@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from bot.channels.telegram.claims import UpdateClaims
 from bot.store.database import make_engine
 from bot.store.schema import seen_updates
-from tests.databases import migrated_store_url
+from tests.support.databases import migrated_store_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

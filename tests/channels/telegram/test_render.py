@@ -20,7 +20,7 @@ from bot.channels.telegram.render import (
     telegram_length,
     to_html,
 )
-from bot.notify.channels import Button
+from bot.messages import Button
 
 
 def visible(text: str) -> str:

@@ -18,7 +18,7 @@ from bot.channels.zalo.wiring import ZaloParts, build_zalo
 from bot.store.database import make_engine, migrate
 from tests.channels.zalo.fake_rasa import FakeRasa
 from tests.channels.zalo.fake_zalo import APP_ID, APP_SECRET, FakeZalo, served
-from tests.databases import migrated_store_url
+from tests.support.databases import migrated_store_url
 
 OA_SECRET = "oa-secret-for-tests"
 USER = "2468135790123456789"

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.served import served_in_thread
+from tests.support.served import served_in_thread
 
 APP_ID = "1234567890123456789"
 APP_SECRET = "app-secret-for-tests"

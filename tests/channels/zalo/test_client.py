@@ -15,7 +15,7 @@ from bot.channels.zalo.errors import AccessTokenInvalid, ZaloError
 from bot.channels.zalo.render import ChoiceMemory
 from bot.channels.zalo.tokens import TokenStore, ZaloTokens
 from bot.channels.zalo.wiring import ZaloParts
-from bot.notify.channels import Button, Notifier, OutgoingMessage, RecipientUnreachable
+from bot.messages import Button, Notifier, OutgoingMessage, RecipientUnreachable
 from tests.channels.zalo.conftest import USER
 from tests.channels.zalo.fake_zalo import FakeZalo
 

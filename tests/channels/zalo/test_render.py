@@ -8,7 +8,7 @@ import pytest
 
 from bot.channels.zalo.client import MAX_PART, size, split_text
 from bot.channels.zalo.render import ChoiceMemory, rasa_messages, render, zalo_texts
-from bot.notify.channels import Button, OutgoingMessage
+from bot.messages import Button, OutgoingMessage
 from tests.channels.zalo.fake_rasa import MENU_REPLY
 
 

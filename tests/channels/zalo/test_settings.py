@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from bot.channels.zalo.errors import TokenRefreshFailed
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.wiring import build_channel, zalo_http
-from bot.notify.channels import OutgoingMessage
+from bot.messages import OutgoingMessage
 
 REQUIRED = {
     "HELPDESK_ZALO_APP_ID": "1234567890123456789",

@@ -19,7 +19,7 @@ from bot.channels.zalo.seen import SeenUpdates
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.webhook import MAX_BODY, ZaloWebhook
 from bot.channels.zalo.wiring import ZaloParts, build_zalo
-from bot.chat.rasa_client import MAX_MESSAGE
+from bot.rasa import MAX_MESSAGE
 from bot.store.schema import seen_updates
 from tests.channels.zalo.conftest import OA_SECRET, USER, signed, text_event
 from tests.channels.zalo.fake_rasa import MENU, FakeRasa

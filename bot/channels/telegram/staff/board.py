@@ -1,0 +1,88 @@
+"""New tickets posted to the support staff's Telegram group, each with a button to take it on.
+
+Why it looks like this:
+- The message carries what staff need to pick a ticket (code, summary, unit, software,
+  urgency, deadline in Vietnam time) and a link to its desk page. The official's phone number
+  and conversation stay on the desk page, behind its sign-in: a chat group is copied to every
+  member's phone. Anything shaped like a phone number in the summary or unit is hidden too.
+- The code is in the text, so a reply to the message, or a press of its button, names the
+  ticket without anything stored (see `staff_handlers.py`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from telegram import Bot
+from telegram.error import ChatMigrated
+
+from bot.channels.telegram.channel import send_rendered
+from bot.channels.telegram.render import CallbackPayloads, render
+from bot.channels.telegram.staff.commands import CLAIM
+from bot.channels.telegram.staff.settings import desk_page
+from bot.channels.telegram.texts import telegram_texts
+from bot.display import shorten, vietnam_time
+from bot.escalation.client import Ticket
+from bot.escalation.outbox import mask_phones
+from bot.messages import Button
+from bot.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+SUMMARY_LENGTH = 200
+NOTHING = "—"
+
+
+class TelegramStaffBoard:
+    """Posts new tickets to the staff group `chat_id` (the notifier's staff board)."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        chat_id: int,
+        public_url: str,
+        software_labels: Mapping[str, str],
+        metrics: Metrics | None = None,
+    ) -> None:
+        """Send through `bot`; link tickets on the desk at `public_url`; name software by label."""
+        self._bot = bot
+        self._chat_id = chat_id
+        self._public_url = public_url
+        self._labels = dict(software_labels)
+        self._metrics = metrics
+
+    def message(self, ticket: Ticket) -> tuple[str, Button]:
+        """The post about `ticket` (plain text, `**` for bold) and its button."""
+        texts = telegram_texts()["staff"]
+        text = texts["new_ticket"].format(
+            code=ticket.code,
+            summary=_hidden(shorten(ticket.summary, SUMMARY_LENGTH)) or NOTHING,
+            unit=_hidden(ticket.unit) or NOTHING,
+            software=self._labels.get(ticket.software, ticket.software) or NOTHING,
+            urgency=texts["urgency"].get(ticket.urgency, ticket.urgency) or NOTHING,
+            deadline=vietnam_time(ticket.deadline),
+            link=desk_page(self._public_url, ticket.code),
+        )
+        return text, Button(str(texts["claim_button"]), CLAIM + ticket.code)
+
+    async def post(self, ticket: Ticket) -> None:
+        """Post `ticket` to the group; Telegram's errors are raised for a later retry."""
+        text, button = self.message(ticket)
+        rendered = render(text, (button,), CallbackPayloads(), "")
+        await self._bot.initialize()
+        try:
+            await send_rendered(self._bot, self._chat_id, rendered, self._metrics)
+        except ChatMigrated:
+            log.error(
+                "the staff group became a supergroup with a new chat id: "
+                "set HELPDESK_TELEGRAM_STAFF_CHAT_ID to it (the id starting with -100)"
+            )
+            raise
+
+
+def _hidden(text: str) -> str:
+    """`text` with anything shaped like a phone number hidden."""
+    return mask_phones(" ".join(text.split()), None).replace(
+        "[phone]", str(telegram_texts()["staff"]["phone_hidden"])
+    )

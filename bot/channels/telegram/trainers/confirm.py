@@ -1,0 +1,189 @@
+"""The trainer's "Xuất bản", "Khôi phục", "Gửi thông báo" and "Hủy" buttons, and what they do.
+
+Why it looks like this:
+- Every press is answered first (Telegram shows a spinner until it is); a press by someone not
+  on the trainers' list is answered with the refusal and changes nothing.
+- The press must carry the token of the trainer's one pending request, which it then takes:
+  an expired, replaced or repeated press is explained and does nothing.
+- The keyboard is removed once a request is taken, so the chat shows it was acted on.
+- A publish or rollback that finds another version published meanwhile is refused
+  (`publishing.Conflict`), never written over; the trainer is told to look again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import TelegramError
+
+from bot.channels.telegram.context import Context
+from bot.channels.telegram.trainers.announce import TrainerAnnouncements, words
+from bot.channels.telegram.trainers.kb import RollbackPlan, TrainerKnowledgeBase
+from bot.channels.telegram.trainers.pending import PendingConfirmations
+from bot.channels.telegram.trainers.replies import CANCEL, TrainerReplies, pressed
+from bot.channels.telegram.trainers.report import clip, published, say, taking_effect
+from bot.kb import publishing
+from bot.kb.diff import Diff
+from bot.kb.proposal import Proposal
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PublishRequest:
+    """A checked file waiting for "Xuất bản"."""
+
+    proposal: Proposal
+
+
+@dataclass(frozen=True)
+class AnnouncementRequest:
+    """An announcement waiting for "Gửi thông báo", and how many it would reach."""
+
+    text: str
+    total: int
+
+
+Request = PublishRequest | RollbackPlan | AnnouncementRequest
+
+
+class TrainerConfirmations:
+    """Acts on the trainers' presses: publish, roll back or announce what they confirmed."""
+
+    def __init__(
+        self,
+        replies: TrainerReplies,
+        pending: PendingConfirmations[Request],
+        kb: TrainerKnowledgeBase,
+        announcements: TrainerAnnouncements,
+    ) -> None:
+        """Take requests from `pending`; act on `kb` and through `announcements`."""
+        self._replies = replies
+        self._pending = pending
+        self._kb = kb
+        self._announcements = announcements
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """Do (or drop) the trainer's pending request that the pressed button belongs to."""
+        query = update.callback_query
+        user = update.effective_user
+        if query is None:
+            return
+        if user is None or not self._replies.is_trainer(update):
+            log.info("a trainer's button pressed by someone not on the trainers' list was refused")
+            await _answer(query, say("not_trainer"))
+            return
+        await _answer(query)
+        action, token = pressed(query.data if isinstance(query.data, str) else "")
+        request = self._pending.take(user.id, token) if action else None
+        if request is None:
+            minutes = self._pending.ttl_minutes
+            await self._replies.send(update, context, say("expired", minutes=minutes))
+            return
+        await _drop_keyboard(query)
+        if action == CANCEL:
+            cancelled = (
+                words()["cancelled"]
+                if isinstance(request, AnnouncementRequest)
+                else say("cancelled")
+            )
+            await self._replies.send(update, context, cancelled)
+        elif isinstance(request, PublishRequest):
+            await self._publish(update, context, request.proposal)
+        elif isinstance(request, RollbackPlan):
+            await self._roll_back(update, context, request)
+        else:
+            await self._announce(update, context, request)
+
+    async def _publish(self, update: Update, context: Context, proposal: Proposal) -> None:
+        """Publish the checked file as the new live version."""
+        author = self._replies.author(update)
+        version = await self._kb_change(
+            update, context, lambda: self._kb.publish(proposal, author), "conflict"
+        )
+        if version is not None:
+            text = published(version, proposal.diff)
+            await self._after_change(update, context, text, proposal.diff, version)
+
+    async def _roll_back(self, update: Update, context: Context, plan: RollbackPlan) -> None:
+        """Publish a copy of the planned old version."""
+        author = self._replies.author(update)
+        version = await self._kb_change(
+            update, context, lambda: self._kb.roll_back(plan, author), "rollback_conflict", plan
+        )
+        if version is not None:
+            text = say(
+                "rolled_back", version=version.number, restored=plan.number, previous=plan.base
+            )
+            effect = taking_effect(plan.diff)
+            text = f"{text}\n\n{effect}" if effect else text
+            await self._after_change(update, context, text, plan.diff, version)
+
+    async def _kb_change(
+        self,
+        update: Update,
+        context: Context,
+        change: Callable[[], publishing.Version],
+        conflict_text: str,
+        plan: RollbackPlan | None = None,
+    ) -> publishing.Version | None:
+        """Run `change` in a thread; the new version, or None once the trainer is told why not."""
+        try:
+            version = await asyncio.to_thread(change)
+        except publishing.Conflict as conflict:
+            number = plan.number if plan is not None else None
+            text = say(conflict_text, actual=conflict.actual, version=number)
+        except publishing.InvalidKnowledgeBase as invalid:
+            text = clip("\n".join([say("invalid"), *invalid.problems]))
+        except (OSError, publishing.UnknownVersion) as error:
+            log.error("a trainer's change was not published (%s)", type(error).__name__)
+            text = say("failed")
+        else:
+            return version
+        await self._replies.send(update, context, text)
+        return None
+
+    async def _after_change(
+        self,
+        update: Update,
+        context: Context,
+        text: str,
+        diff: Diff,
+        version: publishing.Version,
+    ) -> None:
+        """Start retraining if the change needs it, then tell the trainer."""
+        if diff.needs_training or version.needs_training:
+            started = await asyncio.to_thread(self._kb.start_training)
+            text += "\n\n" + say("training_started" if started else "training_not_started")
+        await self._replies.send(update, context, text)
+
+    async def _announce(
+        self, update: Update, context: Context, request: AnnouncementRequest
+    ) -> None:
+        """Start sending the announcement and say so; the counts follow when it is done."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        self._announcements.start(request.text, context.bot, chat.id)
+        sending = words()["telegram"]["sending"].format(total=request.total)
+        await self._replies.send(update, context, sending)
+
+
+async def _answer(query: CallbackQuery, alert: str | None = None) -> None:
+    """Answer a press; Telegram stops the spinner anyway, so a failure changes nothing."""
+    try:
+        await query.answer(alert, show_alert=alert is not None)
+    except TelegramError as error:
+        log.warning("a button press could not be answered (%s)", type(error).__name__)
+
+
+async def _drop_keyboard(query: CallbackQuery) -> None:
+    """Remove the buttons from the message pressed, so it shows the request was taken."""
+    if isinstance(query.message, Message):
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)

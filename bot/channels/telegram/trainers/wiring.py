@@ -1,0 +1,45 @@
+"""Building the trainers' handlers from the settings they need, for the Telegram service."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy.engine import Engine
+
+from bot.announce.audience import Audience
+from bot.channels.telegram.trainers.announce import TrainerAnnouncements
+from bot.channels.telegram.trainers.handlers import TrainerHandlers
+from bot.channels.telegram.trainers.kb import TrainerKnowledgeBase
+from bot.messages import Channel
+from bot.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+
+class TrainerSettings(Protocol):
+    """Who may act as a trainer, where versions are published, and the project retrained."""
+
+    @property
+    def trainer_ids(self) -> frozenset[int]:
+        """The Telegram user ids of the trainers."""
+
+    state_dir: Path
+    project_dir: Path
+    rasa_url: str
+
+
+def build_trainer_handlers(
+    settings: TrainerSettings, engine: Engine, metrics: Metrics, zalo: Channel | None = None
+) -> TrainerHandlers:
+    """The handlers for HELPDESK_TELEGRAM_TRAINER_IDS; announcements also go out on `zalo`.
+
+    Built even with no trainers listed, so that anyone's file or trainer command gets the
+    polite refusal rather than being taken for a question.
+    """
+    if not settings.trainer_ids:
+        log.info("HELPDESK_TELEGRAM_TRAINER_IDS is empty: nobody may publish from Telegram")
+    kb = TrainerKnowledgeBase(settings.state_dir, settings.project_dir, settings.rasa_url)
+    announcements = TrainerAnnouncements(Audience(engine), zalo, metrics)
+    return TrainerHandlers(settings.trainer_ids, kb, announcements, metrics)

@@ -1,0 +1,110 @@
+"""The one client of the Rasa server's REST channel: a message in, the assistant's replies out.
+
+Why it looks like this:
+- Every caller (the gateway's channels, the web chat, the terminal chat) shares this class and
+  passes in its httpx client, so one process keeps one connection pool to Rasa.
+- A call has one deadline for the whole exchange, not only per read: a Rasa server waiting on a
+  hung action server must not keep an official waiting longer than promised. Past the deadline
+  the call is abandoned and the caller apologises; the next message simply tries again, so
+  there is nothing to reset when Rasa is back.
+- Metadata carries what the actions read off the message (`channel`, the official's `name`).
+- `before_send` lets the gateway record each official who writes (announcements' audience)
+  without this base module knowing about announcements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol
+
+import httpx
+
+from bot.metrics import Metrics
+
+WEBHOOK = "/webhooks/rest/webhook"
+# The longest message passed on to Rasa; the channels refuse longer ones politely.
+MAX_MESSAGE = 4000
+
+
+class RasaUnavailable(Exception):
+    """The Rasa server did not answer in time or answered with an error."""
+
+
+class Sender(Protocol):
+    """What passes an official's turn to Rasa (a `RasaClient`, or a test's stand-in)."""
+
+    async def send(
+        self, sender: str, text: str, metadata: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """The assistant's replies to `text` from `sender`; RasaUnavailable if none came."""
+
+
+class RasaClient:
+    """Sends messages to Rasa's REST channel on a shared client, within `timeout` seconds."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        timeout: float = 30.0,
+        metrics: Metrics | None = None,
+        before_send: Callable[[str, str], Awaitable[None]] | None = None,
+    ) -> None:
+        """Use `http` (base URL: the Rasa server); give up after `timeout`; count in `metrics`.
+
+        `before_send(channel, sender)`, if given, is awaited before each message goes out.
+        """
+        if timeout <= 0:
+            raise ValueError("timeout must be more than 0")
+        self._http = http
+        self._timeout = timeout
+        self._metrics = metrics
+        self._before_send = before_send
+
+    async def send(
+        self, sender: str, text: str, metadata: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """The assistant's messages in reply to `text`; `RasaUnavailable` when there are none."""
+        metadata = dict(metadata or {})
+        channel = str(metadata.get("channel", "unknown"))
+        body: dict[str, Any] = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        if self._before_send is not None:
+            await self._before_send(channel, sender)
+        started = time.monotonic()
+        try:
+            response = await asyncio.wait_for(
+                self._http.post(WEBHOOK, json=body, timeout=self._timeout), self._timeout
+            )
+        except (asyncio.TimeoutError, httpx.TimeoutException) as error:
+            self._failed(channel, "timeout", started)
+            raise RasaUnavailable("Rasa did not answer in time") from error
+        except httpx.HTTPError as error:
+            self._failed(channel, "connection", started)
+            raise RasaUnavailable(f"Rasa could not be reached ({type(error).__name__})") from error
+        if self._metrics is not None:
+            self._metrics.rasa_latency(channel, time.monotonic() - started)
+        if response.status_code != 200:
+            self._error(channel, "status")
+            raise RasaUnavailable(f"Rasa answered {response.status_code}")
+        try:
+            messages = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            self._error(channel, "invalid")
+            raise RasaUnavailable("Rasa answered something that is not JSON") from error
+        if not isinstance(messages, list):
+            self._error(channel, "invalid")
+            raise RasaUnavailable("Rasa answered something that is not a list of messages")
+        return [m for m in messages if isinstance(m, dict)]
+
+    def _failed(self, channel: str, reason: str, started: float) -> None:
+        if self._metrics is not None:
+            self._metrics.rasa_latency(channel, time.monotonic() - started)
+        self._error(channel, reason)
+
+    def _error(self, channel: str, reason: str) -> None:
+        if self._metrics is not None:
+            self._metrics.rasa_error(channel, reason)

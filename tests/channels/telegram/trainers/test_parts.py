@@ -1,0 +1,160 @@
+"""The trainers' parts on their own: pending confirmations, file names, long reports."""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.channels.telegram.trainers import pending as trainer_pending
+from bot.channels.telegram.trainers.files import accepted, file_base_url, plain_name
+from bot.channels.telegram.trainers.pending import PENDING_SECONDS, PendingConfirmations
+from bot.channels.telegram.trainers.report import MAX_PROBLEMS, clip, problems, say
+from bot.kb.importing import Problem
+from tests.channels.telegram.fakes import Gateway
+from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
+    TrainerTelegram,
+    buttons,
+    document_update,
+    fake_telegram_fixture,
+    press,
+    project_fixture,
+    said,
+    state_fixture,
+    trainer_gateway_fixture,
+    trainer_settings_fixture,
+    training_starts_fixture,
+)
+from tests.kb.workbooks import cell, edited, exported
+
+
+def new_note(sheet: Any) -> None:
+    cell(sheet, "qlvb.dang_nhap", "note").value = "Lưu ý mới."
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_confirmation_is_taken_once_with_its_own_token_only() -> None:
+    pending: PendingConfirmations[str] = PendingConfirmations()
+    first = pending.put(1, "a")
+    second = pending.put(1, "b")  # replaces "a"
+
+    assert pending.take(1, first) is None
+    assert pending.take(2, second) is None
+    assert pending.take(1, "ünïcode") is None
+    assert pending.take(1, second) == "b"
+    assert pending.take(1, second) is None
+
+
+def test_a_confirmation_expires() -> None:
+    clock = Clock()
+    pending: PendingConfirmations[str] = PendingConfirmations(clock=clock)
+    token = pending.put(1, "a")
+    other = pending.put(2, "b")
+
+    clock.now += PENDING_SECONDS - 1
+    assert pending.take(2, other) == "b"
+    clock.now += 1
+    assert pending.take(1, token) is None
+    assert len(pending) == 0
+    assert pending.ttl_minutes == 30
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The pending confirmations' clock, moved by the test (set before the gateway is built)."""
+    moved = Clock()
+    monkeypatch.setattr(trainer_pending, "time", types.SimpleNamespace(monotonic=moved))
+    return moved
+
+
+async def test_a_press_after_the_time_limit_is_explained_and_publishes_nothing(
+    clock: Clock,
+    trainer_gateway: Gateway,
+    fake_telegram: TrainerTelegram,
+    project: Path,
+    state: Path,
+    tmp_path: Path,
+) -> None:
+    source = exported(project / "knowledge_base", tmp_path / "exported.xlsx")
+    data = edited(source, tmp_path / "kho.xlsx", new_note).read_bytes()
+    await trainer_gateway.post_update(document_update(fake_telegram, data, "kho.xlsx"))
+    clock.now += PENDING_SECONDS + 1
+
+    await press(trainer_gateway, buttons(fake_telegram)["Xuất bản"])
+
+    assert said(fake_telegram)[-1] == say("expired", minutes=30)
+    assert not (state / "kb").exists()
+
+
+async def test_a_file_with_no_changes_asks_nothing(
+    trainer_gateway: Gateway, fake_telegram: TrainerTelegram, project: Path, tmp_path: Path
+) -> None:
+    data = exported(project / "knowledge_base", tmp_path / "kho.xlsx").read_bytes()
+
+    await trainer_gateway.post_update(document_update(fake_telegram, data, "kho.xlsx"))
+
+    assert said(fake_telegram) == [
+        "Không có thay đổi nào so với kho đang dùng (bản gốc trong mã nguồn)."
+    ]
+    assert buttons(fake_telegram) == {}
+
+
+@pytest.mark.parametrize(
+    ("given", "name", "ok"),
+    [
+        ("kho.xlsx", "kho.xlsx", True),
+        ("Kho tri thức.XLSX", "Kho tri thức.XLSX", True),
+        ("../../etc/kho.csv", "kho.csv", True),
+        ("C:\\Users\\lan\\kho.yaml", "kho.yaml", True),
+        ("kho\x00.yml", "kho.yml", True),
+        (".xlsx", ".xlsx", False),
+        ("kho.pdf", "kho.pdf", False),
+        (None, "", False),
+        ("a" * 300 + ".xlsx", "a" * 95 + ".xlsx", True),
+    ],
+)
+def test_file_names_are_reduced_to_a_plain_name_and_judged_by_kind(
+    given: str | None, name: str, ok: bool
+) -> None:
+    assert plain_name(given) == name
+    assert accepted(plain_name(given)) is ok
+
+
+def test_files_are_downloaded_from_the_bot_apis_own_server() -> None:
+    assert file_base_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
+    assert file_base_url("http://127.0.0.1:8081/bot") == "http://127.0.0.1:8081/file/bot"
+    assert file_base_url("http://elsewhere/") == "https://api.telegram.org/file/bot"
+
+
+def test_a_file_with_many_problems_shows_the_first_ones_and_counts_them_all() -> None:
+    found = [Problem("chưa có nội dung", row, "title") for row in range(2, 102)]
+
+    text = problems(found, "kho.xlsx")
+
+    lines = text.splitlines()
+    assert lines[0] == "Dòng 2, cột «Tiêu đề»: chưa có nội dung"
+    assert len(lines) == MAX_PROBLEMS + 2
+    assert lines[-2] == say("more_problems", count=100 - MAX_PROBLEMS)
+    assert lines[-1].startswith("Tệp kho.xlsx có 100 lỗi, chưa có gì được cập nhật.")
+
+
+def test_a_long_report_is_cut_at_a_line_and_says_so() -> None:
+    text = "\n".join(f"dòng {n}" for n in range(5000))
+
+    cut = clip(text, 1000)
+
+    assert len(cut) <= 1000 + len(say("truncated")) + 1
+    assert cut.endswith("\n" + say("truncated"))
+    assert cut.splitlines()[-2].startswith("dòng ")
+    assert clip("ngắn") == "ngắn"

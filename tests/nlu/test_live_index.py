@@ -1,0 +1,50 @@
+"""Matching a message with the questions of the live knowledge base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.kb.live_folder import LiveVersion
+from bot.nlu.live_index import STRONG_LIKENESS, LiveIndex
+
+
+@pytest.fixture(scope="module")
+def index(root: Path) -> LiveIndex:
+    return LiveIndex(LiveVersion.read(root / "knowledge_base"))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Tôi quên mật khẩu phần mềm quản lý văn bản thì phải làm sao?",
+        "toi quen mat khau phan mem quan ly van ban thi phai lam sao",
+        "tôi quên mk phần mềm qlvb thì phải làm sao",
+        "Quên mật khẩu, đặt lại mật khẩu",  # the title
+    ],
+)
+def test_a_question_of_an_article_matches_it_exactly_however_it_is_typed(
+    index: LiveIndex, typed: str
+) -> None:
+    match = index.match(typed)
+    assert match is not None
+    assert (match.article_id, match.exact, match.is_strong) == ("qlvb.quen_mat_khau", True, True)
+
+
+def test_a_close_rewording_is_a_strong_likeness_to_its_article(index: LiveIndex) -> None:
+    match = index.match("quên mật khẩu qlvb thì xin cấp lại ở đâu vậy")
+    assert match is not None and not match.exact
+    assert match.article_id == "qlvb.quen_mat_khau"
+    assert match.likeness >= STRONG_LIKENESS and match.is_strong
+
+
+@pytest.mark.parametrize("text", ["giá vàng hôm nay bao nhiêu", "thời tiết ngày mai thế nào"])
+def test_an_unrelated_message_is_no_strong_match(index: LiveIndex, text: str) -> None:
+    match = index.match(text)
+    assert match is None or not match.is_strong
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!", "🙂"])
+def test_a_message_without_words_matches_nothing(index: LiveIndex, text: str) -> None:
+    assert index.match(text) is None
