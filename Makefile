@@ -1,4 +1,5 @@
-# Two commands matter: `make run` (the assistant on embedded defaults) and `make test`.
+# Two commands matter: `make run` (the assistant on embedded defaults) and `make test`
+# (`make test-all` adds the slow tests that train models; CI runs it).
 # Both set everything up first: a Python 3.10 venv in .venv with pinned packages.
 SHELL := /bin/bash
 # The first Python 3.10 that really runs (a pyenv shim may exist without its version active).
@@ -9,15 +10,24 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup train run test lint typecheck eval bench bench-escalation bench-kb clean
+.PHONY: setup setup-dev train run validate test test-all lint typecheck eval bench bench-escalation bench-kb clean
 
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+# What `make run` needs (requirements.lock); the tests' tools come on top (requirements-dev.lock).
+# Every package is pinned with its hashes, so a changed or substituted file stops the install.
 setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
 
 $(VENV)/.installed: pyproject.toml requirements.lock
-	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (Rasa 3.6 runs on it): install it, e.g. pyenv install 3.10" >&2; exit 1; }
+	@test -n "$(PYTHON310)" || { echo "Cần Python 3.10 (Rasa 3.6 chạy trên phiên bản này): cài bằng, ví dụ, pyenv install 3.10" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP) --require-hashes -r requirements.lock
+	$(PIP) --no-deps -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PIP) --require-hashes -r requirements.lock -r requirements-dev.lock
 	@touch $@
 
 train: setup
@@ -27,18 +37,29 @@ train: setup
 run: train
 	$(BIN)/helpdesk run
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check bot actions tests benchmarks
 	$(BIN)/ruff format --check bot actions tests benchmarks
 
-typecheck: setup
+typecheck: setup-dev
 	$(BIN)/mypy
 
-test: lint typecheck
+# The knowledge base and the training data Rasa would train on.
+validate: setup-dev
 	$(BIN)/helpdesk kb validate $(if $(wildcard ../shared/kb_topics.yml),--catalogue ../shared/kb_topics.yml)
 	$(BIN)/helpdesk kb build > /dev/null
 	$(BIN)/rasa data validate --domain build/generated/domain.yml --data nlu_data build/generated/data --config config.yml > build/data-validate.log 2>&1 || (cat build/data-validate.log; exit 1)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The fast tier: every module's tests but those that train a model or start all of
+# `helpdesk run` (marked slow), in TEST_WORKERS processes (pytest-xdist; 0: in this one).
+TEST_WORKERS ?= 2
+test: lint typecheck validate
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" -n $(TEST_WORKERS) --dist worksteal
+
+# Everything `make test` does, then the slow tier (trains models: ten minutes or more), in one
+# process: its tests share the trained model and `helpdesk run`s. CI runs it.
+test-all: test
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m slow
 
 eval: setup
 	$(BIN)/helpdesk eval
@@ -49,7 +70,8 @@ bench: setup bench-escalation
 bench-escalation: setup
 	$(BIN)/python -m benchmarks.escalation
 
-clean:
-	rm -rf build models .pytest_cache .mypy_cache .ruff_cache
 bench-kb: setup
 	$(BIN)/python -m benchmarks.live_kb
+
+clean:
+	rm -rf build models .pytest_cache .mypy_cache .ruff_cache

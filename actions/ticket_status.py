@@ -21,8 +21,9 @@ from actions.conversation import channel_of
 from bot.display import vietnam_time
 from bot.escalation.client import DeskClient, DeskError, Ticket, TicketNotFound
 from bot.escalation.outbox import PENDING, Outbox, OutboxRow
-from bot.escalation.request import summary, texts
+from bot.escalation.request import summary
 from bot.notify.messages import status_name
+from bot.texts import texts
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,8 @@ def _show(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
 
 
 def _line(ticket: Ticket) -> str:
-    return str(texts()["ticket_line"]).format(
+    return texts("bot.escalation").say(
+        "ticket_line",
         code=ticket.code,
         summary=summary(ticket.summary),
         status=status_name(ticket.status),
@@ -154,7 +156,8 @@ def _line(ticket: Ticket) -> str:
 
 
 def _waiting_line(row: OutboxRow) -> str:
-    return str(texts()["waiting_line"]).format(
+    return texts("bot.escalation").say(
+        "waiting_line",
         code=row.local_code,
         summary=summary(str(row.payload.get("summary", ""))),
         status=status_name(PENDING),

@@ -81,6 +81,32 @@ def eventually(check: Callable[[], Any], timeout: float = 60) -> Any:
     raise AssertionError("nothing came in time")
 
 
+# What shows that a turn's messages are all in: a test of the messages of that turn so far.
+Done = Callable[[list[dict[str, Any]]], bool]
+
+
+def anything(messages: list[dict[str, Any]]) -> bool:
+    return True
+
+
+def with_buttons(messages: list[dict[str, Any]]) -> bool:
+    return "reply_markup" in messages[-1]
+
+
+def offers(title: str) -> Done:
+    """The last message has a button `title`."""
+
+    def done(messages: list[dict[str, Any]]) -> bool:
+        keyboard = messages[-1].get("reply_markup", {}).get("inline_keyboard", [])
+        return any(button["text"] == title for row in keyboard for button in row)
+
+    return done
+
+
+def naming_a_ticket(messages: list[dict[str, Any]]) -> bool:
+    return re.search(r"HT-[0-9]{6}", " ".join(m["text"] for m in messages)) is not None
+
+
 def sent_to(telegram: FakeTelegram, chat_id: int, after: int) -> list[dict[str, Any]]:
     """The sendMessage calls to `chat_id` after the first `after` of them."""
     return [p for p in telegram.of("sendMessage") if int(p["chat_id"]) == chat_id][after:]
@@ -137,32 +163,37 @@ def test_a_zalo_question_typed_without_diacritics_is_answered(
 def test_an_escalation_on_telegram_is_answered_from_the_staff_group(channels: Channels) -> None:
     telegram, official = channels.telegram, 7002
 
-    def turn(update: dict[str, Any]) -> list[dict[str, Any]]:
-        """Send `update`; the bot's messages of that turn, once no more come for a while."""
+    def turn(update: dict[str, Any], until: Done = anything) -> list[dict[str, Any]]:
+        """Send `update`; the bot's messages since, once they show the turn is `until` done.
+
+        Telegram allows one message a second per chat, so a turn's messages trickle in; the
+        gateway handles a chat's updates in order, so one still on its way comes before the
+        next turn's, and the next turn waits for its own last message.
+        """
         before = len(sent_to(telegram, official, 0))
         telegram.queue_update(update)
-        eventually(lambda: sent_to(telegram, official, before))
-        # Telegram allows one message a second per chat, so a turn's messages trickle in.
-        while True:
-            count = len(sent_to(telegram, official, 0))
-            time.sleep(2.5)
-            if len(sent_to(telegram, official, 0)) == count:
-                return sent_to(telegram, official, before)
 
-    def press(messages: list[dict[str, Any]], title: str) -> list[dict[str, Any]]:
+        def done() -> list[dict[str, Any]] | None:
+            messages = sent_to(telegram, official, before)
+            return messages if messages and until(messages) else None
+
+        found: list[dict[str, Any]] = eventually(done)
+        return found
+
+    def press(messages: list[dict[str, Any]], title: str, until: Done) -> list[dict[str, Any]]:
         keyboard = messages[-1]["reply_markup"]["inline_keyboard"]
         [data] = [b["callback_data"] for row in keyboard for b in row if b["text"] == title]
-        return turn(callback_update(data, official, keyboard=keyboard))
+        return turn(callback_update(data, official, keyboard=keyboard), until)
 
     turn(message_update("máy tính không nhận usb token ký số", official))
-    offer = turn(message_update("cho tôi gặp cán bộ hỗ trợ", official))
-    software = press(offer, "Tạo phiếu hỗ trợ")
-    proposed = press(software, "Chữ ký số")
+    offer = turn(message_update("cho tôi gặp cán bộ hỗ trợ", official), offers("Tạo phiếu hỗ trợ"))
+    software = press(offer, "Tạo phiếu hỗ trợ", offers("Chữ ký số"))
+    proposed = press(software, "Chữ ký số", with_buttons)
     keyboard = proposed[-1]["reply_markup"]["inline_keyboard"]
     turn(callback_update(keyboard[0][0]["callback_data"], official, keyboard=keyboard))
     turn(message_update("UBND xã Tân Phú", official))
-    summary = turn(message_update("0912 345 678", official))
-    created = press(summary, "Gửi phiếu")
+    summary = turn(message_update("0912 345 678", official), offers("Gửi phiếu"))
+    created = press(summary, "Gửi phiếu", naming_a_ticket)
     code = re.search(r"HT-[0-9]{6}", " ".join(m["text"] for m in created))
     assert code is not None, created
 

@@ -15,14 +15,10 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
-
-import yaml
 
 from bot.announce.audience import Audience
 from bot.messages import Channel, OutgoingMessage, RecipientUnreachable
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +27,6 @@ MAX_TEXT = 3500
 # Messages a second per channel; Telegram's own limiter paces the bot as well.
 PACE = {"telegram": 25.0, "zalo": 8.0}
 DEFAULT_PACE = 10.0
-
-
-@lru_cache(maxsize=1)
-def announce_texts() -> dict[str, Any]:
-    """The announcement texts (bot/announce/texts.yml)."""
-    path = Path(__file__).with_name("texts.yml")
-    return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 @dataclass
@@ -56,13 +45,13 @@ class AnnouncementInvalid(ValueError):
 
 def compose(text: str) -> str:
     """The message officials get: `text` and how to opt out; AnnouncementInvalid if unfit."""
-    words = announce_texts()
+    words = texts("bot.announce")
     body = text.strip()
     if not body:
-        raise AnnouncementInvalid(words["empty"])
+        raise AnnouncementInvalid(words.say("empty"))
     if len(body) > MAX_TEXT:
-        raise AnnouncementInvalid(words["too_long"].format(length=len(body), limit=MAX_TEXT))
-    return f"{body}\n\n{words['footer']}"
+        raise AnnouncementInvalid(words.say("too_long", length=len(body), limit=MAX_TEXT))
+    return f"{body}\n\n{words.say('footer')}"
 
 
 async def announce(

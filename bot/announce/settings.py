@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
-
-from bot.settings import StoreSettings
+from bot.settings import StoreSettings, TelegramBotSettings
 
 
-class AnnounceSettings(StoreSettings):
+class AnnounceSettings(TelegramBotSettings, StoreSettings):
     """HELPDESK_DATABASE_URL, and HELPDESK_TELEGRAM_TOKEN / _BASE_URL to send on Telegram."""
-
-    telegram_token: SecretStr | None = None
-    telegram_base_url: str = "https://api.telegram.org/bot"

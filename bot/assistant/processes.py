@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from bot.texts import texts
+
 
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
@@ -27,16 +29,23 @@ def is_healthy(url: str) -> bool:
         return False
 
 
+def exited(command: object, code: int | None) -> str:
+    """Why the process running `command` is of no use: it stopped, with exit code `code`."""
+    return texts("bot.assistant").say("processes.exited", command=command, code=code)
+
+
 def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
     """Wait until `url` answers, failing early if the process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args!r} exited with code {process.returncode}")
+            raise RuntimeError(exited(process.args, process.returncode))
         if is_healthy(url):
             return
         time.sleep(0.3)
-    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+    raise TimeoutError(
+        texts("bot.assistant").say("processes.no_answer", url=url, seconds=round(timeout))
+    )
 
 
 def spawn(

@@ -23,7 +23,7 @@ DONE = "done"
 FAILED = "failed"
 ACTIVE = (PREPARING, TRAINING, LOADING)
 
-# What can go wrong, as keys of the texts trainers read (retrain_texts.yml).
+# What can go wrong, as keys of the texts trainers read (texts.yml).
 INVALID_KNOWLEDGE_BASE = "invalid_knowledge_base"
 TRAINING_FAILED = "training_failed"
 LOAD_FAILED = "load_failed"

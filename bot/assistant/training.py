@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.kb import folder, loader, training_data
+from bot.texts import texts
 
 logger = logging.getLogger(__name__)
 
@@ -122,5 +123,5 @@ def train(project: Project, config: Path, force: bool = False) -> Path:
         force_training=force,
     )
     if result.code != 0 or not result.model:
-        raise TrainingInputError(f"rasa train failed with code {result.code}")
+        raise TrainingInputError(texts("bot.assistant").say("training.failed", code=result.code))
     return Path(result.model)

@@ -15,9 +15,9 @@ from typing import Any, TextIO
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.chat.texts import ui_text
 from bot.notify.local_inbox import LocalInbox
 from bot.rasa import RasaClient, RasaUnavailable
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ async def chat(
     With an `inbox`, notices for `sender` (default: a new `terminal-…` id) are printed as they
     come, checked every `poll_seconds`.
     """
-    words = ui_text()["terminal"]
+    words = texts("bot.chat").section("terminal")
     sender = sender or f"terminal-{uuid.uuid4().hex[:12]}"
     # The buttons the official may pick by number: of the last reply or pushed notice.
     payloads: list[str] = []

@@ -15,26 +15,33 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.announce.audience import Audience
-from bot.announce.broadcast import AnnouncementInvalid, Tally, announce, announce_texts, compose
+from bot.announce.broadcast import AnnouncementInvalid, Tally, announce, compose
 from bot.announce.settings import AnnounceSettings
 from bot.channels.outside import announcement_channels
 from bot.channels.zalo.settings import ZaloSettings, zalo_from_environment
 from bot.cli.settings_errors import print_settings_errors
 from bot.store.database import make_engine, migrate
+from bot.texts import texts
 
 
 def register(commands: Any) -> None:
     """Add the `announce` command."""
-    parser = commands.add_parser(
-        "announce", help="send an announcement to the officials who have talked to the assistant"
-    )
+    said = texts("bot.cli")
+    parser = commands.add_parser("announce", help=said.say("announce.help"))
     text = parser.add_mutually_exclusive_group(required=True)
-    text.add_argument("text", nargs="?", help="the announcement")
-    text.add_argument("--file", type=Path, help="read the announcement from this UTF-8 file")
-    parser.add_argument(
-        "--channel", action="append", choices=["telegram", "zalo"], help="only these channels"
+    text.add_argument(
+        "text", nargs="?", metavar=said.say("metavars.text"), help=said.say("announce.text")
     )
-    parser.add_argument("--yes", action="store_true", help="send without asking to confirm")
+    text.add_argument(
+        "--file", type=Path, metavar=said.say("metavars.file"), help=said.say("announce.file")
+    )
+    parser.add_argument(
+        "--channel",
+        action="append",
+        choices=["telegram", "zalo"],
+        help=said.say("announce.channel"),
+    )
+    parser.add_argument("--yes", action="store_true", help=said.say("announce.yes"))
     parser.set_defaults(handler=_run)
 
 
@@ -47,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         reason = type(error).__name__
         print(
-            announce_texts()["file_unreadable"].format(path=args.file, reason=reason),
+            texts("bot.announce").say("file_unreadable", path=args.file, reason=reason),
             file=sys.stderr,
         )
         return 1
@@ -72,11 +79,11 @@ async def _announce(
     zalo: ZaloSettings | None,
     audience: Audience,
 ) -> int:
-    words = announce_texts()
+    words = texts("bot.announce")
     async with announcement_channels(settings, audience.engine, zalo) as channels:
         chosen = {n: c for n, c in channels.items() if not args.channel or n in args.channel}
         if not chosen:
-            print(words["no_channels"], file=sys.stderr)
+            print(words.say("no_channels"), file=sys.stderr)
             return 1
         reach = {r.channel: r for r in audience.reach()}
         total = 0
@@ -84,12 +91,10 @@ async def _announce(
             found = reach.get(name)
             reachable, opted_out = (found.reachable, found.opted_out) if found else (0, 0)
             total += reachable
-            label = words["channels"].get(name, name)
-            print(
-                words["reach_line"].format(channel=label, reachable=reachable, opted_out=opted_out)
-            )
-        if not args.yes and input(words["confirm"].format(total=total)).strip().lower() != "c":
-            print(words["cancelled"])
+            label = words.labels("channels").get(name, name)
+            print(words.say("reach_line", channel=label, reachable=reachable, opted_out=opted_out))
+        if not args.yes and input(words.say("confirm", total=total)).strip().lower() != "c":
+            print(words.say("cancelled"))
             return 1
         tallies = await announce(text, audience, chosen)
     _print_tallies(tallies)
@@ -97,9 +102,9 @@ async def _announce(
 
 
 def _print_tallies(tallies: dict[str, Tally]) -> None:
-    words = announce_texts()
+    words = texts("bot.announce")
     for name, tally in tallies.items():
-        label = words["channels"].get(name, name)
-        print(words["result_line"].format(channel=label, **vars(tally)))
+        label = words.labels("channels").get(name, name)
+        print(words.say("result_line", channel=label, **vars(tally)))
     sent = sum(t.sent for t in tallies.values())
-    print(words["done"].format(sent=sent, total=sum(t.total for t in tallies.values())))
+    print(words.say("done", sent=sent, total=sum(t.total for t in tallies.values())))

@@ -11,16 +11,29 @@ from typing import Any, TextIO
 
 from bot.assistant.runtime import LocalAssistant
 from bot.assistant.training import Project, TrainingInputError, model_path
+from bot.texts import texts
 
 
 def register(commands: Any) -> None:
     """Add the `ask` command."""
-    ask = commands.add_parser("ask", help="ask the assistant one question or a file of them")
-    ask.add_argument("question", nargs="?", help="the question, in quotes")
-    ask.add_argument("--jsonl", metavar="FILE", help="one question per line ('-': standard input)")
-    ask.add_argument("--model", type=Path, help="model file (default: the current one)")
-    ask.add_argument("--config", type=Path, default=Path("config.yml"))
-    ask.add_argument("--action-url", help="use a running action server instead of starting one")
+    said = texts("bot.cli")
+    file = said.say("metavars.file")
+    ask = commands.add_parser("ask", help=said.say("ask.help"))
+    ask.add_argument(
+        "question", nargs="?", metavar=said.say("metavars.question"), help=said.say("ask.question")
+    )
+    ask.add_argument("--jsonl", metavar=file, help=said.say("ask.jsonl"))
+    ask.add_argument("--model", type=Path, metavar=file, help=said.say("ask.model"))
+    ask.add_argument(
+        "--config",
+        type=Path,
+        default=Path("config.yml"),
+        metavar=file,
+        help=said.say("options.config"),
+    )
+    ask.add_argument(
+        "--action-url", metavar=said.say("metavars.url"), help=said.say("ask.action_url")
+    )
     ask.set_defaults(handler=_ask)
 
 
@@ -28,15 +41,13 @@ def current_model(root: Path, config: Path) -> Path:
     """The model trained from the current inputs, or a clear error if there is none."""
     path = model_path(Project(root), root / config)
     if not path.exists():
-        raise TrainingInputError(
-            f"no model for the current training data ({path.name}): run `make train` first"
-        )
+        raise TrainingInputError(texts("bot.cli").say("ask.no_model", name=path.name))
     return path
 
 
 def _ask(args: argparse.Namespace) -> int:
     if (args.question is None) == (args.jsonl is None):
-        print("give either a question or --jsonl FILE", file=sys.stderr)
+        print(texts("bot.cli").say("ask.question_or_file"), file=sys.stderr)
         return 2
     try:
         model = args.model or current_model(args.root, args.config)
@@ -47,7 +58,15 @@ def _ask(args: argparse.Namespace) -> int:
         return asyncio.run(_one(model, args, args.question))
     if args.jsonl == "-":
         return asyncio.run(_many(model, args, sys.stdin))
-    with open(args.jsonl, encoding="utf-8") as lines:
+    try:
+        lines = open(args.jsonl, encoding="utf-8")  # noqa: SIM115  # closed below
+    except OSError as error:
+        reason = type(error).__name__
+        print(
+            texts("bot.cli").say("ask.unreadable", path=args.jsonl, reason=reason), file=sys.stderr
+        )
+        return 1
+    with lines:
         return asyncio.run(_many(model, args, lines))
 
 

@@ -4,25 +4,36 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from typing import Any
 
 import uvicorn
 from pydantic import ValidationError
 
+from bot.cli.settings_errors import print_settings_errors
 from bot.desk.app import create_app
 from bot.desk.database import migrate
 from bot.desk.settings import DeskSettings
+from bot.texts import texts
 
 
 def register(commands: Any) -> None:
     """Add the `desk` command."""
-    desk = commands.add_parser("desk", help="the built-in ticket desk")
-    desk_commands = desk.add_subparsers(dest="desk_command", required=True)
-    serve = desk_commands.add_parser(
-        "serve", help="migrate the desk's database; serve its API and staff pages (/desk)"
+    said = texts("bot.cli")
+    desk = commands.add_parser("desk", help=said.say("desk.help"))
+    desk_commands = desk.add_subparsers(
+        dest="desk_command",
+        required=True,
+        metavar=said.say("metavars.command"),
+        help=said.say("desk.command"),
     )
-    serve.add_argument("--port", type=int, default=8100)
+    serve = desk_commands.add_parser("serve", help=said.say("desk.serve"))
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=8100,
+        metavar=said.say("metavars.port"),
+        help=said.say("desk.port"),
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -41,9 +52,7 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         settings = DeskSettings()  # type: ignore[call-arg]  # tokens: from the environment
     except ValidationError as error:
-        for problem in error.errors():
-            name = "HELPDESK_DESK_" + str(problem["loc"][0]).upper()
-            print(f"{name}: {problem['msg']}", file=sys.stderr)
+        print_settings_errors(error)
         return 1
     migrate(settings.database_url)
     config = uvicorn.Config(

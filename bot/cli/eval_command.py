@@ -14,15 +14,27 @@ from bot.assistant.runtime import LocalAssistant
 from bot.assistant.training import Project, TrainingInputError, train
 from bot.evaluation import dataset, scoring
 from bot.kb import loader
+from bot.texts import texts
 
 
 def register(commands: Any) -> None:
     """Add the `eval` command."""
-    parser = commands.add_parser("eval", help="accuracy on the held-out set, against stock Rasa")
-    parser.add_argument("--cases", type=Path, default=Path("tests/data/eval_questions.yml"))
-    parser.add_argument("--config", type=Path, default=Path("config.yml"))
-    parser.add_argument("--baseline", type=Path, default=Path("config.baseline.yml"))
-    parser.add_argument("--check", action="store_true", help="fail when a target is missed")
+    said = texts("bot.cli")
+    parser = commands.add_parser("eval", help=said.say("eval.help"))
+    files = {
+        "cases": ("tests/data/eval_questions.yml", "eval.cases"),
+        "config": ("config.yml", "options.config"),
+        "baseline": ("config.baseline.yml", "eval.baseline"),
+    }
+    for name, (default, help_key) in files.items():
+        parser.add_argument(
+            f"--{name}",
+            type=Path,
+            default=Path(default),
+            metavar=said.say("metavars.file"),
+            help=said.say(help_key),
+        )
+    parser.add_argument("--check", action="store_true", help=said.say("eval.check"))
     parser.set_defaults(handler=_eval)
 
 
@@ -41,16 +53,14 @@ def _eval(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     tables = asyncio.run(_run_all(root, models, cases))
-    print(
-        f"{len(cases)} held-out questions; top-1: the likeliest topic is right "
-        "(answered, or offered first when asking back); exact: answered right away"
-    )
+    said = texts("bot.cli")
+    print(said.say("eval.heading", count=len(cases)))
     print(scoring.render(tables["ours"], tables["stock"]))
     missed = scoring.missed_targets(tables["ours"], tables["stock"])
     for line in missed:
-        print(f"target missed: {line}")
+        print(said.say("eval.missed", target=line))
     if not missed:
-        print("all targets met")
+        print(said.say("eval.all_met"))
     return 1 if args.check and missed else 0
 
 

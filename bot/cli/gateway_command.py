@@ -20,20 +20,27 @@ from bot.channels.zalo.settings import zalo_from_environment
 from bot.cli.settings_errors import print_settings_errors
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
+from bot.texts import texts
 
 
 def register(commands: Any) -> None:
     """Add the `gateway` command."""
-    parser = commands.add_parser(
-        "gateway", help="serve Telegram's webhook, the web chat, /health and /metrics"
+    said = texts("bot.cli")
+    parser = commands.add_parser("gateway", help=said.say("gateway.help"))
+    parser.add_argument("--polling", action="store_true", help=said.say("gateway.polling"))
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar=said.say("metavars.address"),
+        help=said.say("gateway.host"),
     )
     parser.add_argument(
-        "--polling",
-        action="store_true",
-        help="fetch Telegram updates with getUpdates instead of a webhook (no public address)",
+        "--port",
+        type=int,
+        default=8080,
+        metavar=said.say("metavars.port"),
+        help=said.say("gateway.port"),
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on")
     parser.set_defaults(handler=_run)
 
 
@@ -45,7 +52,7 @@ def _run(args: argparse.Namespace) -> int:
         print_settings_errors(error)
         return 1
     if args.polling and not settings.telegram_enabled:
-        print("HELPDESK_TELEGRAM_TOKEN: required for --polling", file=sys.stderr)
+        print(texts("bot.cli").say("gateway.polling_needs_token"), file=sys.stderr)
         return 1
     config = uvicorn.Config(
         create_app(settings, polling=args.polling, zalo=zalo),

@@ -21,13 +21,27 @@ from bot.cli import (
     retrain_command,
     run_command,
 )
+from bot.cli.parser import Parser
+from bot.texts import texts
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="helpdesk", description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logs")
-    commands = parser.add_subparsers(dest="command", required=True)
+    said = texts("bot.cli")
+    parser = Parser(prog="helpdesk", description=said.say("main.description"))
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        metavar=said.say("metavars.folder"),
+        help=said.say("main.root"),
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help=said.say("main.verbose"))
+    commands = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar=said.say("metavars.command"),
+        help=said.say("main.command"),
+    )
     kb_command.register(commands)
     ask_command.register(commands)
     eval_command.register(commands)

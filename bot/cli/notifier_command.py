@@ -31,14 +31,14 @@ from bot.notify.settings import NotifierSettings
 from bot.notify.staff_feed import StaffFeedWatcher
 from bot.notify.worker import NotifierWorker, build_notifier
 from bot.store.database import make_engine, migrate
+from bot.texts import texts
 
 
 def register(commands: Any) -> None:
     """Add the `notifier` command."""
-    parser = commands.add_parser(
-        "notifier", help="send officials staff replies, status changes and queued tickets"
-    )
-    parser.add_argument("--once", action="store_true", help="one pass, then exit")
+    said = texts("bot.cli")
+    parser = commands.add_parser("notifier", help=said.say("notifier.help"))
+    parser.add_argument("--once", action="store_true", help=said.say("notifier.once"))
     parser.set_defaults(handler=_run)
 
 

@@ -20,21 +20,23 @@ from bot.report.databases import ReportInputError, connect, store_url, tracker_u
 from bot.report.page import render
 from bot.report.period import BadDate, Period, shown, today
 from bot.report.spreadsheet import write_csv
-from bot.report.texts import labels, text
 from bot.settings import DeskClientSettings
+from bot.texts import texts
 
 
 def register(commands: Any) -> None:
     """Add the `report` command."""
-    report = commands.add_parser("report", help=text("command", "help"))
-    helps = labels("command", "options")
-    report.add_argument("--out", type=Path, metavar="FILE", help=helps["out"])
-    report.add_argument("--since", metavar="NGÀY", help=helps["since"])
-    report.add_argument("--until", metavar="NGÀY", help=helps["until"])
-    report.add_argument("--tracker-db", metavar="URL", help=helps["tracker_db"])
-    report.add_argument("--database-url", metavar="URL", help=helps["database_url"])
-    report.add_argument("--kb-dir", type=Path, metavar="DIR", help=helps["kb_dir"])
-    report.add_argument("--unanswered-csv", type=Path, metavar="FILE", help=helps["unanswered_csv"])
+    helps, names = texts("bot.report").labels("command.options"), texts("bot.cli")
+    file, date, url = (names.say(f"metavars.{n}") for n in ("file", "date", "url"))
+    report = commands.add_parser("report", help=texts("bot.report").say("command.help"))
+    report.add_argument("--out", type=Path, metavar=file, help=helps["out"])
+    report.add_argument("--since", metavar=date, help=helps["since"])
+    report.add_argument("--until", metavar=date, help=helps["until"])
+    report.add_argument("--tracker-db", metavar=url, help=helps["tracker_db"])
+    report.add_argument("--database-url", metavar=url, help=helps["database_url"])
+    folder = names.say("metavars.folder")
+    report.add_argument("--kb-dir", type=Path, metavar=folder, help=helps["kb_dir"])
+    report.add_argument("--unanswered-csv", type=Path, metavar=file, help=helps["unanswered_csv"])
     report.set_defaults(handler=_report)
 
 
@@ -43,13 +45,13 @@ def _report(args: argparse.Namespace) -> int:
     try:
         period = Period.of(args.since, args.until, today())
     except BadDate as error:
-        return _fail(text("command", "bad_date", value=error.value), 2)
+        return _fail(texts("bot.report").say("command.bad_date", value=error.value), 2)
     if period.since > period.until:
         since, until = shown(period.since), shown(period.until)
-        return _fail(text("command", "dates_reversed", since=since, until=until), 2)
+        return _fail(texts("bot.report").say("command.dates_reversed", since=since, until=until), 2)
     kb_dir = args.kb_dir or _live_knowledge_base(root)
     if not kb_dir.is_dir():
-        return _fail(text("command", "missing_kb", path=kb_dir))
+        return _fail(texts("bot.report").say("command.missing_kb", path=kb_dir))
     engines = []
     try:
         engines.append(connect(tracker_url(args.tracker_db, os.environ, root), "tracker_db"))
@@ -66,14 +68,18 @@ def _report(args: argparse.Namespace) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render(report), encoding="utf-8")
     except OSError:
-        return _fail(text("command", "cannot_write", path=out))
-    print(text("command", "written", path=out))
+        return _fail(texts("bot.report").say("command.cannot_write", path=out))
+    print(texts("bot.report").say("command.written", path=out))
     if args.unanswered_csv:
         try:
             write_csv(args.unanswered_csv, report.groups)
         except OSError:
-            return _fail(text("command", "cannot_write", path=args.unanswered_csv))
-        print(text("command", "csv_written", count=len(report.groups), path=args.unanswered_csv))
+            return _fail(texts("bot.report").say("command.cannot_write", path=args.unanswered_csv))
+        print(
+            texts("bot.report").say(
+                "command.csv_written", count=len(report.groups), path=args.unanswered_csv
+            )
+        )
     return 0
 
 

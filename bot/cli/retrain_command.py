@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.assistant import retrain, retrain_lock
-from bot.assistant.retrain_display import describe, say
+from bot.assistant.retrain_display import describe
 from bot.assistant.retrain_progress import FAILED, Progress
 from bot.settings import AssistantSettings
+from bot.texts import texts
 
 # With --wait, the progress is printed when the phase changes and at least this often.
 _PRINT_EVERY = 10.0
@@ -18,11 +19,19 @@ _PRINT_EVERY = 10.0
 
 def register(commands: Any) -> None:
     """Add the `retrain` command."""
-    parser = commands.add_parser("retrain", help=say("help.command"))
-    parser.add_argument("action", nargs="?", choices=["status"], help=say("help.action"))
-    parser.add_argument("--wait", action="store_true", help=say("help.wait"))
-    parser.add_argument("--state-dir", type=Path, help=say("help.state_dir"))
-    parser.add_argument("--rasa-url", help=say("help.rasa_url"))
+    said, names = texts("bot.assistant"), texts("bot.cli")
+    parser = commands.add_parser("retrain", help=said.say("help.command"))
+    parser.add_argument("action", nargs="?", choices=["status"], help=said.say("help.action"))
+    parser.add_argument("--wait", action="store_true", help=said.say("help.wait"))
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar=names.say("metavars.folder"),
+        help=said.say("help.state_dir"),
+    )
+    parser.add_argument(
+        "--rasa-url", metavar=names.say("metavars.url"), help=said.say("help.rasa_url")
+    )
     parser.set_defaults(handler=_retrain)
 
 
@@ -35,15 +44,15 @@ def _retrain(args: argparse.Namespace) -> int:
     if not args.wait:
         if retrain_lock.is_running(state):
             retrain_lock.request(state)
-            print(say("already_running"))
+            print(texts("bot.assistant").say("already_running"))
         else:
             retrain.start_in_background(state, args.root, rasa_url)
-            print(say("started"))
+            print(texts("bot.assistant").say("started"))
         return 0
     printer = _Printer()
     finished = retrain.run(state, args.root, rasa_url, listener=printer)
     if finished is None:
-        print(say("already_running"), flush=True)
+        print(texts("bot.assistant").say("already_running"), flush=True)
         return 0
     return 1 if finished.phase == FAILED else 0
 

@@ -14,23 +14,33 @@ from typing import Any
 from bot.assistant import local_desk, processes, retrain
 from bot.assistant.training import Project, TrainingInputError, train
 from bot.chat.terminal import chat
-from bot.chat.texts import ui_text
 from bot.kb import publishing
 from bot.nlu.live_overlay import KNOWLEDGE_BASE_ENV
 from bot.notify.local_inbox import LocalInbox
 from bot.store.database import make_engine, migrate
+from bot.texts import texts
 
 
 def register(commands: Any) -> None:
     """Add the `run` command."""
-    parser = commands.add_parser("run", help="start the assistant and a local chat")
-    parser.add_argument("--rasa-port", type=int, default=5005)
-    parser.add_argument("--actions-port", type=int, default=5055)
-    parser.add_argument("--chat-port", type=int, default=8080)
-    parser.add_argument("--desk-port", type=int, default=local_desk.DESK_PORT)
-    parser.add_argument("--no-terminal", action="store_true", help="web chat only")
+    said = texts("bot.cli")
+    port = said.say("metavars.port")
+    parser = commands.add_parser("run", help=said.say("run.help"))
+    ports = {"rasa": 5005, "actions": 5055, "chat": 8080, "desk": local_desk.DESK_PORT}
+    for name, default in ports.items():
+        parser.add_argument(
+            f"--{name}-port",
+            type=int,
+            default=default,
+            metavar=port,
+            help=said.say(f"run.{name}_port"),
+        )
+    parser.add_argument("--no-terminal", action="store_true", help=said.say("run.no_terminal"))
     parser.add_argument(
-        "--state-dir", type=Path, help="where logs, conversations and the desk live (default var/)"
+        "--state-dir",
+        type=Path,
+        metavar=said.say("metavars.folder"),
+        help=said.say("options.state_dir"),
     )
     parser.set_defaults(handler=_run)
 
@@ -68,10 +78,11 @@ def _run(args: argparse.Namespace) -> int:
         **desk.env,
     }
     children: list[subprocess.Popen[bytes]] = []
+    said = texts("bot.cli")
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         if desk.start_builtin:
-            print("Starting the built-in ticket desk...", file=sys.stderr)
+            print(said.say("run.starting_desk"), file=sys.stderr)
             children.append(
                 processes.start_serving(
                     [*_helpdesk(), "desk", "serve", "--port", str(args.desk_port)],
@@ -82,11 +93,11 @@ def _run(args: argparse.Namespace) -> int:
                     timeout=60,
                 )
             )
-        print("Starting the action server...", file=sys.stderr)
+        print(said.say("run.starting_actions"), file=sys.stderr)
         children.append(
             processes.start_action_server(root, args.actions_port, env, logs / "actions.log")
         )
-        print("Starting the Rasa server (loading the model takes a while)...", file=sys.stderr)
+        print(said.say("run.starting_rasa"), file=sys.stderr)
         children.append(
             processes.start_serving(
                 [
@@ -133,15 +144,15 @@ def _run(args: argparse.Namespace) -> int:
             )
         )
         children.append(_start_worker([*_helpdesk(), "notifier"], root, env, logs / "notifier.log"))
-        words = ui_text()["terminal"]
-        print(
-            words["web_address"].format(url=f"http://127.0.0.1:{args.chat_port}/"), file=sys.stderr
-        )
+        chat_words = texts("bot.chat")
+        chat_url = f"http://127.0.0.1:{args.chat_port}/"
+        print(chat_words.say("terminal.web_address", url=chat_url), file=sys.stderr)
         if desk.start_builtin:
             desk_url = f"http://127.0.0.1:{args.desk_port}/desk"
-            print(
-                words["desk_address"].format(url=desk_url, file=desk.secrets_file), file=sys.stderr
+            desk_line = chat_words.say(
+                "terminal.desk_address", url=desk_url, file=desk.secrets_file
             )
+            print(desk_line, file=sys.stderr)
         if sys.stdin.isatty() and not args.no_terminal:
             inbox = LocalInbox(make_engine(store_url))
             asyncio.run(chat(rasa_url, sys.stdin, sys.stdout, inbox=inbox))
@@ -150,7 +161,7 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     except (RuntimeError, TimeoutError) as error:
-        print(f"{error}\nSee the logs in {logs}", file=sys.stderr)
+        print(said.say("run.failed", error=error, logs=logs), file=sys.stderr)
         return 1
     finally:
         for child in reversed(children):
@@ -177,4 +188,4 @@ def _start_worker(
         process.wait(timeout=3)
     except subprocess.TimeoutExpired:
         return process
-    raise RuntimeError(f"{command!r} exited with code {process.returncode}")
+    raise RuntimeError(processes.exited(command, process.returncode))

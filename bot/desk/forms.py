@@ -14,16 +14,15 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from string import Template
-from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-import yaml
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from bot.bodies import BodyTooLarge, read_capped
 from bot.desk import validation
 from bot.desk.validation import InvalidInput
+from bot.texts import texts
 
 _HERE = Path(__file__).parent
 HEADERS = {
@@ -51,12 +50,6 @@ NOTHING = Html("")
 
 
 @cache
-def texts() -> dict[str, Any]:
-    """Every word of the pages, from pages.yml."""
-    return dict(yaml.safe_load((_HERE / "pages.yml").read_text(encoding="utf-8")))
-
-
-@cache
 def _template(name: str) -> Template:
     return Template((_HERE / "templates" / name).read_text(encoding="utf-8"))
 
@@ -69,14 +62,14 @@ def render(template: str, /, **values: object) -> Html:
 
 def document(title: str, content: Html, status_code: int = 200, user: str = "") -> HTMLResponse:
     """A whole page, with the headers every page carries; `user` is the signed-in bar."""
-    site = texts()["common"]["site"]
+    site = texts("bot.desk", "pages.yml").say("common.site")
     body = render("layout.html", title=title, site=site, user=Html(user), content=content)
     return HTMLResponse(body, status_code=status_code, headers=HEADERS)
 
 
 def problem_page(status_code: int, user: str = "") -> HTMLResponse:
     """The page shown for an HTTP error: what went wrong, in a sentence."""
-    problems = texts()["problems"]
+    problems = texts("bot.desk", "pages.yml").section("problems")
     problem = problems.get(str(status_code), problems["400" if status_code < 500 else "500"])
     content = render("problem.html", back=problems["back"], **problem)
     return document(problem["title"], content, status_code, user)

@@ -1,9 +1,9 @@
 """The support staff's pages, under /desk: the ticket list, and one ticket to read and act on.
 
-Signing in, sessions and CSRF tokens are session.py's; templates, texts and forms are forms.py's.
-Every page here needs a session and every POST the session's CSRF token. Nothing needs
-JavaScript, and no script may run: the Content-Security-Policy allows none. Database work runs
-in worker threads. Logs name ticket codes, never people or phone numbers.
+Signing in, sessions and CSRF tokens are session.py's; templates and forms are forms.py's, and
+words pages.yml's. Every page here needs a session and every POST the session's CSRF token.
+Nothing needs JavaScript, and no script may run: the Content-Security-Policy allows none.
+Database work runs in worker threads. Logs name ticket codes, never people or phone numbers.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from bot.desk.session import Session, SignIn
 from bot.desk.settings import DeskSettings
 from bot.desk.validation import InvalidInput
 from bot.display import vietnam_time
+from bot.texts import texts
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class StaffPages:
         self._tickets = tickets
         self._access = SignIn(settings)
         self._clock = clock
-        self._t = forms.texts()
+        self._t = texts("bot.desk", "pages.yml")
 
     def routes(self) -> list[Route]:
         """Sign-in's routes and the pages', all under /desk."""
@@ -88,12 +89,12 @@ class StaffPages:
         return render(template, **{**words, **values})
 
     def _error(self, refused: FieldError) -> Html:
-        return message("error", self._t["errors"][refused.key].format(**refused.values))
+        return message("error", self._t.say(f"errors.{refused.key}", **refused.values))
 
     # The list
 
     async def _list(self, request: Request, session: Session) -> Response:
-        words = self._t["list"]
+        words = self._t.section("list")
         chosen = {name: request.query_params.get(name, "").strip() for name in _FILTERS}
         given = request.query_params.get("page", "")
         number = max(1, int(given)) if _PAGE.fullmatch(given) else 1
@@ -113,8 +114,8 @@ class StaffPages:
             **chosen,
             message=notice,
             status_links=self._status_links(chosen, counts),
-            status_options=options(chosen["status"], self._t["statuses"], words["all"]),
-            software_options=options(chosen["software"], self._t["software"], words["all"]),
+            status_options=options(chosen["status"], self._t.labels("statuses"), words["all"]),
+            software_options=options(chosen["software"], self._t.labels("software"), words["all"]),
             total=words["total"].format(total=found.total),
             rows=Html("".join(self._row(ticket) for ticket in found.items)),
             empty="" if found.items else message("notice", words["empty"]),
@@ -133,8 +134,9 @@ class StaffPages:
         return found, counts
 
     def _status_links(self, chosen: dict[str, str], counts: dict[str, int]) -> Html:
-        links = [("", self._t["list"]["all"], sum(counts.values()))]
-        links += [(status, self._t["statuses"][status], counts[status]) for status in STATUSES]
+        links = [("", self._t.say("list.all"), sum(counts.values()))]
+        statuses = self._t.labels("statuses")
+        links += [(status, statuses[status], counts[status]) for status in STATUSES]
         return Html(
             "".join(
                 render(
@@ -150,7 +152,7 @@ class StaffPages:
 
     def _row(self, ticket: Ticket) -> Html:
         fields = ticket.fields
-        overdue = self._overdue(ticket, self._t["list"]["overdue"])
+        overdue = self._overdue(ticket, self._t.say("list.overdue"))
         return render(
             "list_row.html",
             row_class="overdue" if overdue else "",
@@ -158,9 +160,9 @@ class StaffPages:
             summary=fields.summary,
             unit=fields.unit,
             unit_href=link("/desk", {"unit": fields.unit}),
-            unit_title=self._t["list"]["unit_filter_title"],
-            software=self._t["software"].get(fields.software, fields.software),
-            status=self._t["statuses"][ticket.status],
+            unit_title=self._t.say("list.unit_filter_title"),
+            software=self._t.labels("software").get(fields.software, fields.software),
+            status=self._t.labels("statuses")[ticket.status],
             overdue=overdue,
             deadline=vietnam_time(ticket.deadline),
             updated=vietnam_time(ticket.updated_at),
@@ -184,7 +186,7 @@ class StaffPages:
         if ticket is None:
             return self._problem(404, session)
         done = request.query_params.get("done")
-        words = self._t["ticket"]
+        words = self._t.section("ticket")
         notice = message("notice", words[f"done_{done}"]) if done in _DONE else NOTHING
         return self._ticket_page(ticket, session, notice=notice)
 
@@ -237,8 +239,8 @@ class StaffPages:
         status_error: Html = NOTHING,
         reply_text: str = "",
     ) -> Response:
-        words, fields = self._t["ticket"], ticket.fields
-        channel = self._t["channels"].get(fields.requester_channel, fields.requester_channel)
+        words, fields = self._t.section("ticket"), ticket.fields
+        channel = self._t.labels("channels").get(fields.requester_channel, fields.requester_channel)
         requester = fields.requester_name or words["no_name"]
         notes = [
             render("note.html", author=n.author, time=vietnam_time(n.created_at), text=n.text)
@@ -253,12 +255,12 @@ class StaffPages:
             unit=fields.unit,
             requester=words["requester"].format(name=requester, channel=channel),
             phone=fields.phone,
-            software=self._t["software"].get(fields.software, fields.software),
-            urgency=self._t["urgencies"].get(fields.urgency, fields.urgency),
+            software=self._t.labels("software").get(fields.software, fields.software),
+            urgency=self._t.labels("urgencies").get(fields.urgency, fields.urgency),
             created=vietnam_time(ticket.created_at),
             deadline=vietnam_time(ticket.deadline),
             overdue=self._overdue(ticket, words["overdue"]),
-            status=self._t["statuses"][ticket.status],
+            status=self._t.labels("statuses")[ticket.status],
             notes=Html("".join(notes)) if notes else message("hint", words["no_notes"]),
             message=notice,
             csrf=self._access.sessions.csrf(session),
@@ -267,7 +269,7 @@ class StaffPages:
             reply_limit=forms.REPLY_LIMIT,
             reply_hint=words["reply_hint"].format(limit=forms.REPLY_LIMIT),
             status_error=status_error,
-            status_options=options(ticket.status, self._t["statuses"]),
+            status_options=options(ticket.status, self._t.labels("statuses")),
         )
         return self._page(words["title"].format(code=ticket.code), content, session, status_code)
 

@@ -38,6 +38,7 @@ from bot.desk.forms import (
     problem_page,
 )
 from bot.desk.settings import DeskSettings
+from bot.texts import texts
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ class SignIn:
         """Accept the settings' staff tokens; sign sessions with their session secret."""
         self.sessions = Sessions(settings.session_secret.get_secret_value(), clock)
         self._tokens = StaffTokens(settings.token_roles())
-        self._words = forms.texts()
+        self._words = texts("bot.desk", "pages.yml")
 
     def routes(self) -> list[Route]:
         """/desk/login (GET, POST) and /desk/logout (POST)."""
@@ -194,13 +195,15 @@ class SignIn:
     def user_bar(self, session: Session) -> Html:
         """Who is signed in, and the sign-out button."""
         csrf = self.sessions.csrf(session)
-        return forms.render("user.html", name=session.name, csrf=csrf, **self._words["common"])
+        return forms.render(
+            "user.html", name=session.name, csrf=csrf, **self._words.section("common")
+        )
 
     async def _form(self, request: Request) -> Response:
         if self.sessions.read(request.cookies.get(SESSION_COOKIE)) is not None:
             return forms.redirect("/desk")
         bye = "bye" in request.query_params
-        notice = message("notice", self._words["login"]["signed_out"]) if bye else NOTHING
+        notice = message("notice", self._words.say("login.signed_out")) if bye else NOTHING
         return self._page(request, notice, next_page=request.query_params.get("next", ""))
 
     def _page(
@@ -215,14 +218,14 @@ class SignIn:
         nonce = nonce or Sessions.new_login_nonce()
         content = forms.render(
             "login.html",
-            **self._words["login"],
+            **self._words.section("login"),
             message=notice,
             csrf=self.sessions.login_csrf(nonce),
             next=next_page if _NEXT.fullmatch(next_page) else "/desk",
             name=name,
             name_limit=forms.NAME_LIMIT,
         )
-        response = document(self._words["login"]["title"], content, status_code)
+        response = document(self._words.say("login.title"), content, status_code)
         _cookie(response, request, LOGIN_COOKIE, nonce, LOGIN_SECONDS, "/desk/login")
         return response
 
@@ -234,7 +237,7 @@ class SignIn:
         typed, next_page = form.get("name", ""), form.get("next", "")
 
         def again(refused: FieldError, status_code: int) -> Response:
-            error = self._words["errors"][refused.key].format(**refused.values)
+            error = self._words.say(f"errors.{refused.key}", **refused.values)
             return self._page(request, message("error", error), status_code, typed, next_page)
 
         nonce = Sessions.login_nonce(request.cookies.get(LOGIN_COOKIE))

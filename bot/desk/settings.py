@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseSettings, SecretStr, validator
+from pydantic import SecretStr, validator
+
+from bot.settings import HelpdeskSettings, SettingsProblem, positive, problem, say
 
 ROLES = ("assistant", "staff")
 MIN_SECRET = 32
 URGENCIES = ("normal", "urgent", "very_urgent")
 
 
-class TokenError(ValueError):
-    """The tokens setting is malformed; the message says where, never what the token is."""
+class TokenError(SettingsProblem):
+    """The tokens setting is malformed; the reason says where, never what the token is."""
+
+
+def _malformed(key: str, **values: object) -> TokenError:
+    return TokenError(reason=say(f"problems.desk_tokens.{key}", **values))
 
 
 def parse_tokens(value: str) -> dict[str, str]:
@@ -25,23 +31,30 @@ def parse_tokens(value: str) -> dict[str, str]:
     roles: dict[str, str] = {}
     pairs = [pair.strip() for pair in value.split(",")]
     if not any(pairs):
-        raise TokenError("no tokens: give comma-separated role:token pairs")
+        raise _malformed("none")
     for number, pair in enumerate(pairs, start=1):
         role, colon, token = pair.partition(":")
         if not colon:
-            raise TokenError(f"pair {number} is not role:token")
+            raise _malformed("not_a_pair", number=number)
         role, token = role.strip(), token.strip()
         if role not in ROLES:
-            raise TokenError(f"pair {number}: the role must be one of {', '.join(ROLES)}")
+            raise _malformed("role", number=number, roles=", ".join(ROLES))
         if not token or not all(33 <= ord(char) < 127 for char in token):
-            raise TokenError(f"pair {number}: the token must be printable ASCII, without spaces")
+            raise _malformed("token", number=number)
         if token in roles:
-            raise TokenError(f"pair {number}: the same token is given twice")
+            raise _malformed("twice", number=number)
         roles[token] = role
     return roles
 
 
-class DeskSettings(BaseSettings):
+def long_secret(value: SecretStr) -> SecretStr:
+    """`value` if it has at least MIN_SECRET characters: a short one can be guessed."""
+    if len(value.get_secret_value()) < MIN_SECRET:
+        raise problem("session_secret", length=MIN_SECRET)
+    return value
+
+
+class DeskSettings(HelpdeskSettings):
     """Where tickets are kept, who may call, and how long each urgency may wait."""
 
     database_url: str = "sqlite:///var/desk.db"
@@ -61,17 +74,10 @@ class DeskSettings(BaseSettings):
         parse_tokens(value.get_secret_value())
         return value
 
-    @validator("session_secret")
-    def _secret_long_enough(cls, value: SecretStr) -> SecretStr:
-        if len(value.get_secret_value()) < MIN_SECRET:
-            raise ValueError(f"the session secret must be at least {MIN_SECRET} characters")
-        return value
-
-    @validator("sla_hours_normal", "sla_hours_urgent", "sla_hours_very_urgent")
-    def _hours_positive(cls, value: float) -> float:
-        if value <= 0:
-            raise ValueError("service-level hours must be more than zero")
-        return value
+    _secret_long_enough = validator("session_secret", allow_reuse=True)(long_secret)
+    _hours_positive = validator(
+        "sla_hours_normal", "sla_hours_urgent", "sla_hours_very_urgent", allow_reuse=True
+    )(positive)
 
     def token_roles(self) -> dict[str, str]:
         """Role by token."""

@@ -4,7 +4,8 @@ Why it looks like this:
 - The `httpx.AsyncClient` is injected. Whoever builds it sets the base URL, the bearer token and
   the timeouts, so the token never passes through this module and tests plug in a MockTransport.
 - Only failures after which the request may still succeed are retried: transport errors
-  (refused connections, timeouts, dropped connections) and 5xx. A 4xx will be the same next time.
+  (refused connections, timeouts, dropped connections) and 5xx, by tenacity (`retry.py`).
+  A 4xx will be the same next time.
 - A ticket is created with an `Idempotency-Key`, and the same key and the same body bytes go out
   on every retry, so a retry after a lost response gets back the ticket already created (200)
   instead of opening a second one.
@@ -13,9 +14,8 @@ Why it looks like this:
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -23,7 +23,8 @@ from urllib.parse import quote
 
 import httpx
 
-Sleep = Callable[[float], Awaitable[None]]
+from bot.escalation.retry import RETRIED, RetryPolicy, ServerError
+
 T = TypeVar("T")
 
 LIST_FILTERS = frozenset(
@@ -60,24 +61,6 @@ class DeskRejected(DeskError):
 
 class DeskUnavailable(DeskError):
     """Every attempt ended in a transport error or a 5xx: the system is down or unreachable."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how patiently to retry; `sleep` is injectable so tests do not wait."""
-
-    attempts: int = 4
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    sleep: Sleep = asyncio.sleep
-
-    def __post_init__(self) -> None:
-        if self.attempts < 1 or self.base_delay < 0 or self.max_delay < 0:
-            raise ValueError("attempts must be at least 1 and delays not negative")
-
-    def delay(self, retry: int) -> float:
-        """Seconds to wait before retry number `retry` (0 for the first): doubling, capped."""
-        return float(min(self.max_delay, self.base_delay * 2**retry))
 
 
 @dataclass(frozen=True)
@@ -203,22 +186,14 @@ class DeskClient:
 
     async def _send(self, method: str, path: str, **options: Any) -> httpx.Response:
         """Send, retrying transport errors and 5xx with backoff; any other answer is returned."""
-        last = ""
-        for attempt in range(self._retry.attempts):
-            if attempt:
-                await self._retry.sleep(self._retry.delay(attempt - 1))
-            try:
-                response = await self._http.request(method, path, **options)
-            except httpx.TransportError as error:
-                last = f"{type(error).__name__} {error}".strip()
-                continue
-            if 500 <= response.status_code <= 599:
-                last = f"HTTP {response.status_code}"
-                continue
-            return response
-        raise DeskUnavailable(
-            f"{method} {path}: {self._retry.attempts} attempts failed, the last with {last}"
-        )
+        try:
+            return await self._retry.send(lambda: self._http.request(method, path, **options))
+        except RETRIED as error:
+            kind = "" if isinstance(error, ServerError) else type(error).__name__
+            last = f"{kind} {error}".strip()
+            raise DeskUnavailable(
+                f"{method} {path}: {self._retry.attempts} attempts failed, the last with {last}"
+            ) from error
 
 
 def _check(response: httpx.Response, expected: tuple[int, ...]) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from bot.escalation.client import DeskClient, RetryPolicy
+from bot.escalation.client import DeskClient
+from bot.escalation.retry import RetryPolicy
 from bot.settings import DeskClientSettings
 
 

@@ -183,7 +183,7 @@ class Outbox:
     def _find(self, idempotency_key: str) -> str | None:
         query = select(outbox.c.local_code).where(outbox.c.idempotency_key == idempotency_key)
         with self._engine.connect() as connection:
-            code = connection.execute(query).scalar_one_or_none()
+            code: str | None = connection.execute(query).scalar_one_or_none()
         if code is not None:
             log.info("escalation already queued as %s", code)
         return code

@@ -10,26 +10,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.display import shorten
+from bot.texts import texts
 
 MAX_CONTENT = 20000
 # Characters of the description kept in the summary; the contract allows 300.
 SUMMARY_LENGTH = 200
-_TEXTS = Path(__file__).with_name("texts.yml")
-
-
-@lru_cache(maxsize=1)
-def texts() -> dict[str, Any]:
-    """The Vietnamese labels used in tickets and status replies."""
-    loaded = yaml.safe_load(_TEXTS.read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 @dataclass(frozen=True)
@@ -60,7 +48,7 @@ def summary(description: str) -> str:
 
 def content(description: str, turns: Iterable[Turn]) -> str:
     """The description, then as many of the latest turns as fit in the contract's limit."""
-    labels = texts()["ticket"]
+    labels = texts("bot.escalation").labels("ticket")
     lines: list[str] = []
     room = MAX_CONTENT - len(description) - len(labels["conversation"]) - 4
     for turn in reversed(list(turns)):

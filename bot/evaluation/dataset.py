@@ -10,6 +10,7 @@ import yaml
 from bot.assistant.reply import KINDS
 from bot.kb.loader import KnowledgeBase
 from bot.kb.training_data import hand_written_examples
+from bot.texts import texts
 from bot.vietnamese import comparable
 
 STYLES = ("diacritics", "no_diacritics", "abbreviations", "long")
@@ -32,9 +33,10 @@ class Case:
 def load_cases(path: Path, kb: KnowledgeBase) -> list[Case]:
     """Read the evaluation set, rejecting unknown styles, kinds and articles."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    said = texts("bot.evaluation")
     cases = []
     for number, item in enumerate(raw.get("questions") or [], start=1):
-        where = f"{path}: questions[{number}]"
+        where = said.say("dataset.where", path=path, number=number)
         case = Case(
             str(item.get("text", "")).strip(),
             item.get("style"),
@@ -42,15 +44,23 @@ def load_cases(path: Path, kb: KnowledgeBase) -> list[Case]:
             item.get("article"),
         )
         if not case.text:
-            raise DatasetError(f"{where}: text is missing")
+            raise DatasetError(said.say("dataset.missing_text", where=where))
         if case.style not in STYLES:
-            raise DatasetError(f"{where}: style '{case.style}' is not one of {STYLES}")
+            styles = ", ".join(STYLES)
+            raise DatasetError(
+                said.say("dataset.bad_style", where=where, style=case.style, styles=styles)
+            )
         if case.kind not in KINDS:
-            raise DatasetError(f"{where}: kind '{case.kind}' is not one of {KINDS}")
+            kinds = ", ".join(KINDS)
+            raise DatasetError(
+                said.say("dataset.bad_kind", where=where, kind=case.kind, kinds=kinds)
+            )
         if (case.kind == "answer") != (case.article is not None):
-            raise DatasetError(f"{where}: an article goes with kind 'answer', and only with it")
+            raise DatasetError(said.say("dataset.article_with_answer", where=where))
         if case.article is not None and case.article not in kb.articles:
-            raise DatasetError(f"{where}: article '{case.article}' is not in the knowledge base")
+            raise DatasetError(
+                said.say("dataset.unknown_article", where=where, article=case.article)
+            )
         cases.append(case)
     return cases
 
@@ -68,5 +78,5 @@ def check_held_out(cases: list[Case], training: set[str]) -> None:
     leaked = [case.text for case in cases if comparable(case.text) in training]
     if leaked:
         raise DatasetError(
-            f"{len(leaked)} evaluation question(s) are training data, e.g. '{leaked[0]}'"
+            texts("bot.evaluation").say("dataset.leaked", count=len(leaked), example=leaked[0])
         )

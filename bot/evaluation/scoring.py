@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.assistant.reply import Reply
 from bot.evaluation.dataset import STYLES, Case
+from bot.texts import texts
 
 # The targets of the foundation issue: (row, minimum share).
 TARGETS = (
@@ -72,30 +73,51 @@ def share(cell: tuple[int, int, int]) -> float:
 
 def missed_targets(ours: Table, baseline: Table) -> list[str]:
     """Targets not met, and styles on which the stock pipeline is not behind."""
+    said = texts("bot.evaluation")
     missed = [
-        f"{row}: {share(ours[row]):.1%} < {minimum:.0%}"
+        said.say(
+            "targets.below",
+            row=label(row),
+            share=f"{share(ours[row]):.1%}",
+            minimum=f"{minimum:.0%}",
+        )
         for row, minimum in TARGETS
         if row in ours and share(ours[row]) < minimum
     ]
     missed += [
-        f"{row}: {share(ours[row]):.1%} is not ahead of the stock pipeline's "
-        f"{share(baseline[row]):.1%}"
+        said.say(
+            "targets.not_ahead",
+            row=label(row),
+            share=f"{share(ours[row]):.1%}",
+            baseline=f"{share(baseline[row]):.1%}",
+        )
         for row in ours
         if row.startswith("style ") and row in baseline and share(ours[row]) <= share(baseline[row])
     ]
     return missed
 
 
+def label(row: str) -> str:
+    """The row as the table names it (`style long` -> `kiểu long`)."""
+    said = texts("bot.evaluation")
+    named = said.labels("table.rows")
+    if row in named:
+        return named[row]
+    group, _, value = row.partition(" ")
+    return said.say(f"table.groups.{group}", value=value)
+
+
 def render(ours: Table, baseline: Table) -> str:
     """The side-by-side table as text."""
-    columns = ("ours top-1", "ours exact", "stock top-1", "stock exact")
-    header = f"{'':28} " + " ".join(f"{c:>12}" for c in columns) + f" {'n':>5}"
+    names = texts("bot.evaluation").labels("table.columns")
+    columns = [names[c] for c in ("ours_top1", "ours_exact", "stock_top1", "stock_exact")]
+    header = f"{'':28} " + " ".join(f"{c:>12}" for c in columns) + f" {names['count']:>6}"
     lines = [header, "-" * len(header)]
     for row, cell in ours.items():
         other = baseline.get(row, (0, 0, 0))
         lines.append(
-            f"{row:28} {cell[0] / cell[2]:>12.1%} {cell[1] / cell[2]:>12.1%} "
+            f"{label(row):28} {cell[0] / cell[2]:>12.1%} {cell[1] / cell[2]:>12.1%} "
             f"{other[0] / max(other[2], 1):>12.1%} {other[1] / max(other[2], 1):>12.1%} "
-            f"{cell[2]:>5}"
+            f"{cell[2]:>6}"
         )
     return "\n".join(lines)

@@ -33,13 +33,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from telegram.ext import AIORateLimiter
 
 from bot import redact
 from bot.announce.audience import Audience
 from bot.bodies import BodyTooLarge, read_capped
 from bot.channels.outside import channel_secrets
 from bot.channels.telegram.claims import UpdateClaims
-from bot.channels.telegram.ratelimit import TelegramRateLimiter
 from bot.channels.telegram.service import SECRET_HEADER, Outcome, TelegramService, build_service
 from bot.channels.telegram.trainers.wiring import build_trainer_handlers
 from bot.channels.zalo.settings import ZaloSettings
@@ -67,7 +67,7 @@ def create_app(
     rasa_http: httpx.AsyncClient | None = None,
     engine: Engine | None = None,
     polling: bool = False,
-    rate_limiter: TelegramRateLimiter | None = None,
+    rate_limiter: AIORateLimiter | None = None,
     poll_timeout: int = 25,
     extra_routes: Sequence[BaseRoute] = (),
     zalo: ZaloSettings | None = None,
@@ -224,7 +224,7 @@ def _telegram(
     rasa: RasaClient,
     metrics: Metrics,
     engine: Engine,
-    rate_limiter: TelegramRateLimiter | None,
+    rate_limiter: AIORateLimiter | None,
     poll_timeout: int,
     zalo: ZaloParts | None = None,
 ) -> TelegramService | None:

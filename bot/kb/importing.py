@@ -15,7 +15,7 @@ import yaml
 
 from bot.kb import rules, spreadsheet
 from bot.kb.article import Article
-from bot.kb.texts import say
+from bot.texts import texts
 
 _TABLES = {".xlsx", ".csv"}
 _YAML = {".yaml", ".yml"}
@@ -43,9 +43,13 @@ def read(path: Path, software: Mapping[str, Any]) -> Imported:
     """The articles in the file `path`, checked against the list of `software`."""
     suffix = path.suffix.lower()
     if suffix not in _TABLES | _YAML:
-        return Imported(problems=[Problem(say("reading.unsupported", name=path.name))])
+        return Imported(
+            problems=[Problem(texts("bot.kb").say("reading.unsupported", name=path.name))]
+        )
     if not path.is_file():
-        return Imported(problems=[Problem(say("reading.not_found", name=path.name))])
+        return Imported(
+            problems=[Problem(texts("bot.kb").say("reading.not_found", name=path.name))]
+        )
     try:
         records = _yaml_records(path) if suffix in _YAML else _table_records(path)
     except spreadsheet.UnreadableFile as error:
@@ -53,14 +57,16 @@ def read(path: Path, software: Mapping[str, Any]) -> Imported:
     if isinstance(records, Imported):
         return records
     if not records:
-        return Imported(problems=[Problem(say("reading.no_articles", name=path.name))])
+        return Imported(
+            problems=[Problem(texts("bot.kb").say("reading.no_articles", name=path.name))]
+        )
     return _check(records, software, in_table=suffix in _TABLES)
 
 
 def _table_records(path: Path) -> list[tuple[int, Any]] | Imported:
     table = spreadsheet.read(path)
     if table.missing:
-        message = say("reading.missing_column")
+        message = texts("bot.kb").say("reading.missing_column")
         return Imported(problems=[Problem(message, 1, key) for key in table.missing])
     return [(number, _article_data(cells, split=True)) for number, cells in table.rows]
 
@@ -69,9 +75,13 @@ def _yaml_records(path: Path) -> list[tuple[int, Any]] | Imported:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        return Imported(problems=[Problem(say("reading.not_yaml", name=path.name, error=error))])
+        return Imported(
+            problems=[Problem(texts("bot.kb").say("reading.not_yaml", name=path.name, error=error))]
+        )
     if not isinstance(data, list):
-        return Imported(problems=[Problem(say("reading.not_a_list", name=path.name))])
+        return Imported(
+            problems=[Problem(texts("bot.kb").say("reading.not_a_list", name=path.name))]
+        )
     return [
         (number, _article_data(item, split=False) if isinstance(item, dict) else item)
         for number, item in enumerate(data, start=1)
@@ -101,12 +111,16 @@ def _check(records: list[tuple[int, Any]], software: Mapping[str, Any], in_table
     place = "places.row" if in_table else "places.item"
     for number, data in records:
         if not isinstance(data, dict):
-            problems.append(Problem(say("reading.item_not_a_mapping"), number, None, in_table))
+            problems.append(
+                Problem(texts("bot.kb").say("reading.item_not_a_mapping"), number, None, in_table)
+            )
             continue
         article, issues = rules.parse(data, software)
         problems.extend(_problem(issue, number, in_table) for issue in issues)
         if article is not None:
-            parsed.append(dataclasses.replace(article, source=say(place, row=number)))
+            parsed.append(
+                dataclasses.replace(article, source=texts("bot.kb").say(place, row=number))
+            )
             numbers.append(number)
     kept, shared = rules.check_together(parsed)
     problems.extend(_problem(issue, numbers[position], in_table) for position, issue in shared)

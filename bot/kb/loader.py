@@ -11,7 +11,7 @@ import yaml
 
 from bot.kb import rules
 from bot.kb.article import Article
-from bot.kb.texts import say
+from bot.texts import texts
 
 # Kept here too: callers read the limits from the loader.
 TELEGRAM_LIMIT = rules.TELEGRAM_LIMIT
@@ -64,11 +64,11 @@ def _read_yaml(path: Path, where: str, problems: list[str]) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
-        problems.append(f"{where}: {say('problems.file_missing')}")
+        problems.append(f"{where}: {texts('bot.kb').say('problems.file_missing')}")
     except yaml.YAMLError as error:
-        problems.append(f"{where}: {say('problems.not_yaml', error=error)}")
+        problems.append(f"{where}: {texts('bot.kb').say('problems.not_yaml', error=error)}")
     except UnicodeDecodeError:
-        problems.append(f"{where}: {say('problems.not_utf8')}")
+        problems.append(f"{where}: {texts('bot.kb').say('problems.not_utf8')}")
     return None
 
 
@@ -77,7 +77,7 @@ def _parse(path: Path, where: str, software: dict[str, Any], problems: list[str]
     if data is None:
         return None
     if not isinstance(data, dict):
-        problems.append(f"{where}: {say('problems.not_a_mapping')}")
+        problems.append(f"{where}: {texts('bot.kb').say('problems.not_a_mapping')}")
         return None
     article, issues = rules.parse(data, software)
     article_id = data.get("id")
@@ -89,7 +89,9 @@ def _parse(path: Path, where: str, software: dict[str, Any], problems: list[str]
     ):
         relative = article_id.strip().replace(".", "/")
         issues.append(
-            rules.Issue("id", say("problems.wrong_path", value=article_id, path=relative))
+            rules.Issue(
+                "id", texts("bot.kb").say("problems.wrong_path", value=article_id, path=relative)
+            )
         )
     problems.extend(_render(where, issue) for issue in issues)
     if article is None or issues:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.kb.article import Answer, Article
-from bot.kb.texts import say
+from bot.texts import texts
 from bot.vietnamese import comparable
 
 TELEGRAM_LIMIT = 4096
@@ -39,21 +39,24 @@ def parse(
         value = source.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                issues.append(Issue(name, say("problems.missing")))
+                issues.append(Issue(name, texts("bot.kb").say("problems.missing")))
             return ""
         if not isinstance(value, str):
-            issues.append(Issue(name, say("problems.not_text")))
+            issues.append(Issue(name, texts("bot.kb").say("problems.not_text")))
             return ""
         return value.strip()
 
     article_id = text("id")
     if article_id and not ID_PATTERN.match(article_id):
-        issues.append(Issue("id", say("problems.bad_id", value=article_id)))
+        issues.append(Issue("id", texts("bot.kb").say("problems.bad_id", value=article_id)))
     software_key = text("software")
     if software_key and software_key not in software:
         known = ", ".join(software)
         issues.append(
-            Issue("software", say("problems.unknown_software", value=software_key, known=known))
+            Issue(
+                "software",
+                texts("bot.kb").say("problems.unknown_software", value=software_key, known=known),
+            )
         )
     elif (
         ID_PATTERN.match(article_id)
@@ -61,7 +64,12 @@ def parse(
         and not article_id.startswith(software_key + ".")
     ):
         issues.append(
-            Issue("software", say("problems.software_mismatch", value=software_key, id=article_id))
+            Issue(
+                "software",
+                texts("bot.kb").say(
+                    "problems.software_mismatch", value=software_key, id=article_id
+                ),
+            )
         )
     title = text("title")
     questions = _questions(data.get("questions"), issues)
@@ -69,7 +77,10 @@ def parse(
     if answer.steps and len(answer.render()) > TELEGRAM_LIMIT:
         length = len(answer.render())
         issues.append(
-            Issue("answer", say("problems.too_long", length=length, limit=TELEGRAM_LIMIT))
+            Issue(
+                "answer",
+                texts("bot.kb").say("problems.too_long", length=length, limit=TELEGRAM_LIMIT),
+            )
         )
     if issues:
         return None, issues
@@ -78,26 +89,30 @@ def parse(
 
 def _questions(value: Any, issues: list[Issue]) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(q, str) for q in value):
-        issues.append(Issue("questions", say("problems.not_a_list")))
+        issues.append(Issue("questions", texts("bot.kb").say("problems.not_a_list")))
         return ()
     if len(value) < MIN_QUESTIONS:
-        message = say("problems.too_few_questions", minimum=MIN_QUESTIONS, count=len(value))
+        message = texts("bot.kb").say(
+            "problems.too_few_questions", minimum=MIN_QUESTIONS, count=len(value)
+        )
         issues.append(Issue("questions", message))
     return tuple(q.strip() for q in value)
 
 
 def _answer(value: Any, text: Callable[..., str], issues: list[Issue]) -> Answer:
     if not isinstance(value, Mapping):
-        issues.append(Issue("answer", say("problems.answer_missing")))
+        issues.append(Issue("answer", texts("bot.kb").say("problems.answer_missing")))
         return Answer(())
     steps = value.get("steps")
     if not isinstance(steps, list) or not steps:
-        issues.append(Issue("steps", say("problems.no_steps")))
+        issues.append(Issue("steps", texts("bot.kb").say("problems.no_steps")))
         steps = []
     else:
         for number, step in enumerate(steps, start=1):
             if not isinstance(step, str) or not step.strip():
-                issues.append(Issue("steps", say("problems.empty_step", number=number)))
+                issues.append(
+                    Issue("steps", texts("bot.kb").say("problems.empty_step", number=number))
+                )
                 steps = []
                 break
     intro = text("intro", source=value, required=False)
@@ -118,7 +133,9 @@ def check_together(articles: Sequence[Article]) -> tuple[list[int], list[tuple[i
     for position, article in enumerate(articles):
         first = owners.get(article.id)
         if first is not None:
-            message = say("problems.duplicate_id", value=article.id, other=first.source or first.id)
+            message = texts("bot.kb").say(
+                "problems.duplicate_id", value=article.id, other=first.source or first.id
+            )
             issues.append((position, Issue("id", message)))
             continue
         owners[article.id] = article
@@ -135,15 +152,23 @@ def _question_issue(
 ) -> Issue | None:
     key = comparable(question)
     if not key:
-        return Issue("questions", say("problems.empty_question", number=number), number)
+        return Issue(
+            "questions", texts("bot.kb").say("problems.empty_question", number=number), number
+        )
     owner = seen.get(key)
     if owner is article:
-        return Issue("questions", say("problems.repeated_question", question=question), number)
+        return Issue(
+            "questions",
+            texts("bot.kb").say("problems.repeated_question", question=question),
+            number,
+        )
     if owner is not None:
         where = (
-            say("problems.owner", id=owner.id, source=owner.source) if owner.source else owner.id
+            texts("bot.kb").say("problems.owner", id=owner.id, source=owner.source)
+            if owner.source
+            else owner.id
         )
-        message = say("problems.shared_question", question=question, owner=where)
+        message = texts("bot.kb").say("problems.shared_question", question=question, owner=where)
         return Issue("questions", message, number)
     seen[key] = article
     return None

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.kb.loader import KnowledgeBase
-from bot.kb.texts import column_label, say, section
+from bot.texts import texts
 from bot.vietnamese import comparable
 
 COLUMNS = ("id", "software", "title", "questions", "intro", "steps", "note")
@@ -44,8 +44,8 @@ def export(kb: KnowledgeBase, path: Path) -> None:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = say("sheets.articles")
-    sheet.append([column_label(key) for key in COLUMNS])
+    sheet.title = texts("bot.kb").say("sheets.articles")
+    sheet.append([texts("bot.kb").say(f"columns.{key}") for key in COLUMNS])
     for article in sorted(kb.articles.values(), key=lambda a: a.id):
         answer = article.answer
         sheet.append(
@@ -65,8 +65,8 @@ def export(kb: KnowledgeBase, path: Path) -> None:
     _style(sheet, Alignment(wrap_text=True, vertical="top"), Font(bold=True))
     sheet.auto_filter.ref = sheet.dimensions
 
-    software = book.create_sheet(say("sheets.software"))
-    software.append(list(section("software_columns").values()))
+    software = book.create_sheet(texts("bot.kb").say("sheets.software"))
+    software.append(list(texts("bot.kb").section("software_columns").values()))
     for key, names in kb.software.items():
         software.append([key, str(names.get("label", "")), str(names.get("name", ""))])
     for number, width in enumerate(_SOFTWARE_WIDTHS, start=1):
@@ -106,15 +106,15 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except broken as error:
-        raise UnreadableFile(say("reading.not_xlsx", name=path.name)) from error
+        raise UnreadableFile(texts("bot.kb").say("reading.not_xlsx", name=path.name)) from error
     try:
-        wanted = say("sheets.articles")
+        wanted = texts("bot.kb").say("sheets.articles")
         sheet = book[wanted] if wanted in book.sheetnames else book.worksheets[0]
         # Read-only mode trusts the size the file declares, which some programs get wrong.
         sheet.reset_dimensions()
         return [list(row) for row in sheet.iter_rows(values_only=True)]
     except broken as error:
-        raise UnreadableFile(say("reading.not_xlsx", name=path.name)) from error
+        raise UnreadableFile(texts("bot.kb").say("reading.not_xlsx", name=path.name)) from error
     finally:
         book.close()
 
@@ -124,7 +124,7 @@ def _csv_rows(path: Path) -> list[list[Any]]:
         # utf-8-sig drops the byte order mark Excel writes at the start of "CSV UTF-8".
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UnreadableFile(say("reading.not_utf8_csv", name=path.name)) from error
+        raise UnreadableFile(texts("bot.kb").say("reading.not_utf8_csv", name=path.name)) from error
     header = text.split("\n", 1)[0]
     # Excel set to Vietnamese separates CSV fields by ";" (the comma is the decimal mark there).
     delimiter = ";" if header.count(";") > header.count(",") else ","
@@ -134,10 +134,10 @@ def _csv_rows(path: Path) -> list[list[Any]]:
 def _table(raw: list[list[Any]], name: str) -> Table:
     rows = [(number, row) for number, row in enumerate(raw, start=1) if any(_cell(v) for v in row)]
     if not rows:
-        raise UnreadableFile(say("reading.no_header", name=name))
+        raise UnreadableFile(texts("bot.kb").say("reading.no_header", name=name))
     header = rows[0][1]
     names = {comparable(key): key for key in COLUMNS}
-    names.update({comparable(column_label(key)): key for key in COLUMNS})
+    names.update({comparable(texts("bot.kb").say(f"columns.{key}")): key for key in COLUMNS})
     positions: dict[str, int] = {}
     for position, title in enumerate(header):
         key = names.get(comparable(_cell(title)))

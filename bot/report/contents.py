@@ -18,10 +18,10 @@ from bot.report.grouping import Group, group
 from bot.report.normalise import Normaliser, clean
 from bot.report.outcomes import CLARIFIED, OUTCOMES, Question, questions
 from bot.report.period import Period, day_of
-from bot.report.texts import text
 from bot.report.tickets import TicketStats, TicketsUnavailable, ticket_stats
 from bot.report.votes import Votes, votes
 from bot.settings import DeskClientSettings
+from bot.texts import texts
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Report:
 
     def per_software(self) -> list[tuple[str, int]]:
         """Questions per software (by label), the most asked first, unknown last."""
-        unknown = text("page", "unknown_software")
+        unknown = texts("bot.report").say("page.unknown_software")
         counts = Counter(self.software_of(q.article) for q in self.questions)
         known = sorted(
             ((label, n) for label, n in counts.items() if label != unknown),
@@ -75,11 +75,15 @@ class Report:
     def software_of(self, article: str | None) -> str:
         """The label of the software of the article, or "not known"."""
         key = self.article_software.get(article or "") or (article or "").partition(".")[0]
-        return self.software_labels.get(key) or text("page", "unknown_software")
+        return self.software_labels.get(key) or texts("bot.report").say("page.unknown_software")
 
     def label(self, software: str) -> str:
         """A ticket's software key as its label; a key the knowledge base lacks, as it is."""
-        return self.software_labels.get(software) or software or text("page", "unknown_software")
+        return (
+            self.software_labels.get(software)
+            or software
+            or texts("bot.report").say("page.unknown_software")
+        )
 
 
 def collect(sources: Sources, period: Period, now: datetime) -> Report:
@@ -113,7 +117,7 @@ def collect(sources: Sources, period: Period, now: datetime) -> Report:
 
 
 def _unanswered_groups(asked: list[Question], normaliser: Normaliser) -> list[Group]:
-    mask = text("unanswered", "masked_number")
+    mask = texts("bot.report").say("unanswered.masked_number")
     shown = [clean(q.text, mask) for q in asked if q.unanswered]
     return group([(t, normaliser.syllables(t)) for t in shown if t])
 

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from bot.report.texts import text
+from bot.texts import texts
 
 
 class ReportInputError(Exception):
@@ -43,7 +43,7 @@ def as_url(value: str) -> str:
 def shown_url(url: str) -> str:
     """The URL with its password hidden, fit for a message."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return str(make_url(url).render_as_string(hide_password=True))
     except ArgumentError:
         return url.split("@")[-1]
 
@@ -54,24 +54,26 @@ def connect(url: str, what: str) -> Engine:
     A SQLite file must exist already: connecting would otherwise create an empty one where the
     trainer mistyped a path, and report nothing without saying why.
     """
-    label = text("command", what)
+    label = texts("bot.report").say(f"command.{what}")
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             path = Path(str(parsed.database))
             if not path.is_file():
-                raise ReportInputError(text("command", "missing_file", what=label, path=path))
+                raise ReportInputError(
+                    texts("bot.report").say("command.missing_file", what=label, path=path)
+                )
         engine = create_engine(url, future=True, hide_parameters=True)
     except (ArgumentError, ImportError, ValueError) as error:
         raise ReportInputError(
-            text("command", "bad_url", what=label, url=shown_url(url))
+            texts("bot.report").say("command.bad_url", what=label, url=shown_url(url))
         ) from error
     try:
         with engine.connect():
             pass
     except SQLAlchemyError as error:
         engine.dispose()
-        message = text("command", "unreachable", what=label, url=shown_url(url))
+        message = texts("bot.report").say("command.unreachable", what=label, url=shown_url(url))
         raise ReportInputError(message) from error
     return engine
 
@@ -84,5 +86,7 @@ def reading(engine: Engine, what: str) -> Iterator[None]:
         yield
     except SQLAlchemyError as error:
         url = shown_url(engine.url.render_as_string(hide_password=True))
-        message = text("command", "unreachable", what=text("command", what), url=url)
+        message = texts("bot.report").say(
+            "command.unreachable", what=texts("bot.report").say(f"command.{what}"), url=url
+        )
         raise ReportInputError(message) from error

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from html import escape
 
-from bot.report.texts import labels
+from bot.texts import texts
 
 
 class Html(str):
@@ -56,7 +56,7 @@ def share(part: int, whole: int) -> str:
 
 def duration(value: timedelta) -> str:
     """A duration in days, hours and minutes, leaving out what is zero."""
-    units = labels("tickets", "duration")
+    units = texts("bot.report").labels("tickets.duration")
     minutes = int(value.total_seconds() // 60)
     if minutes < 1:
         return units["under_a_minute"]

@@ -11,7 +11,7 @@ from bot.report import sections
 from bot.report.contents import Report
 from bot.report.markup import esc, join
 from bot.report.period import shown
-from bot.report.texts import text
+from bot.texts import texts
 
 _TEMPLATE = Path(__file__).resolve().parent / "page.html"
 
@@ -29,12 +29,18 @@ def render(report: Report) -> str:
             sections.questions(report), sections.outcomes(report), sections.unanswered(report)
         )
     else:
-        body = sections.notice(text("page", "no_data"))
+        body = sections.notice(texts("bot.report").say("page.no_data"))
     body = join(body, sections.votes(report), sections.tickets(report))
     return _template().substitute(
-        title=esc(text("page", "title")),
-        period=esc(text("page", "period", since=shown(period.since), until=shown(period.until))),
-        generated=esc(text("page", "generated", at=vietnam_time(report.generated_at))),
-        purpose=esc(text("page", "purpose")),
+        title=esc(texts("bot.report").say("page.title")),
+        period=esc(
+            texts("bot.report").say(
+                "page.period", since=shown(period.since), until=shown(period.until)
+            )
+        ),
+        generated=esc(
+            texts("bot.report").say("page.generated", at=vietnam_time(report.generated_at))
+        ),
+        purpose=esc(texts("bot.report").say("page.purpose")),
         sections=body,
     )

@@ -7,8 +7,8 @@ from bot.report.contents import Report
 from bot.report.markup import Html, duration, join, number_cell, share, table, tag
 from bot.report.period import shown
 from bot.report.spreadsheet import data_uri
-from bot.report.texts import labels, text
 from bot.report.tickets import TicketsUnavailable
+from bot.texts import texts
 
 SHOWN_GROUPS = 30
 SHOWN_EXAMPLES = 5
@@ -26,13 +26,13 @@ def _section(section_id: str, heading: str, *content: object) -> Html:
 
 def questions(report: Report) -> Html:
     """How many questions, per day and per software."""
+    said = texts("bot.report")
     days = report.per_day()
     bars = [(day.strftime("%d/%m"), count) for day, count in days]
     chart = charts.columns(
         "per-day",
-        text(
-            "questions",
-            "per_day_chart",
+        said.say(
+            "questions.per_day_chart",
             since=shown(report.period.since),
             until=shown(report.period.until),
         ),
@@ -44,7 +44,7 @@ def questions(report: Report) -> Html:
         for day, count in days
     ]
     day_table = table(
-        [text("questions", "day_column"), text("page", "number_column")], day_rows, numeric=[1]
+        [said.say("questions.day_column"), said.say("page.number_column")], day_rows, numeric=[1]
     )
     software = report.per_software()
     software_rows = [
@@ -52,37 +52,39 @@ def questions(report: Report) -> Html:
         for label, count in software
     ]
     software_table = table(
-        [text("questions", "software_column"), text("page", "number_column")],
+        [said.say("questions.software_column"), said.say("page.number_column")],
         software_rows,
         numeric=[1],
     )
     return _section(
         "questions",
-        text("questions", "heading"),
-        tag("p", text("questions", "total", count=len(report.questions)), id="total-questions"),
-        tag("h3", text("questions", "per_day")),
+        said.say("questions.heading"),
+        tag("p", said.say("questions.total", count=len(report.questions)), id="total-questions"),
+        tag("h3", said.say("questions.per_day")),
         Html(chart),
         _details(day_table),
-        tag("h3", text("questions", "per_software")),
-        tag("p", text("questions", "per_software_note")),
-        Html(charts.rows("per-software", text("questions", "per_software_chart"), software)),
+        tag("h3", said.say("questions.per_software")),
+        tag("p", said.say("questions.per_software_note")),
+        Html(charts.rows("per-software", said.say("questions.per_software_chart"), software)),
         _details(software_table),
     )
 
 
 def _details(content: Html) -> Html:
-    return tag("details", join(tag("summary", text("questions", "table_summary")), content))
+    said = texts("bot.report")
+    return tag("details", join(tag("summary", said.say("questions.table_summary")), content))
 
 
 def outcomes(report: Report) -> Html:
     """Answered, asked back, fell back, escalated: counts and shares."""
+    said = texts("bot.report")
     counts = report.outcomes()
     total = sum(counts.values())
     rows = [
         tag(
             "tr",
             join(
-                tag("td", text("outcomes", outcome)),
+                tag("td", said.say(f"outcomes.{outcome}")),
                 number_cell(count, data_count=count),
                 tag("td", share(count, total), class_="number"),
             ),
@@ -90,22 +92,21 @@ def outcomes(report: Report) -> Html:
         )
         for outcome, count in counts.items()
     ]
-    bars = [(text("outcomes", outcome), count) for outcome, count in counts.items()]
+    bars = [(said.say(f"outcomes.{outcome}"), count) for outcome, count in counts.items()]
     headings = [
-        text("outcomes", "outcome_column"),
-        text("page", "number_column"),
-        text("page", "share_column"),
+        said.say("outcomes.outcome_column"),
+        said.say("page.number_column"),
+        said.say("page.share_column"),
     ]
     return _section(
         "outcomes",
-        text("outcomes", "heading"),
-        Html(charts.rows("outcome-chart", text("outcomes", "chart"), bars)),
+        said.say("outcomes.heading"),
+        Html(charts.rows("outcome-chart", said.say("outcomes.chart"), bars)),
         table(headings, rows, numeric=[1, 2]),
         tag(
             "p",
-            text(
-                "outcomes",
-                "clarified_then_answered",
+            said.say(
+                "outcomes.clarified_then_answered",
                 clarified=counts["clarified"],
                 answered=report.answered_after_asking_back(),
             ),
@@ -117,12 +118,13 @@ def outcomes(report: Report) -> Html:
 
 def unanswered(report: Report) -> Html:
     """The most asked questions the assistant could not answer, grouped, each downloadable."""
+    said = texts("bot.report")
     groups = report.groups
     if not groups:
         return _section(
-            "unanswered", text("unanswered", "heading"), tag("p", text("unanswered", "none"))
+            "unanswered", said.say("unanswered.heading"), tag("p", said.say("unanswered.none"))
         )
-    name = text("unanswered", "file_name")
+    name = said.say("unanswered.file_name")
     items = []
     for number, group in enumerate(groups[:SHOWN_GROUPS], start=1):
         examples = group.examples(SHOWN_EXAMPLES)
@@ -131,12 +133,12 @@ def unanswered(report: Report) -> Html:
                 "article",
                 join(
                     tag("h3", group.representative),
-                    tag("p", text("unanswered", "size", count=group.size), class_="size"),
-                    tag("p", text("unanswered", "examples")) if examples else "",
+                    tag("p", said.say("unanswered.size", count=group.size), class_="size"),
+                    tag("p", said.say("unanswered.examples")) if examples else "",
                     tag("ul", join(*(tag("li", e) for e in examples))) if examples else "",
                     tag(
                         "a",
-                        text("unanswered", "download_group"),
+                        said.say("unanswered.download_group"),
                         href=data_uri([group]),
                         download=f"{name}-{number}.csv",
                         class_="download",
@@ -149,30 +151,33 @@ def unanswered(report: Report) -> Html:
     more = len(groups) - SHOWN_GROUPS
     return _section(
         "unanswered",
-        text("unanswered", "heading"),
-        tag("p", text("unanswered", "note")),
+        said.say("unanswered.heading"),
+        tag("p", said.say("unanswered.note")),
         tag(
             "p",
             tag(
                 "a",
-                text("unanswered", "download_all", count=len(groups)),
+                said.say("unanswered.download_all", count=len(groups)),
                 href=data_uri(groups),
                 download=f"{name}.csv",
                 class_="download",
             ),
         ),
         *items,
-        tag("p", text("unanswered", "more_groups", count=more)) if more > 0 else "",
+        tag("p", said.say("unanswered.more_groups", count=more)) if more > 0 else "",
     )
 
 
 def votes(report: Report) -> Html:
     """Helpful and not helpful votes per article."""
+    said = texts("bot.report")
     if not report.votes:
-        return _section("votes", text("votes", "heading"), tag("p", text("votes", "none")))
+        return _section("votes", said.say("votes.heading"), tag("p", said.say("votes.none")))
     rows = []
     for vote in report.votes:
-        title = report.titles.get(vote.article) or text("votes", "missing_article", id=vote.article)
+        title = report.titles.get(vote.article) or said.say(
+            "votes.missing_article", id=vote.article
+        )
         rows.append(
             tag(
                 "tr",
@@ -187,7 +192,7 @@ def votes(report: Report) -> Html:
             )
         )
     headings = [
-        text("votes", name)
+        said.say(f"votes.{name}")
         for name in (
             "article_column",
             "software_column",
@@ -198,21 +203,24 @@ def votes(report: Report) -> Html:
     ]
     return _section(
         "votes",
-        text("votes", "heading"),
-        tag("p", text("votes", "note")),
+        said.say("votes.heading"),
+        tag("p", said.say("votes.note")),
         table(headings, rows, numeric=[2, 3, 4]),
     )
 
 
 def tickets(report: Report) -> Html:
     """Tickets by software and status, and the median time to resolve."""
+    said = texts("bot.report")
     found = report.tickets
-    heading = text("tickets", "heading")
+    heading = said.say("tickets.heading")
     if isinstance(found, TicketsUnavailable):
-        return _section("tickets", heading, notice(text("tickets", found.reason, url=found.url)))
+        return _section(
+            "tickets", heading, notice(said.say(f"tickets.{found.reason}", url=found.url))
+        )
     if not found.total:
-        return _section("tickets", heading, tag("p", text("tickets", "none")))
-    statuses = labels("tickets", "statuses")
+        return _section("tickets", heading, tag("p", said.say("tickets.none")))
+    statuses = said.labels("tickets.statuses")
     by_software: dict[str, dict[str, int]] = {}
     for (software, status), count in found.by_software_status.items():
         by_software.setdefault(software, {})[status] = count
@@ -231,22 +239,22 @@ def tickets(report: Report) -> Html:
         )
     ]
     headings = [
-        text("tickets", "software_column"),
+        said.say("tickets.software_column"),
         *statuses.values(),
-        text("tickets", "total_column"),
+        said.say("tickets.total_column"),
     ]
     median = found.median_resolve
     median_text = (
-        text("tickets", "median", duration=duration(median), count=len(found.resolve_times))
+        said.say("tickets.median", duration=duration(median), count=len(found.resolve_times))
         if median is not None
-        else text("tickets", "median_none")
+        else said.say("tickets.median_none")
     )
     seconds = None if median is None else int(median.total_seconds())
     return _section(
         "tickets",
         heading,
-        tag("p", text("tickets", "total", count=found.total)),
-        tag("h3", text("tickets", "by_software")),
+        tag("p", said.say("tickets.total", count=found.total)),
+        tag("h3", said.say("tickets.by_software")),
         table(headings, rows, numeric=list(range(1, len(statuses) + 2))),
         tag("p", median_text, id="median-resolve", data_seconds=seconds),
     )

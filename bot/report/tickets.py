@@ -20,9 +20,9 @@ from bot.escalation.client import (
     DeskClient,
     DeskError,
     DeskUnavailable,
-    RetryPolicy,
 )
 from bot.escalation.connection import desk_http
+from bot.escalation.retry import RetryPolicy
 from bot.report.period import Period
 from bot.settings import DeskClientSettings
 

@@ -23,11 +23,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from bot.chat.texts import ui_text
 from bot.notify.local_inbox import LocalInbox
 from bot.rasa import MAX_MESSAGE, RasaClient, RasaUnavailable
 from bot.settings import AssistantSettings, StoreSettings
 from bot.store.database import make_engine, migrate
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def create_app(
     the store of `store` (default: from the environment), migrated first, if not given.
     """
     settings = settings or AssistantSettings()
-    words = ui_text()["web"]
+    words = texts("bot.chat").section("web")
     page = Template(_PAGE.read_text(encoding="utf-8")).substitute(
         {key: html.escape(str(value)) for key, value in words.items()}
     )

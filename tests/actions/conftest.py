@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from starlette.applications import Starlette
@@ -16,10 +17,12 @@ from actions.services import KnowledgeBaseSource
 from bot.desk import database as desk_database
 from bot.desk.app import create_app
 from bot.desk.settings import DeskSettings
-from bot.escalation.client import DeskClient, RetryPolicy
+from bot.escalation.client import DeskClient
 from bot.escalation.outbox import Outbox
-from bot.store.database import make_engine, migrate
+from bot.escalation.retry import RetryPolicy
+from bot.store.database import make_engine
 from bot.store.feedback import FeedbackStore
+from tests.support.databases import migrated_sqlite
 
 
 def user_event(text: str, intent: str, timestamp: float = 0.0) -> dict[str, Any]:
@@ -81,9 +84,7 @@ def kb_source(root: Path) -> KnowledgeBaseSource:
 
 @pytest.fixture
 def feedback_store(tmp_path: Path) -> FeedbackStore:
-    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    migrate(url)
-    return FeedbackStore(make_engine(url))
+    return FeedbackStore(make_engine(migrated_sqlite(tmp_path / "helpdesk.db")))
 
 
 ASSISTANT_TOKEN = "assistant-token-for-action-tests"
@@ -93,13 +94,12 @@ STAFF_TOKEN = "staff-token-for-action-tests"
 @pytest.fixture
 def desk_app(tmp_path: Path) -> Iterator[Starlette]:
     """The real ticket desk on a migrated SQLite file, served in process."""
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
-    desk_database.migrate(url)
+    url = migrated_sqlite(tmp_path / "desk.db", "desk")
     engine = desk_database.make_engine(url)
     settings = DeskSettings(
         database_url=url,
-        tokens=f"assistant:{ASSISTANT_TOKEN},staff:{STAFF_TOKEN}",
-        session_secret="s" * 40,
+        tokens=SecretStr(f"assistant:{ASSISTANT_TOKEN},staff:{STAFF_TOKEN}"),
+        session_secret=SecretStr("s" * 40),
     )
     yield create_app(settings, engine)
     engine.dispose()
@@ -132,6 +132,4 @@ async def staff(desk_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def outbox(tmp_path: Path) -> Outbox:
     """The assistant's outbox on a migrated SQLite file."""
-    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    migrate(url)
-    return Outbox(make_engine(url))
+    return Outbox(make_engine(migrated_sqlite(tmp_path / "helpdesk.db")))

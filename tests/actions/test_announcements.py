@@ -10,15 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.announcements import ActionSetAnnouncements
 from bot.announce.audience import Audience
-from bot.store.database import make_engine, migrate
+from bot.store.database import make_engine
 from tests.actions.conftest import make_tracker
+from tests.support.databases import migrated_sqlite
 
 
 @pytest.fixture
 def audience(tmp_path: Path) -> Audience:
-    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    migrate(url)
-    return Audience(make_engine(url))
+    return Audience(make_engine(migrated_sqlite(tmp_path / "helpdesk.db")))
 
 
 def tracker_for(intent: str) -> Tracker:

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rasa_sdk.events import SlotSet
@@ -55,7 +56,7 @@ async def test_the_answer_published_last_is_the_one_sent(
     action = ActionAnswerArticle(source)
     await action.run(dispatcher, make_tracker("kb_qlvb__quen_mat_khau"), {})
 
-    def change(data: dict) -> None:
+    def change(data: dict[str, Any]) -> None:
         data["title"] = "Lấy lại mật khẩu đã quên"
         data["answer"]["intro"] = "Cách mới, áp dụng từ hôm nay:"
 

@@ -1,10 +1,13 @@
+from typing import Any
+
 import httpx
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.ticket_status import ActionTicketStatus, code_in
-from bot.escalation.client import DeskClient, RetryPolicy
+from bot.escalation.client import DeskClient
 from bot.escalation.outbox import Outbox
+from bot.escalation.retry import RetryPolicy
 from tests.actions.conftest import make_tracker
 from tests.desk.conftest import ticket_body
 
@@ -39,11 +42,14 @@ async def open_ticket(staff: httpx.AsyncClient, owner: str, number: int, **chang
     return str(response.json()["code"])
 
 
-async def ask(desk: DeskClient, outbox: Outbox, text: str, sender: str = ME) -> list[dict]:
+async def ask(
+    desk: DeskClient, outbox: Outbox, text: str, sender: str = ME
+) -> list[dict[str, Any]]:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("ticket_status", text=text, sender=sender)
     assert await ActionTicketStatus(desk, outbox).run(dispatcher, tracker, {}) == []
-    return dispatcher.messages
+    messages: list[dict[str, Any]] = dispatcher.messages
+    return messages
 
 
 async def test_a_ticket_by_code_shows_its_status_and_latest_reply(

@@ -8,8 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.ticket_submit import ActionCancelTicket, ActionSubmitTicket
 from bot.display import vietnam_time
-from bot.escalation.client import DeskClient, RetryPolicy
+from bot.escalation.client import DeskClient
 from bot.escalation.outbox import Outbox
+from bot.escalation.retry import RetryPolicy
 from tests.actions.conftest import bot_event, make_tracker, user_event
 
 FORM = {

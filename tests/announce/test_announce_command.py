@@ -9,17 +9,17 @@ import pytest
 
 from bot.announce.audience import Audience
 from bot.cli.main import main
-from bot.store.database import make_engine, migrate
+from bot.store.database import make_engine
 from tests.channels.telegram.fakes import TOKEN, FakeTelegram
 from tests.channels.zalo.fake_zalo import served
+from tests.support.databases import migrated_sqlite
 
 
 @pytest.fixture
 def telegram(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeTelegram]:
     """A served fake Bot API, the environment pointing at it, and three officials who wrote."""
     fake = FakeTelegram()
-    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    migrate(url)
+    url = migrated_sqlite(tmp_path / "helpdesk.db")
     audience = Audience(make_engine(url))
     for chat in (101, 102, 103):
         audience.touch("telegram", f"telegram-{chat}")

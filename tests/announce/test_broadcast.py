@@ -14,11 +14,12 @@ from bot.announce.audience import Audience
 from bot.announce.broadcast import MAX_TEXT, AnnouncementInvalid, announce, compose
 from bot.channels.telegram.channel import TelegramChannel, telegram_bot
 from bot.channels.zalo.wiring import build_channel
-from bot.messages import OutgoingMessage, RecipientUnreachable
-from bot.store.database import make_engine, migrate
+from bot.messages import Channel, OutgoingMessage, RecipientUnreachable
+from bot.store.database import make_engine
 from tests.channels.telegram.fakes import TOKEN, FakeTelegram, fast_limiter
 from tests.channels.zalo.conftest import settings_for
 from tests.channels.zalo.fake_zalo import FakeZalo, served
+from tests.support.databases import migrated_sqlite
 
 FAST = {"telegram": 1000.0, "zalo": 1000.0, "local": 1000.0}
 
@@ -26,9 +27,7 @@ FAST = {"telegram": 1000.0, "zalo": 1000.0, "local": 1000.0}
 @pytest.fixture
 def audience(tmp_path: Path) -> Iterator[Audience]:
     """An audience on a migrated SQLite store."""
-    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    migrate(url)
-    engine = make_engine(url)
+    engine = make_engine(migrated_sqlite(tmp_path / "helpdesk.db"))
     yield Audience(engine)
     engine.dispose()
 
@@ -99,7 +98,7 @@ async def test_a_slow_pace_spaces_the_sends(audience: Audience) -> None:
 async def test_it_reaches_officials_on_the_real_telegram_and_zalo_wire(
     audience: Audience, tmp_path: Path
 ) -> None:
-    from tests.channels.telegram.fakes import serving
+    from tests.support.served import serving
 
     telegram, zalo = FakeTelegram(), FakeZalo()
     audience.touch("telegram", "telegram-555")
@@ -108,7 +107,7 @@ async def test_it_reaches_officials_on_the_real_telegram_and_zalo_wire(
     with served(zalo) as zalo_url:
         async with serving(telegram.app()) as telegram_url, httpx.AsyncClient() as http:
             bot = telegram_bot(TOKEN, f"{telegram_url}/bot", fast_limiter())
-            channels = {
+            channels: dict[str, Channel] = {
                 "telegram": TelegramChannel(bot),
                 "zalo": build_channel(settings_for(zalo, zalo_url), audience.engine, http),
             }

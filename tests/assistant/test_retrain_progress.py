@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.assistant import retrain_progress as progress
-from bot.assistant.retrain_display import describe, duration, estimate, say
+from bot.assistant.retrain_display import describe, duration, estimate
 from bot.assistant.retrain_progress import Progress, Tracker
+from bot.texts import texts
 
 
 class Clock:
@@ -84,7 +86,7 @@ def test_the_file_is_replaced_whole_and_a_broken_one_reads_as_none(tmp_path: Pat
 
 
 def started(phase: str, **changes: object) -> Progress:
-    values: dict = {
+    values: dict[str, Any] = {
         "phase": phase,
         "started": "2026-03-02T08:15:00+00:00",
         "elapsed": 95.0,
@@ -105,7 +107,11 @@ LOCAL_START = datetime.fromisoformat("2026-03-02T08:15:00+00:00").astimezone().s
             started(progress.TRAINING, percent=40),
             True,
             "phases.training",
-            {"estimate": say("estimate.known", bar="[████░░░░░░]", percent=40)},
+            {
+                "estimate": texts("bot.assistant").say(
+                    "estimate.known", bar="[████░░░░░░]", percent=40
+                )
+            },
         ),
         (started(progress.LOADING), True, "phases.loading", {}),
         (started(progress.DONE, loaded=True), False, "phases.done_loaded", {}),
@@ -115,16 +121,16 @@ LOCAL_START = datetime.fromisoformat("2026-03-02T08:15:00+00:00").astimezone().s
             started(progress.FAILED, error=progress.LOAD_FAILED),
             False,
             "phases.failed",
-            {"reason": say("errors.load_failed")},
+            {"reason": texts("bot.assistant").say("errors.load_failed")},
         ),
     ],
 )
 def test_every_phase_is_told_in_vietnamese_with_its_figures(
     found: Progress, running: bool, key: str, values: dict[str, str]
 ) -> None:
-    assert describe(found, running) == say(
+    assert describe(found, running) == texts("bot.assistant").say(
         key,
-        what=say("what.version", version=7),
+        what=texts("bot.assistant").say("what.version", version=7),
         elapsed="1 phút 35 giây",
         log="/var/kb/retrain/retrain.log",
         **values,
@@ -132,11 +138,11 @@ def test_every_phase_is_told_in_vietnamese_with_its_figures(
 
 
 def test_what_is_told_without_a_retraining_or_an_estimate() -> None:
-    assert describe(None, running=False) == say("none")
-    assert estimate(None) == say("estimate.unknown")
+    assert describe(None, running=False) == texts("bot.assistant").say("none")
+    assert estimate(None) == texts("bot.assistant").say("estimate.unknown")
     assert (
         describe(started(progress.DONE, version=None, loaded=True), False).count(
-            say("what.repository")
+            texts("bot.assistant").say("what.repository")
         )
         == 1
     )

@@ -19,10 +19,11 @@ import pytest
 
 from bot.assistant import retrain, retrain_lock
 from bot.assistant import retrain_progress as progress
-from bot.assistant.retrain_display import describe, duration, say
+from bot.assistant.retrain_display import describe, duration
 from bot.assistant.training import Project, model_path
 from bot.cli.main import main
 from bot.kb import publishing
+from bot.texts import texts
 from tests.support.live_kb import SAMPLE_ARTICLE, add_article, publish_edit
 
 
@@ -119,9 +120,9 @@ def test_without_a_running_server_the_model_waits_for_the_next_start(
     put_model_on_disk(state, root)
     finished = retrain.run(state, root, "http://127.0.0.1:9")
     assert finished is not None and (finished.phase, finished.loaded) == ("done", False)
-    assert describe(finished, running=False) == say(
+    assert describe(finished, running=False) == texts("bot.assistant").say(
         "phases.done_not_loaded",
-        what=say("what.version", version=1),
+        what=texts("bot.assistant").say("what.version", version=1),
         elapsed=duration(finished.elapsed),
     )
 
@@ -174,7 +175,9 @@ def test_a_background_start_while_one_runs_leaves_its_request(
     retrain.start_in_background(state, root, None)
     log = retrain.log_path(state)
     deadline = time.monotonic() + 120
-    while say("already_running") not in (log.read_text() if log.exists() else ""):
+    while texts("bot.assistant").say("already_running") not in (
+        log.read_text() if log.exists() else ""
+    ):
         assert time.monotonic() < deadline, log.read_text() if log.exists() else "no log"
         time.sleep(0.2)
     assert (state / "kb" / "retrain.request").exists()
@@ -185,12 +188,12 @@ def test_status_tells_the_trainer_how_far_it_is(
 ) -> None:
     command = ["--root", str(root), "retrain", "status", "--state-dir", str(state)]
     assert main(command) == 0
-    assert capsys.readouterr().out.strip() == say("none")
+    assert capsys.readouterr().out.strip() == texts("bot.assistant").say("none")
 
     progress.Tracker(retrain.progress_path(state), 1, retrain.log_path(state))
     assert main(command) == 0  # preparing, but nobody holds the lock: it was interrupted
-    assert capsys.readouterr().out.strip() == say(
-        "phases.interrupted", what=say("what.version", version=1)
+    assert capsys.readouterr().out.strip() == texts("bot.assistant").say(
+        "phases.interrupted", what=texts("bot.assistant").say("what.version", version=1)
     )
 
 

@@ -76,21 +76,26 @@ async def test_typing_a_button_number_sends_its_payload(monkeypatch: pytest.Monk
     def fake_client(**kwargs: object) -> httpx.AsyncClient:
         return real_client(transport=transport, base_url="http://rasa")
 
-    monkeypatch.setattr(terminal.httpx, "AsyncClient", fake_client)
+    monkeypatch.setattr("bot.chat.terminal.httpx.AsyncClient", fake_client)
     out = io.StringIO()
     await terminal.chat("http://rasa", io.StringIO("hỏi\n1\n/thoat\n"), out)
     assert seen == ["hỏi", "/kb_a"]
     assert "[1] A" in out.getvalue()
 
 
-class WaitingInput:
-    """Lines typed by someone who reads the screen: each waits until `out` shows its cue."""
+class WaitingInput(io.StringIO):
+    """Lines typed by someone who reads the screen: each waits until `out` shows its cue.
+
+    A StringIO, so the TextIO that `chat` reads; `readline` carries the ignore typeshed puts on
+    StringIO's own, whose byte-stream base class says it returns bytes.
+    """
 
     def __init__(self, out: io.StringIO, script: list[tuple[str, str]]) -> None:
+        super().__init__()
         self._out = out
         self._script = list(script)
 
-    def readline(self) -> str:
+    def readline(self, size: int = -1, /) -> str:  # type: ignore[override]  # as StringIO's
         if not self._script:
             return ""
         cue, line = self._script.pop(0)
@@ -110,7 +115,7 @@ async def test_a_pushed_notice_is_printed_while_waiting_for_input(
     def fake_client(**kwargs: object) -> httpx.AsyncClient:
         return real_client(transport=transport, base_url="http://rasa")
 
-    monkeypatch.setattr(terminal.httpx, "AsyncClient", fake_client)
+    monkeypatch.setattr("bot.chat.terminal.httpx.AsyncClient", fake_client)
     url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
     migrate(url)
     engine = make_engine(url)

@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from bot.desk.app import create_app
-from bot.desk.database import make_engine, migrate
+from bot.desk.database import make_engine
 from bot.desk.settings import DeskSettings
-from tests.support.databases import postgres_schema_url
+from tests.support.databases import empty_postgres_schema_url, migrated_url
 
 ASSISTANT_TOKEN = "assistant-token-0123456789"
 STAFF_TOKEN = "staff-token-9876543210"
@@ -22,30 +23,41 @@ SESSION_SECRET = "session-secret-for-tests-0123456789abcdef"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database, of each kind in turn."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'var' / 'desk.db'}"
-    else:
-        yield from postgres_schema_url()
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """SQLite, then PostgreSQL."""
+    return str(request.param)
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
+def database_url(database_kind: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database, of each kind in turn, for the migrations' own tests."""
+    if database_kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'var' / 'desk.db'}"
+    else:
+        yield from empty_postgres_schema_url()
+
+
+@pytest.fixture
+def desk_url(database_kind: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated database without rows, of each kind in turn (migrated once per session)."""
+    yield from migrated_url(database_kind, tmp_path / "var", "desk")
+
+
+@pytest.fixture
+def engine(desk_url: str) -> Iterator[Engine]:
     """An engine on the migrated database."""
-    migrate(database_url)
-    engine = make_engine(database_url)
+    engine = make_engine(desk_url)
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
-def settings(database_url: str) -> DeskSettings:
+def settings(desk_url: str) -> DeskSettings:
     """Settings with one token per role, a session secret and the default service levels."""
     return DeskSettings(
-        database_url=database_url,
-        tokens=f"assistant:{ASSISTANT_TOKEN},staff:{STAFF_TOKEN}",
-        session_secret=SESSION_SECRET,
+        database_url=desk_url,
+        tokens=SecretStr(f"assistant:{ASSISTANT_TOKEN},staff:{STAFF_TOKEN}"),
+        session_secret=SecretStr(SESSION_SECRET),
     )
 
 

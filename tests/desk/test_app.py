@@ -1,7 +1,9 @@
 import asyncio
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
 import pytest
@@ -22,7 +24,19 @@ def key(n: int = 1) -> dict[str, str]:
     return {"Idempotency-Key": f"escalation-{n:04d}"}
 
 
-def open_ticket(client: TestClient, n: int = 1, **changes: object) -> httpx.Response:
+class Answer(Protocol):
+    """What these tests read of a TestClient response: an httpx2 one, not an httpx.Response."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    def json(self) -> Any: ...
+
+
+def open_ticket(client: TestClient, n: int = 1, **changes: object) -> Answer:
     return client.post(TICKETS, json=ticket_body(**changes), headers={**ASSISTANT, **key(n)})
 
 
@@ -229,7 +243,7 @@ def test_bad_fields_get_400_naming_the_field_and_store_nothing(
     client: TestClient, engine: Engine, changes: dict[str, object], field: str
 ) -> None:
     before = rows(engine)
-    response = open_ticket(client, **changes)
+    response = open_ticket(client, 1, **changes)
     assert response.status_code == 400
     assert response.json()["field"] == field
     assert response.json()["error"]

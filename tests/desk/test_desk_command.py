@@ -50,7 +50,7 @@ def test_serve_without_tokens_or_session_secret_says_which_variable_is_missing(
     monkeypatch.setenv("HELPDESK_DESK_SESSION_SECRET", SESSION_SECRET)
     monkeypatch.delenv(missing)
     assert main(["desk", "serve"]) == 1
-    assert missing in capsys.readouterr().err
+    assert f"{missing}: chưa được đặt; biến này là bắt buộc." in capsys.readouterr().err
     assert served == []
     assert not (tmp_path / "desk.db").exists()
 

@@ -12,13 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from bot.desk.app import create_app
-from bot.desk.forms import REPLY_LIMIT, texts
+from bot.desk.forms import REPLY_LIMIT
 from bot.desk.models import STATUSES
 from bot.desk.repository import TicketRepository
 from bot.desk.schema import changes, notes, tickets
 from bot.desk.session import SESSION_COOKIE, SESSION_SECONDS, Sessions
 from bot.desk.settings import URGENCIES, DeskSettings
 from bot.desk.validation import new_ticket
+from bot.texts import texts
 from tests.desk.conftest import (
     ASSISTANT,
     ASSISTANT_TOKEN,
@@ -29,7 +30,7 @@ from tests.desk.conftest import (
 from tests.support.served import served_in_thread
 
 NAME = "Trần Thị Bình"
-SUMMARY = ticket_body()["summary"]
+SUMMARY = str(ticket_body()["summary"])
 PHONE = "0912345678"
 ROW = re.compile(r'<td class="nowrap"><a href="/desk/tickets/(HT-[0-9]{6})">')
 
@@ -561,13 +562,13 @@ async def test_logs_name_tickets_but_never_phones_tokens_or_names(
 
 
 def test_every_status_urgency_and_software_has_a_vietnamese_name(root: Path) -> None:
-    words = texts()
-    assert list(words["statuses"]) == list(STATUSES)
-    assert words["statuses"]["waiting_official"] == "Chờ cán bộ phản hồi"
-    assert set(words["urgencies"]) == set(URGENCIES)
+    words = texts("bot.desk", "pages.yml")
+    assert list(words.labels("statuses")) == list(STATUSES)
+    assert words.say("statuses.waiting_official") == "Chờ cán bộ phản hồi"
+    assert set(words.labels("urgencies")) == set(URGENCIES)
     software = yaml.safe_load((root / "knowledge_base" / "software.yml").read_text("utf-8"))
-    assert set(words["software"]) == set(software)
-    assert all(words["problems"][str(code)]["text"] for code in (400, 403, 404, 413, 500))
+    assert set(words.labels("software")) == set(software)
+    assert all(words.say(f"problems.{code}.text") for code in (400, 403, 404, 413, 500))
 
 
 # Over real HTTP

@@ -1,7 +1,9 @@
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
@@ -28,7 +30,7 @@ class Clock:
 
 @pytest.fixture
 def repository(engine: Engine) -> TicketRepository:
-    settings = DeskSettings(tokens="staff:x", session_secret=SESSION_SECRET)
+    settings = DeskSettings(tokens=SecretStr("staff:x"), session_secret=SecretStr(SESSION_SECRET))
     return TicketRepository(engine, settings.service_levels(), clock=Clock())
 
 
@@ -93,7 +95,7 @@ def test_lists_filter_by_each_field_newest_change_first(repository: TicketReposi
     repository.create(new(unit="Xã A", software="hoc"), "key-00000003")
     repository.change_status("HT-000001", "in_progress", "Cán bộ")
 
-    def codes(**wanted: object) -> list[str]:
+    def codes(**wanted: Any) -> list[str]:
         return [t.code for t in repository.find(TicketFilter(**wanted)).items]
 
     assert codes() == ["HT-000001", "HT-000003", "HT-000002"]

@@ -8,11 +8,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.escalation.client import DeskClient, RetryPolicy
+from bot.escalation.client import DeskClient
 from bot.escalation.outbox import Outbox
-from bot.store.database import make_engine, migrate
+from bot.escalation.retry import RetryPolicy
+from bot.store.database import make_engine
 from tests.escalation.fake_desk import TOKEN, FakeDesk
-from tests.support.databases import migrated_store_url
+from tests.support.databases import migrated_sqlite, migrated_store_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -32,9 +33,7 @@ def outbox(database_url: str) -> Iterator[Outbox]:
 @pytest.fixture
 def sqlite_outbox(tmp_path: Path) -> Iterator[Outbox]:
     """An outbox on a SQLite file only, for tests about delivery rather than storage."""
-    url = f"sqlite:///{tmp_path / 'outbox.db'}"
-    migrate(url)
-    engine = make_engine(url)
+    engine = make_engine(migrated_sqlite(tmp_path / "outbox.db"))
     yield Outbox(engine)
     engine.dispose()
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.escalation.client import DeskAuthError, DeskClient, RetryPolicy
+from bot.escalation.client import DeskAuthError, DeskClient
 from bot.escalation.delivery import deliver_pending, escalate
 from bot.escalation.outbox import Outbox
+from bot.escalation.retry import RetryPolicy
 from bot.store.database import make_engine, migrate
 from tests.support.desk_server import ASSISTANT, STAFF, DeskServer
 

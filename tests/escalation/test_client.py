@@ -14,9 +14,9 @@ from bot.escalation.client import (
     DeskError,
     DeskRejected,
     DeskUnavailable,
-    RetryPolicy,
     TicketNotFound,
 )
+from bot.escalation.retry import RetryPolicy
 from tests.escalation.fake_desk import NOW, TOKEN, FakeDesk, payload, ticket_json
 
 KEY = "conv-42-escalation-1"
@@ -157,7 +157,23 @@ async def test_exhausted_retries_raise_desk_unavailable_after_capped_backoff(
         await client.create_ticket(payload(), KEY)
     assert len(server.requests) == 3
     assert sleeps == [0.5, 1.0]
-    assert RetryPolicy(attempts=6, base_delay=0.5, max_delay=1.5).delay(4) == 1.5
+
+
+async def test_the_waits_between_attempts_double_up_to_the_cap() -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    server = Scripted(httpx.Response(503))
+    policy = RetryPolicy(attempts=5, base_delay=0.5, max_delay=1.5, sleep=sleep)
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(server.handle), base_url="http://desk.test"
+    ) as http:
+        with pytest.raises(DeskUnavailable, match="5 attempts failed, the last with HTTP 503"):
+            await DeskClient(http, policy).changes()
+    assert len(server.requests) == 5
+    assert slept == [0.5, 1.0, 1.5, 1.5]
 
 
 async def test_unreachable_server_raises_desk_unavailable(scripted: Callable[..., Any]) -> None:

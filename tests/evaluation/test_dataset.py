@@ -37,21 +37,24 @@ def test_a_training_question_in_the_evaluation_set_is_refused(
         encoding="utf-8",
     )
     cases = load_cases(path, knowledge_base)
-    with pytest.raises(DatasetError, match="are training data"):
+    with pytest.raises(DatasetError, match="trùng với dữ liệu huấn luyện"):
         check_held_out(cases, training_texts(root / "nlu_data", knowledge_base))
 
 
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ("text: x\n    style: shouting\n    kind: answer\n    article: qlvb.dang_nhap", "style"),
+        (
+            "text: x\n    style: shouting\n    kind: answer\n    article: qlvb.dang_nhap",
+            "kiểu «shouting»",
+        ),
         (
             "text: x\n    style: long\n    kind: answer\n    article: qlvb.khong_co",
-            "not in the knowledge",
+            "không có trong kho tri thức",
         ),
         (
             "text: x\n    style: long\n    kind: fallback\n    article: qlvb.dang_nhap",
-            "only with it",
+            "chỉ câu hỏi loại «answer» mới ghi bài",
         ),
     ],
 )

@@ -1,6 +1,7 @@
 from bot.assistant.reply import Reply
 from bot.evaluation.dataset import Case
-from bot.evaluation.scoring import Outcome, missed_targets, score
+from bot.evaluation.scoring import Outcome, label, missed_targets, score
+from bot.texts import texts
 
 
 def outcome(
@@ -38,5 +39,19 @@ def test_missed_targets_name_low_rows_and_styles_not_ahead_of_the_baseline() -> 
     ours = {"answerable top-1": (90, 90, 100), "style long": (8, 8, 10)}
     stock = {"answerable top-1": (50, 50, 100), "style long": (9, 9, 10)}
     missed = missed_targets(ours, stock)
-    assert any(m.startswith("answerable top-1: 90.0% < 95%") for m in missed)
-    assert any(m.startswith("style long") and "not ahead" in m for m in missed)
+    said = texts("bot.evaluation")
+    assert (
+        said.say("targets.below", row=label("answerable top-1"), share="90.0%", minimum="95%")
+        in missed
+    )
+    assert (
+        said.say("targets.not_ahead", row=label("style long"), share="80.0%", baseline="90.0%")
+        in missed
+    )
+
+
+def test_rows_are_named_in_vietnamese() -> None:
+    said = texts("bot.evaluation")
+    assert label("all") == said.say("table.rows.all")
+    assert label("style no_diacritics") == said.say("table.groups.style", value="no_diacritics")
+    assert label("software hoc") == said.say("table.groups.software", value="hoc")

@@ -50,7 +50,7 @@ def test_a_token_without_a_secret_is_refused(
     clean_env.setenv("HELPDESK_TELEGRAM_TOKEN", TOKEN)
 
     assert parse("gateway").handler(parse("gateway")) == 1
-    assert "HELPDESK_TELEGRAM_WEBHOOK_SECRET is required" in capsys.readouterr().err
+    assert "HELPDESK_TELEGRAM_WEBHOOK_SECRET: chưa được đặt" in capsys.readouterr().err
 
 
 def test_polling_needs_a_token(
@@ -99,4 +99,5 @@ def test_zalo_is_served_when_its_settings_are_set(
     assert args.handler(args) == 0
 
     [config] = started
+    assert isinstance(config.app, Starlette)
     assert config.app.state.zalo is not None and config.app.state.telegram is None

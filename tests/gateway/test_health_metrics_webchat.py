@@ -18,6 +18,7 @@ from tests.channels.telegram.fakes import (
     FakeRasa,
     Gateway,
     callback_update,
+    fast_limiter,
     message_update,
     running_gateway,
 )
@@ -66,6 +67,19 @@ async def test_metrics_count_messages_errors_and_latency(
     assert series(page, "helpdesk_gateway_rasa_latency_seconds_count", channel="telegram") == 4
     assert "# TYPE helpdesk_gateway_rasa_latency_seconds histogram" in page
     assert 'le="+Inf"' in page
+
+
+async def test_two_gateways_in_one_process_count_apart(
+    gateway: Gateway, settings: GatewaySettings
+) -> None:
+    async with running_gateway(create_app(settings, rate_limiter=fast_limiter())) as other:
+        await gateway.post_update(message_update("một"))
+        theirs = (await other.client.get("/metrics")).text
+    ours = (await gateway.client.get("/metrics")).text
+
+    assert series(ours, "helpdesk_gateway_messages_in_total", channel="telegram") == 1
+    assert series(theirs, "helpdesk_gateway_messages_in_total", channel="telegram") == 0
+    assert "# TYPE helpdesk_gateway_messages_in_total counter" in theirs
 
 
 async def test_the_web_chat_is_still_served_and_counted(

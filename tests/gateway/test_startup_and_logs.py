@@ -35,7 +35,7 @@ async def test_the_gateway_starts_without_telegram_and_connects_when_it_is_back(
         fake_telegram.down = False
 
         async def ready() -> bool:
-            return (await gateway.client.get("/health")).json()["telegram"] == "ready"
+            return bool((await gateway.client.get("/health")).json()["telegram"] == "ready")
 
         await eventually(ready)
         assert (await gateway.post_update(message_update("giờ thì được"))).status_code == 200

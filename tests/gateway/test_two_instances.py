@@ -10,7 +10,7 @@ import pytest
 
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
-from bot.store.database import make_engine, migrate
+from bot.store.database import make_engine
 from tests.channels.telegram.fakes import (
     FakeRasa,
     FakeTelegram,
@@ -18,20 +18,16 @@ from tests.channels.telegram.fakes import (
     message_update,
     running_gateway,
 )
-from tests.support.databases import postgres_schema_url
+from tests.support.databases import migrated_postgres_url, migrated_sqlite
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated store both gateways use."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'shared.db'}"
-        migrate(url)
-        yield url
+        yield migrated_sqlite(tmp_path / "shared.db")
     else:
-        for url in postgres_schema_url():
-            migrate(url)
-            yield url
+        yield from migrated_postgres_url()
 
 
 async def test_an_update_delivered_to_both_instances_is_handled_once(

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from bot.channels.telegram.render import MAX_TEXT, telegram_length
-from bot.channels.telegram.texts import telegram_texts
 from bot.texts import texts
 from tests.channels.telegram.fakes import (
     SECRET,
@@ -22,7 +21,7 @@ from tests.channels.telegram.fakes import (
     message_update,
 )
 
-TEXTS = telegram_texts()
+TEXTS = texts("bot.channels.telegram")
 
 
 def shown(text: str) -> str:
@@ -122,7 +121,7 @@ async def test_an_unknown_short_id_falls_back_to_the_buttons_title(
 
     assert [b["message"] for b in fake_rasa.received] == ["Chữ ký số"]
     assert len(fake_telegram.of("answerCallbackQuery")) == 2
-    assert shown(fake_telegram.texts()[-1]) == TEXTS["expired_button"]
+    assert shown(fake_telegram.texts()[-1]) == TEXTS.say("expired_button")
 
 
 @pytest.mark.parametrize(
@@ -246,7 +245,7 @@ async def test_what_is_not_text_gets_a_vietnamese_explanation(
 
     assert fake_rasa.received == []
     assert [shown(t) for t in fake_telegram.texts()] == [
-        TEXTS["not_text"].format(kind=TEXTS["kinds"][kind])
+        TEXTS.say("not_text", kind=TEXTS.labels("kinds")[kind])
     ]
 
 
@@ -256,7 +255,7 @@ async def test_an_edited_message_gets_an_explanation(
     await gateway.post_update(message_update("sửa lại", kind="edited_message"))
 
     assert fake_rasa.received == []
-    assert [shown(t) for t in fake_telegram.texts()] == [TEXTS["edited"]]
+    assert [shown(t) for t in fake_telegram.texts()] == [TEXTS.say("edited")]
 
 
 async def test_start_and_help_answer_without_rasa(
@@ -267,8 +266,8 @@ async def test_start_and_help_answer_without_rasa(
 
     assert fake_rasa.received == []
     start, help_ = (shown(t) for t in fake_telegram.texts())
-    assert start.startswith(TEXTS["greeting"].format(name="Lan Nguyễn"))
-    assert help_ == TEXTS["help"]
+    assert start.startswith(TEXTS.say("greeting", name="Lan Nguyễn"))
+    assert help_ == TEXTS.say("help")
 
 
 @pytest.mark.parametrize(
@@ -289,7 +288,7 @@ async def test_typed_intents_and_unknown_commands_do_not_reach_rasa(
     await gateway.post_update(message_update(text))
 
     assert fake_rasa.received == []
-    assert [shown(t) for t in fake_telegram.texts()] == [TEXTS["unknown_command"]]
+    assert [shown(t) for t in fake_telegram.texts()] == [TEXTS.say("unknown_command")]
 
 
 async def test_in_a_group_only_commands_get_a_private_chat_notice(
@@ -299,7 +298,7 @@ async def test_in_a_group_only_commands_get_a_private_chat_notice(
     await gateway.post_update(message_update("/hotro", chat_id=-100, chat_type="group"))
 
     assert fake_rasa.received == []
-    assert [shown(t) for t in fake_telegram.texts()] == [TEXTS["private_only"]]
+    assert [shown(t) for t in fake_telegram.texts()] == [TEXTS.say("private_only")]
 
 
 async def test_too_long_and_empty_text_are_refused_politely(
@@ -310,8 +309,8 @@ async def test_too_long_and_empty_text_are_refused_politely(
 
     assert fake_rasa.received == []
     assert [shown(t) for t in fake_telegram.texts()] == [
-        TEXTS["too_long"].format(limit=4000),
-        TEXTS["empty"],
+        TEXTS.say("too_long", limit=4000),
+        TEXTS.say("empty"),
     ]
 
 
@@ -363,5 +362,5 @@ async def test_a_failing_handler_is_logged_and_the_official_told(
     assert record.exc_info is not None
     assert [shown(t) for t in fake_telegram.texts(321)] == [
         "Anh/chị hỏi: chào",  # refused by Telegram
-        TEXTS["error"],
+        TEXTS.say("error"),
     ]

@@ -66,7 +66,7 @@ def test_a_valid_article_loads_with_numbered_steps(tmp_path: Path) -> None:
 def test_bad_content_is_rejected_naming_file_and_field(
     tmp_path: Path, fields: dict[str, object], message: str
 ) -> None:
-    kb = write_kb(tmp_path, {"qlvb/dang_nhap.yml": article(**fields)})
+    kb = write_kb(tmp_path, {"qlvb/dang_nhap.yml": article("qlvb.dang_nhap", **fields)})
     assert any(message in problem for problem in kb.problems), kb.problems
     assert "qlvb.dang_nhap" not in kb.articles or "lặp lại" in message
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from bot.kb import importing, spreadsheet
 from bot.kb.diff import compare
 from bot.kb.loader import KnowledgeBase, load
-from bot.kb.texts import column_label, section
+from bot.texts import texts
 from tests.kb.workbooks import cell, edited, exported, row_of
 
 
@@ -18,7 +18,7 @@ def test_export_has_one_row_per_article_in_the_agreed_columns(
     book = load_workbook(exported(repository_kb, tmp_path / "kb.xlsx"))
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
-    assert header == [column_label(k) for k in spreadsheet.COLUMNS]
+    assert header == [texts("bot.kb").say(f"columns.{k}") for k in spreadsheet.COLUMNS]
     assert header[:4] == ["Mã bài", "Phần mềm", "Tiêu đề", "Câu hỏi"]
     assert sheet.max_row == 1 + len(knowledge_base.articles)
     article = knowledge_base.articles["qlvb.dang_nhap"]
@@ -36,7 +36,9 @@ def test_export_is_readable_and_lists_the_software(
     assert sheet["A1"].font.bold
     assert sheet["D2"].alignment.wrap_text
     assert sheet.column_dimensions["D"].width >= 60
-    assert [c.value for c in software[1]] == list(section("software_columns").values())
+    assert [c.value for c in software[1]] == list(
+        texts("bot.kb").labels("software_columns").values()
+    )
     listed = {row[0]: row[1] for row in software.iter_rows(min_row=2, values_only=True)}
     assert listed == {k: v["label"] for k, v in knowledge_base.software.items()}
 

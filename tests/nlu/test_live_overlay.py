@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,7 +52,7 @@ def known(version: LiveVersion) -> frozenset[str]:
 
 
 def add_paraphrase(state: Path, question: str = PARAPHRASE) -> int:
-    def change(data: dict) -> None:
+    def change(data: dict[str, Any]) -> None:
         data["questions"].append(question)
 
     return publish_edit(state, repository(state), lambda kb: edit_article(kb, TARGET, change))

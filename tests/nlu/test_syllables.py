@@ -27,7 +27,7 @@ def test_every_question_and_held_out_message_gives_the_tokenizers_lemmas(
         "abbreviations": str(abbreviations_file),
     }
     storage, resource = LocalModelStorage(tmp_path), Resource("tokenizer")
-    tokenizer = VietnameseTokenizer.create(config, storage, resource, None)  # type: ignore[arg-type]
+    tokenizer = VietnameseTokenizer.create(config, storage, resource, None)
     assert isinstance(tokenizer, VietnameseTokenizer)
     # Trained as `rasa train` trains it, so that diacritics are restored as in the model.
     tokenizer.train(TrainingData([Message({"text": t}) for t in questions]))

@@ -27,10 +27,10 @@ def tokenizer(tmp_path: Path, root: Path) -> VietnameseTokenizer:
     }
     storage = LocalModelStorage(tmp_path)
     resource = Resource("tokenizer")
-    component = VietnameseTokenizer.create(config, storage, resource, None)  # type: ignore[arg-type]
+    component = VietnameseTokenizer.create(config, storage, resource, None)
     assert isinstance(component, VietnameseTokenizer)
     component.train(TrainingData([Message({"text": t}) for t in TRAINING]))
-    loaded = VietnameseTokenizer.load(config, storage, resource, None)  # type: ignore[arg-type]
+    loaded = VietnameseTokenizer.load(config, storage, resource, None)
     assert isinstance(loaded, VietnameseTokenizer)
     return loaded
 

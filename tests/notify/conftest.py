@@ -10,12 +10,13 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.escalation.client import DeskClient, RetryPolicy
+from bot.escalation.client import DeskClient
+from bot.escalation.retry import RetryPolicy
 from bot.messages import OutgoingMessage
-from bot.store.database import make_engine, migrate
+from bot.store.database import make_engine
 from tests.channels.telegram.fakes import fake_telegram, telegram_url  # noqa: F401  (fixtures)
 from tests.escalation.fake_desk import TOKEN, FakeDesk
-from tests.support.databases import migrated_store_url
+from tests.support.databases import migrated_sqlite, migrated_store_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -35,9 +36,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     """An engine on a migrated SQLite file, for tests about behaviour rather than storage."""
-    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    migrate(url)
-    engine = make_engine(url)
+    engine = make_engine(migrated_sqlite(tmp_path / "helpdesk.db"))
     yield engine
     engine.dispose()
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from starlette.testclient import TestClient
 
 from bot.cli.main import main
-from bot.escalation.client import DeskClient, RetryPolicy
+from bot.escalation.client import DeskClient
+from bot.escalation.retry import RetryPolicy
 from bot.messages import LOCAL, Notifier
 from bot.notify.feed import FeedWatcher
 from bot.notify.local_inbox import LocalInbox
@@ -54,12 +56,12 @@ async def open_and_reply(url: str, text: str) -> str:
     return ticket.code
 
 
-def web_inbox(inbox: LocalInbox, after: int = 0) -> dict[str, object]:
+def web_inbox(inbox: LocalInbox, after: int = 0) -> dict[str, Any]:
     rasa = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(500)))
     with TestClient(create_app(http=rasa, inbox=inbox)) as web:
         response = web.get("/api/inbox", params={"sender": SENDER, "after": after})
     assert response.status_code == 200
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     return body
 
 
@@ -81,7 +83,7 @@ def test_a_staff_reply_reaches_the_web_chat(desk_server: DeskServer, tmp_path: P
     asyncio.run(poll())
 
     body = web_inbox(inbox)
-    reply, status = body["messages"]  # type: ignore[misc]
+    reply, status = body["messages"]
     assert reply["text"] == (
         f"Cán bộ hỗ trợ đã trả lời phiếu {code} (Không ký số được văn bản đi): "
         "Anh/chị cài lại chứng thư số giúp em nhé."

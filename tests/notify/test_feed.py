@@ -5,7 +5,8 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.escalation.client import DeskClient, DeskError, RetryPolicy
+from bot.escalation.client import DeskClient, DeskError
+from bot.escalation.retry import RetryPolicy
 from bot.messages import LOCAL, Notifier, RecipientUnreachable
 from bot.notify.feed import FeedCursor, FeedWatcher
 from bot.notify.local_inbox import LocalInbox

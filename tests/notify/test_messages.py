@@ -4,14 +4,13 @@ import pytest
 import yaml
 
 from bot.escalation.client import Note, Ticket
-from bot.notify import messages
 from bot.notify.messages import (
-    notice_texts,
     queued_notice,
     reply_notice,
     status_name,
     status_notice,
 )
+from bot.texts import texts
 
 STATUSES = ["new", "in_progress", "waiting_official", "resolved", "closed"]
 NOW = datetime(2026, 11, 22, 7, 5, tzinfo=timezone.utc)
@@ -78,6 +77,6 @@ def test_the_texts_cover_the_contract(root) -> None:  # type: ignore[no-untyped-
     contract = yaml.safe_load((root / "docs" / "desk-api.yaml").read_text(encoding="utf-8"))
     statuses = contract["components"]["schemas"]["Status"]["enum"]
     assert statuses == STATUSES
-    texts = notice_texts()
-    assert set(statuses) <= set(texts["status"]) and set(statuses) <= set(texts["status_names"])
-    assert messages._PATH.name == "texts.yml"
+    notices = texts("bot.notify")
+    assert set(statuses) <= set(notices.section("status"))
+    assert set(statuses) <= set(notices.labels("status_names"))

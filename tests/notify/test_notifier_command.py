@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.cli.main import main
-from bot.escalation.client import RetryPolicy
+from bot.escalation.retry import RetryPolicy
 from bot.notify.settings import NotifierSettings
 from bot.store.database import make_engine
 
@@ -20,7 +20,7 @@ def test_without_a_token_the_variable_is_named_and_nothing_runs(
     monkeypatch.setenv("HELPDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'helpdesk.db'}")
     monkeypatch.delenv("HELPDESK_DESK_TOKEN", raising=False)
     assert main(["notifier"]) == 1
-    assert "HELPDESK_DESK_TOKEN" in capsys.readouterr().err
+    assert "HELPDESK_DESK_TOKEN: chưa được đặt" in capsys.readouterr().err
     assert not (tmp_path / "helpdesk.db").exists()
 
 
@@ -30,7 +30,7 @@ def test_a_bad_poll_interval_is_refused_by_name(
     monkeypatch.setenv("HELPDESK_DESK_TOKEN", "assistant-token-123")
     monkeypatch.setenv("HELPDESK_NOTIFIER_POLL_SECONDS", "0")
     assert main(["notifier"]) == 1
-    assert "HELPDESK_NOTIFIER_POLL_SECONDS" in capsys.readouterr().err
+    assert "HELPDESK_NOTIFIER_POLL_SECONDS: phải là một số lớn hơn 0" in capsys.readouterr().err
 
 
 def test_once_migrates_and_survives_a_desk_that_is_down(

@@ -11,6 +11,7 @@ from bot.notify.feed import FeedReport, FeedWatcher
 from bot.notify.local_inbox import LocalInbox
 from bot.notify.queued import queued_ticket_notify
 from bot.notify.worker import NotifierWorker, build_notifier
+from tests.channels.telegram.fakes import eventually
 from tests.escalation.fake_desk import FakeDesk, payload
 from tests.notify.conftest import Recorder
 
@@ -71,7 +72,9 @@ async def test_a_failing_tick_is_logged_and_the_loop_goes_on(
     assert "0912345678" not in caplog.text
 
 
-async def test_the_loop_ends_soon_after_stop(client: DeskClient, sqlite_engine: Engine) -> None:
+async def test_the_loop_ends_soon_after_stop(
+    client: DeskClient, desk: FakeDesk, sqlite_engine: Engine
+) -> None:
     stop = asyncio.Event()
     notifier = Notifier({LOCAL: Recorder()})
     runner = NotifierWorker(
@@ -82,7 +85,8 @@ async def test_the_loop_ends_soon_after_stop(client: DeskClient, sqlite_engine: 
         poll_seconds=60,
     )
     task = asyncio.create_task(runner.run(stop))
-    await asyncio.sleep(0.05)
+    # Its first pass ends with the change feed; then it waits its 60 seconds.
+    await eventually(lambda: any(r.url.path == "/api/v1/changes" for r in desk.requests))
     stop.set()
     await asyncio.wait_for(task, 2)
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.report.period import today
-from bot.store.database import make_engine, migrate
+from bot.store.database import make_engine
 from bot.store.feedback import FeedbackStore
 from tests.report import scenario
 from tests.report.conversations import save
+from tests.support.databases import migrated_sqlite
 
 _SETTINGS = ("HELPDESK_DESK_URL", "HELPDESK_DESK_TOKEN", "RASA_TRACKER_DB", "HELPDESK_DATABASE_URL")
 
@@ -41,8 +42,7 @@ def tracker_url(tmp_path: Path, root: Path, day: date) -> str:
 @pytest.fixture
 def store_url(tmp_path: Path) -> Iterator[str]:
     """The assistant's store, migrated, with the scenario's votes."""
-    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    migrate(url)
+    url = migrated_sqlite(tmp_path / "helpdesk.db")
     engine = make_engine(url)
     scenario.record_votes(FeedbackStore(engine))
     engine.dispose()

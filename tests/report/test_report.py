@@ -16,12 +16,13 @@ import pytest
 from bot.cli.main import main
 from bot.kb.loader import KnowledgeBase
 from bot.report.period import today
-from bot.store.database import make_engine, migrate
+from bot.store.database import make_engine
 from bot.store.feedback import FeedbackStore
 from tests.report import scenario
 from tests.report.conversations import save
 from tests.report.desk import OFFICIAL, PHONE
 from tests.report.page import Element, read
+from tests.support.databases import migrated_sqlite
 from tests.support.desk_server import ASSISTANT, DeskServer
 
 
@@ -38,34 +39,32 @@ class Generated:
 
 
 @pytest.fixture(scope="module")
-def generated(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
+def generated(
+    root: Path, tmp_path_factory: pytest.TempPathFactory, desk_process: DeskServer
+) -> Iterator[Generated]:
     """The scenario's databases and desk, and the report made from them through the CLI."""
     folder = tmp_path_factory.mktemp("report")
     day = today()
     tracker = f"sqlite:///{folder / 'rasa_tracker.db'}"
     save(tracker, root / "domain.yml", scenario.conversations(day))
-    store = f"sqlite:///{folder / 'helpdesk.db'}"
-    migrate(store)
+    store = migrated_sqlite(folder / "helpdesk.db")
     engine = make_engine(store)
     scenario.record_votes(FeedbackStore(engine))
     engine.dispose()
-    desk = DeskServer(root, folder / "desk.db")
-    desk.start()
-    try:
-        scenario.open_tickets(desk.url, folder / "desk.db", day)
-        out, sheet = folder / "report.html", folder / "export" / "unanswered.csv"
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("HELPDESK_DESK_URL", desk.url)
-            patch.setenv("HELPDESK_DESK_TOKEN", ASSISTANT)
-            for name in ("RASA_TRACKER_DB", "HELPDESK_DATABASE_URL"):
-                patch.delenv(name, raising=False)
-            printed = io.StringIO()
-            patch.setattr("sys.stdout", printed)
-            options = ["--tracker-db", tracker, "--database-url", store]
-            options += ["--unanswered-csv", str(sheet)]
-            code = main(["--root", str(root), "report", "--out", str(out), *options])
-    finally:
-        desk.stop()
+    desk = desk_process
+    desk.reset()
+    scenario.open_tickets(desk.url, desk.database, day)
+    out, sheet = folder / "report.html", folder / "export" / "unanswered.csv"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HELPDESK_DESK_URL", desk.url)
+        patch.setenv("HELPDESK_DESK_TOKEN", ASSISTANT)
+        for name in ("RASA_TRACKER_DB", "HELPDESK_DATABASE_URL"):
+            patch.delenv(name, raising=False)
+        printed = io.StringIO()
+        patch.setattr("sys.stdout", printed)
+        options = ["--tracker-db", tracker, "--database-url", store]
+        options += ["--unanswered-csv", str(sheet)]
+        code = main(["--root", str(root), "report", "--out", str(out), *options])
     html = out.read_text(encoding="utf-8")
     yield Generated(code, html, read(html), sheet.read_bytes(), printed.getvalue(), day)
 

@@ -25,6 +25,7 @@ import yaml
 
 from bot.assistant.processes import free_port, wait_healthy
 from bot.kb import folder, publishing
+from tests.support.tiers import require_slow
 
 # An article trainers might add: about something no article of the knowledge base answers.
 SAMPLE_ARTICLE: dict[str, Any] = {
@@ -66,6 +67,7 @@ class RunningAssistant:
 
     def __enter__(self) -> RunningAssistant:
         """Start everything and wait until the chat answers."""
+        require_slow("starting `helpdesk run`")
         rasa, actions, chat, desk = (str(port) for port in self._ports)
         command = [sys.executable, "-m", "bot.cli.main", "--root", str(self.root), "run"]
         command += ["--no-terminal", "--state-dir", str(self.state), "--rasa-port", rasa]

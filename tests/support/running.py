@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.assistant.processes import free_port, wait_healthy
+from tests.support.tiers import require_slow
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Running:
 @contextmanager
 def helpdesk_run(root: Path, state: Path, env: Mapping[str, str] = {}) -> Iterator[Running]:
     """Run the assistant with its state in `state`, HELPDESK_* taken only from `env`."""
+    require_slow("starting `helpdesk run`")
     ports = [free_port() for _ in range(4)]
     clean = {key: value for key, value in os.environ.items() if not key.startswith("HELPDESK_")}
     process = subprocess.Popen(

@@ -9,12 +9,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
-from bot.chat.texts import ui_text
 from bot.messages import Button, OutgoingMessage
 from bot.notify.local_inbox import InboxMessage, LocalInbox
 from bot.settings import StoreSettings
-from bot.store.database import make_engine, migrate
+from bot.store.database import make_engine
+from bot.texts import texts
 from bot.webchat.app import create_app
+from tests.support.databases import migrated_sqlite
 
 SENDER = "web-0123456789abcdef"
 
@@ -24,9 +25,7 @@ MakeClient = Callable[[Handler], TestClient]
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    migrate(url)
-    engine = make_engine(url)
+    engine = make_engine(migrated_sqlite(tmp_path / "helpdesk.db"))
     yield engine
     engine.dispose()
 
@@ -145,7 +144,7 @@ def test_a_bad_inbox_request_gets_the_vietnamese_error(
     with client_with(echo) as client:
         response = client.get("/api/inbox", params=params)
     assert response.status_code == 400
-    assert response.json() == {"error": ui_text()["web"]["inbox_invalid"]}
+    assert response.json() == {"error": texts("bot.chat").say("web.inbox_invalid")}
 
 
 def test_a_broken_store_gets_an_apology(engine: Engine) -> None:
@@ -157,7 +156,7 @@ def test_a_broken_store_gets_an_apology(engine: Engine) -> None:
     with TestClient(create_app(http=rasa, inbox=Broken(engine))) as client:
         response = client.get("/api/inbox", params={"sender": SENDER, "after": 0})
     assert response.status_code == 503
-    assert response.json() == {"error": ui_text()["web"]["inbox_unavailable"]}
+    assert response.json() == {"error": texts("bot.chat").say("web.inbox_unavailable")}
 
 
 def test_without_an_inbox_the_app_migrates_the_store_of_its_settings(tmp_path: Path) -> None:

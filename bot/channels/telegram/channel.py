@@ -8,6 +8,12 @@ Why it looks like this:
 - A blocked bot, a deleted account or an unknown chat can never be reached:
   `RecipientUnreachable`, so the notifier skips the notice. Other failures (network, flood
   control past its retries) are raised as they are and the notifier tries again later.
+- Every bot is paced by python-telegram-bot's own `AIORateLimiter` (aiolimiter's leaky
+  buckets), set to Telegram's limits: about 30 messages a second overall and, in a group
+  (the staff group), one a second. A private chat is paced only overall: the library tells
+  groups from private chats by the chat id's sign, and one answer's pieces go out one after
+  another anyway. "Retry after N seconds" pauses every request of the bot for N seconds, and
+  the request is made again, three times at most.
 """
 
 from __future__ import annotations
@@ -19,13 +25,12 @@ from collections.abc import Sequence
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import ExtBot
+from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.channels.telegram.ratelimit import TelegramRateLimiter
 from bot.channels.telegram.render import CallbackPayloads, Rendered, render
-from bot.channels.telegram.texts import telegram_texts
 from bot.messages import OutgoingMessage, RecipientUnreachable
 from bot.metrics import Metrics
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +67,32 @@ async def send_rendered(
             metrics.message_out(CHANNEL)
 
 
+def telegram_rate_limiter(
+    overall_per_second: float = 30.0, group_interval: float = 1.0, max_retries: int = 3
+) -> AIORateLimiter:
+    """At most `overall_per_second` messages a second, one per `group_interval` s in a group.
+
+    0 turns a pace off (tests send as fast as they like); a request refused with RetryAfter is
+    made again `max_retries` times.
+    """
+    if overall_per_second < 0 or group_interval < 0 or max_retries < 0:
+        raise ValueError("rates, intervals and retries cannot be negative")
+    return AIORateLimiter(
+        overall_max_rate=overall_per_second,
+        overall_time_period=1,
+        group_max_rate=1 if group_interval else 0,
+        group_time_period=group_interval,
+        max_retries=max_retries,
+    )
+
+
 def telegram_bot(
     token: str,
     base_url: str = "https://api.telegram.org/bot",
-    rate_limiter: TelegramRateLimiter | None = None,
+    rate_limiter: AIORateLimiter | None = None,
 ) -> ExtBot[int]:
     """A bot for sending only (the notifier's), paced by `rate_limiter` (a default one if None)."""
-    return ExtBot(token, base_url=base_url, rate_limiter=rate_limiter or TelegramRateLimiter())
+    return ExtBot(token, base_url=base_url, rate_limiter=rate_limiter or telegram_rate_limiter())
 
 
 class TelegramChannel:
@@ -90,9 +114,8 @@ class TelegramChannel:
         chat_id = chat_id_of(recipient)
         if chat_id is None:
             raise RecipientUnreachable("not a Telegram chat id")
-        rendered = render(
-            message.text, message.buttons, self._payloads, str(telegram_texts()["choose"])
-        )
+        choose = texts("bot.channels.telegram").say("choose")
+        rendered = render(message.text, message.buttons, self._payloads, choose)
         await self._bot.initialize()
         try:
             await send_rendered(self._bot, chat_id, rendered, self._metrics)

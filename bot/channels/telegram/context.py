@@ -8,7 +8,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, CallbackContext
 
 from bot.channels.telegram.render import clean
-from bot.channels.telegram.texts import telegram_texts
+from bot.texts import texts
 
 Context = CallbackContext[Any, Any, Any, Any]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -18,7 +18,10 @@ MAX_NAME = 128
 
 def bot_commands() -> list[BotCommand]:
     """The bot's menu, with the Vietnamese descriptions of `texts.yml`."""
-    return [BotCommand(name, str(text)) for name, text in telegram_texts()["commands"].items()]
+    return [
+        BotCommand(name, str(text))
+        for name, text in texts("bot.channels.telegram").labels("commands").items()
+    ]
 
 
 def display_name(update: Update) -> str | None:

@@ -25,14 +25,13 @@ from enum import Enum
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import Application
+from telegram.ext import AIORateLimiter, Application
 
-from bot.channels.telegram.channel import CHANNEL, TelegramChannel
+from bot.channels.telegram.channel import CHANNEL, TelegramChannel, telegram_rate_limiter
 from bot.channels.telegram.claims import UpdateClaims
 from bot.channels.telegram.context import AnyApplication, bot_commands
 from bot.channels.telegram.officials.handlers import TelegramHandlers
 from bot.channels.telegram.polling import poll_updates
-from bot.channels.telegram.ratelimit import TelegramRateLimiter
 from bot.channels.telegram.render import CallbackPayloads
 from bot.channels.telegram.staff.handlers import StaffHandlers
 from bot.channels.telegram.staff.wiring import build_staff_handlers
@@ -237,7 +236,7 @@ def build_service(
     claims: UpdateClaims,
     base_url: str = "https://api.telegram.org/bot",
     webhook_url: str | None = None,
-    rate_limiter: TelegramRateLimiter | None = None,
+    rate_limiter: AIORateLimiter | None = None,
     poll_timeout: int = 25,
     trainers: TrainerHandlers | None = None,
 ) -> TelegramService:
@@ -248,7 +247,7 @@ def build_service(
         .base_url(base_url)
         .base_file_url(file_base_url(base_url))
         .updater(None)
-        .rate_limiter(rate_limiter or TelegramRateLimiter())
+        .rate_limiter(rate_limiter or telegram_rate_limiter())
         .connect_timeout(5.0)
         .read_timeout(10.0)
         .write_timeout(10.0)

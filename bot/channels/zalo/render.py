@@ -14,24 +14,14 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.messages import Button, OutgoingMessage
+from bot.texts import texts
 
-_PATH = Path(__file__).resolve().parent / "texts.yml"
 # "2", " 2 ", "2." or "2)": what officials type to pick the second choice.
 _NUMBER = re.compile(r"\s*([0-9]{1,2})\s*[.)]?\s*")
 MAX_USERS = 10_000
-
-
-@lru_cache(maxsize=1)
-def zalo_texts() -> dict[str, Any]:
-    """The channel's own texts, read on first use."""
-    return dict(yaml.safe_load(_PATH.read_text(encoding="utf-8")))
 
 
 def rasa_messages(replies: Sequence[Mapping[str, Any]]) -> list[OutgoingMessage]:
@@ -62,12 +52,12 @@ def render(message: OutgoingMessage) -> str:
     """The text Zalo shows: the message, then its choices numbered from 1 and a hint."""
     if not message.buttons:
         return message.text
-    words = zalo_texts()
+    words = texts("bot.channels.zalo")
     options = [
-        words["option"].format(number=number, title=button.title)
+        words.say("option", number=number, title=button.title)
         for number, button in enumerate(message.buttons, start=1)
     ]
-    blocks = [message.text.strip(), "\n".join(options), words["choices_hint"]]
+    blocks = [message.text.strip(), "\n".join(options), words.say("choices_hint")]
     return "\n\n".join(block for block in blocks if block)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
-from pydantic import BaseSettings, SecretStr, validator
+from pydantic import SecretStr, validator
+
+from bot.settings import HelpdeskSettings, no_trailing_slash, not_blank, positive
 
 
-class ZaloSettings(BaseSettings):
+class ZaloSettings(HelpdeskSettings):
     """HELPDESK_ZALO_APP_ID, _OA_SECRET_KEY and _APP_SECRET_KEY (required), and the rest."""
 
     # The secret keys have no default: a webhook checked against a guessable key takes forged
@@ -22,21 +24,11 @@ class ZaloSettings(BaseSettings):
     oauth_base_url: str = "https://oauth.zaloapp.com"
     timeout_seconds: float = 10.0
 
-    @validator("app_id")
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value.strip()
-
-    @validator("api_base_url", "oauth_base_url")
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
-
-    @validator("timeout_seconds")
-    def _positive(cls, value: float) -> float:
-        if value <= 0:
-            raise ValueError("must be more than 0")
-        return value
+    _not_blank = validator("app_id", allow_reuse=True)(not_blank)
+    _no_trailing_slash = validator("api_base_url", "oauth_base_url", allow_reuse=True)(
+        no_trailing_slash
+    )
+    _positive = validator("timeout_seconds", allow_reuse=True)(positive)
 
     class Config:
         env_prefix = "HELPDESK_ZALO_"

@@ -27,11 +27,12 @@ from pydantic import SecretStr
 from bot.channels.zalo.channel import CHANNEL, ZaloChannel, sender_id
 from bot.channels.zalo.errors import ZaloError
 from bot.channels.zalo.events import Kind, ZaloEvent, parse_event, timestamp_of
-from bot.channels.zalo.render import ChoiceMemory, rasa_messages, zalo_texts
+from bot.channels.zalo.render import ChoiceMemory, rasa_messages
 from bot.channels.zalo.seen import SeenUpdates
 from bot.channels.zalo.signature import verify
 from bot.messages import OutgoingMessage, RecipientUnreachable
 from bot.rasa import MAX_MESSAGE, RasaUnavailable, Sender
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -155,27 +156,26 @@ class ZaloProcessor:
                 del self._turns[user_id]
 
     async def _handle(self, kind: Kind, event: ZaloEvent) -> None:
-        words = zalo_texts()
+        words = texts("bot.channels.zalo")
         if kind is Kind.UNFOLLOW:
             self._choices.forget(event.user_id)
         elif kind is Kind.FOLLOW:
-            await self._say(event, words["greeting"])
+            await self._say(event, words.say("greeting"))
         elif kind is Kind.OTHER_MESSAGE:
-            kinds = words["message_kinds"]
-            await self._say(
-                event, words["not_text"].format(what=kinds.get(event.name, kinds["other"]))
-            )
+            kinds = words.labels("message_kinds")
+            what = kinds.get(event.name, kinds["other"])
+            await self._say(event, words.say("not_text", what=what))
         else:
             await self._answer(event)
 
     async def _answer(self, event: ZaloEvent) -> None:
-        words = zalo_texts()
+        words = texts("bot.channels.zalo")
         text = clean(event.text or "")
         if not text.strip():
-            await self._say(event, words["empty"])
+            await self._say(event, words.say("empty"))
             return
         if len(text) > MAX_MESSAGE:
-            await self._say(event, words["too_long"].format(limit=MAX_MESSAGE))
+            await self._say(event, words.say("too_long", limit=MAX_MESSAGE))
             return
         message = self._choices.resolve(event.user_id, text)
         sender = sender_id(event.user_id)
@@ -183,7 +183,7 @@ class ZaloProcessor:
             replies = await self._rasa.send(sender, message, {"channel": CHANNEL})
         except RasaUnavailable as error:
             log.warning("Rasa did not answer a Zalo message (%s): %s", event.update_id, error)
-            await self._say(event, words["unavailable"])
+            await self._say(event, words.say("unavailable"))
             return
         await self._channel.send_all(sender, rasa_messages(replies))
 

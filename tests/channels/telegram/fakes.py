@@ -13,7 +13,6 @@ import html
 import itertools
 import json
 import re
-import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
@@ -24,18 +23,18 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-import uvicorn
 from pydantic import SecretStr
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from starlette.types import ASGIApp
+from telegram.ext import AIORateLimiter
 
-from bot.channels.telegram.ratelimit import TelegramRateLimiter
+from bot.channels.telegram.channel import telegram_rate_limiter
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
-from bot.store.database import migrate
+from tests.support.databases import migrated_sqlite
+from tests.support.served import serving
 
 TOKEN = "123456789:TEST-token_for-the-fake-api"
 SECRET = "webhook-secret_0123456789"
@@ -83,6 +82,9 @@ class FakeTelegram:
     pending: list[dict[str, Any]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
+    # The loop serving the fake: tests may run it in another thread (tests/support/served.py).
+    _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+    _closing: bool = False
 
     def app(self) -> Starlette:
         """The fake as an ASGI app: `POST /bot<token>/<method>`."""
@@ -103,7 +105,12 @@ class FakeTelegram:
     def queue_update(self, update: dict[str, Any]) -> None:
         """Offer `update` to the next getUpdates."""
         self.pending.append(update)
-        self._new_update.set()
+        set_from_any_thread(self._new_update, self._loop)
+
+    def close(self) -> None:
+        """End a long poll still waiting (its client is gone), so the server stops at once."""
+        self._closing = True
+        set_from_any_thread(self._new_update, self._loop)
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = WAIT) -> None:
         """Wait until `method` was called `count` times; fail after `timeout` seconds."""
@@ -199,7 +206,8 @@ class FakeTelegram:
     async def _getUpdates(self, params: dict[str, Any]) -> Any:
         offset = int(params.get("offset", 0))
         self.pending = [u for u in self.pending if u["update_id"] >= offset]
-        if not self.pending:
+        if not self.pending and not self._closing:
+            self._loop = asyncio.get_running_loop()
             self._new_update.clear()
             wait = min(float(params.get("timeout", 0)), 0.5)
             try:
@@ -217,6 +225,7 @@ class FakeRasa:
     reply: Callable[[dict[str, Any]], list[dict[str, Any]]] = field(default_factory=lambda: echo)
     hang: bool = False
     _release: asyncio.Event = field(default_factory=asyncio.Event)
+    _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
 
     def app(self) -> Starlette:
         """The fake as an ASGI app: `POST /webhooks/rest/webhook`."""
@@ -224,12 +233,13 @@ class FakeRasa:
 
     def release(self) -> None:
         """Let hanging requests finish (they answer 503)."""
-        self._release.set()
+        set_from_any_thread(self._release, self._loop)
 
     async def _webhook(self, request: Request) -> JSONResponse:
         body = await request.json()
         self.received.append(body)
         if self.hang:
+            self._loop = asyncio.get_running_loop()
             with suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._release.wait(), WAIT)
             return JSONResponse({"error": "late"}, status_code=503)
@@ -250,38 +260,21 @@ def echo(body: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-@asynccontextmanager
-async def serving(app: ASGIApp) -> AsyncIterator[str]:
-    """Serve `app` with uvicorn on a free local port in this event loop; its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app,
-        log_config=None,
-        log_level="warning",
-        access_log=False,
-        ws="none",
-        lifespan="on",
-        timeout_graceful_shutdown=2,
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
+def set_from_any_thread(event: asyncio.Event, loop: asyncio.AbstractEventLoop | None) -> None:
+    """Set `event`, waited on in `loop`: from that loop's thread directly, from others through it.
+
+    asyncio's events may only be set in their loop's thread; set from another, the waiter wakes
+    only when something else wakes that loop.
+    """
     try:
-        deadline = time.monotonic() + WAIT
-        while not server.started:
-            if task.done() or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        try:
-            await asyncio.wait_for(task, WAIT)
-        finally:
-            sock.close()
+        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if loop is None or loop is running or loop.is_closed():
+        event.set()
+    else:
+        with suppress(RuntimeError):  # the loop closed meanwhile: nobody waits any more
+            loop.call_soon_threadsafe(event.set)
 
 
 async def eventually(check: Callable[[], bool | Awaitable[bool]], timeout: float = WAIT) -> None:
@@ -399,6 +392,7 @@ async def telegram_url(fake_telegram: FakeTelegram) -> AsyncIterator[str]:
     """The served fake Bot API's base URL for python-telegram-bot (`.../bot`)."""
     async with serving(fake_telegram.app()) as url:
         yield f"{url}/bot"
+        fake_telegram.close()
 
 
 @pytest.fixture
@@ -420,9 +414,7 @@ async def rasa_url(fake_rasa: FakeRasa) -> AsyncIterator[str]:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A migrated SQLite store."""
-    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    migrate(url)
-    return url
+    return migrated_sqlite(tmp_path / "helpdesk.db")
 
 
 @pytest.fixture
@@ -438,9 +430,9 @@ def settings(telegram_url: str, rasa_url: str, sqlite_url: str) -> GatewaySettin
     )
 
 
-def fast_limiter() -> TelegramRateLimiter:
-    """A limiter that lets tests send as fast as they like."""
-    return TelegramRateLimiter(overall_per_second=100_000, chat_interval=0.0)
+def fast_limiter() -> AIORateLimiter:
+    """A limiter that lets tests send as fast as they like (still retrying flood control)."""
+    return telegram_rate_limiter(overall_per_second=0, group_interval=0)
 
 
 @dataclass

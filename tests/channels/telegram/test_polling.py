@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from bot.channels.telegram.texts import telegram_texts
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
+from bot.texts import texts
 from tests.channels.telegram.fakes import (
     FakeRasa,
     FakeTelegram,
@@ -57,8 +57,8 @@ async def test_polling_handles_text_buttons_and_stickers(
     ]
     assert fake_telegram.texts(1) == ["Anh/chị hỏi: quên mật khẩu", "Anh/chị hỏi: câu tiếp"]
     assert len(fake_telegram.of("answerCallbackQuery")) == 1
-    texts = telegram_texts()
-    assert texts["kinds"]["sticker"] in fake_telegram.texts(3)[0]
+    kinds = texts("bot.channels.telegram").labels("kinds")
+    assert kinds["sticker"] in fake_telegram.texts(3)[0]
     offsets = [int(p.get("offset", 0)) for p in fake_telegram.of("getUpdates")]
     assert offsets == sorted(offsets) and max(offsets) == 104
     assert all(p["allowed_updates"] for p in fake_telegram.of("getUpdates"))

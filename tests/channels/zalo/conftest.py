@@ -15,10 +15,10 @@ from sqlalchemy.engine import Engine
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.signature import sign
 from bot.channels.zalo.wiring import ZaloParts, build_zalo
-from bot.store.database import make_engine, migrate
+from bot.store.database import make_engine
 from tests.channels.zalo.fake_rasa import FakeRasa
 from tests.channels.zalo.fake_zalo import APP_ID, APP_SECRET, FakeZalo, served
-from tests.support.databases import migrated_store_url
+from tests.support.databases import migrated_sqlite, migrated_store_url
 
 OA_SECRET = "oa-secret-for-tests"
 USER = "2468135790123456789"
@@ -82,9 +82,7 @@ def settings(fake_zalo: FakeZalo, zalo_url: str) -> ZaloSettings:
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     """An engine on a migrated SQLite file, for tests about behaviour rather than storage."""
-    url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    migrate(url)
-    engine = make_engine(url)
+    engine = make_engine(migrated_sqlite(tmp_path / "helpdesk.db"))
     yield engine
     engine.dispose()
 

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from bot.channels.zalo.client import MAX_PART, size, split_text
-from bot.channels.zalo.render import ChoiceMemory, rasa_messages, render, zalo_texts
+from bot.channels.zalo.render import ChoiceMemory, rasa_messages, render
 from bot.messages import Button, OutgoingMessage
+from bot.texts import texts
 from tests.channels.zalo.fake_rasa import MENU_REPLY
 
 
@@ -70,7 +71,9 @@ def test_rasa_replies_become_messages_with_buttons() -> None:
 def test_choices_are_numbered_lines_with_a_hint() -> None:
     message = OutgoingMessage("Chọn một:", (Button("Có", "/affirm"), Button("Không", "/deny")))
     text = render(message)
-    assert text == f"Chọn một:\n\n1. Có\n2. Không\n\n{zalo_texts()['choices_hint']}"
+    assert (
+        text == f"Chọn một:\n\n1. Có\n2. Không\n\n{texts('bot.channels.zalo').say('choices_hint')}"
+    )
     assert render(OutgoingMessage("Chỉ chữ")) == "Chỉ chữ"
 
 

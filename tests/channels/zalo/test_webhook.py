@@ -14,18 +14,18 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from bot.channels.zalo.events import ZaloEvent
-from bot.channels.zalo.render import zalo_texts
 from bot.channels.zalo.seen import SeenUpdates
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.webhook import MAX_BODY, ZaloWebhook
 from bot.channels.zalo.wiring import ZaloParts, build_zalo
 from bot.rasa import MAX_MESSAGE
 from bot.store.schema import seen_updates
+from bot.texts import texts
 from tests.channels.zalo.conftest import OA_SECRET, USER, signed, text_event
 from tests.channels.zalo.fake_rasa import MENU, FakeRasa
 from tests.channels.zalo.fake_zalo import APP_ID, FakeZalo
 
-WORDS = zalo_texts()
+WORDS = texts("bot.channels.zalo")
 
 
 async def deliver(parts: ZaloParts, body: dict[str, Any], header: str | None = "sign") -> int:
@@ -177,7 +177,7 @@ async def test_numbered_choices_round_trip_to_the_button_payload(
     await deliver(parts, text_event(MENU, "m1"))
     shown = fake_zalo.texts_to(USER)[0]
     assert "1. Quản lý văn bản\n2. Chữ ký số\n3. Thư công vụ" in shown
-    assert WORDS["choices_hint"] in shown
+    assert WORDS.say("choices_hint") in shown
     await deliver(parts, text_event(" 2 ", "m2"))
     assert fake_rasa.messages[-1] == '/inform{"software":"kyso"}'
     # The echo of the payload offered no choices, so a number is now just text.
@@ -218,7 +218,7 @@ async def test_when_rasa_is_unavailable_the_official_gets_an_apology(
 ) -> None:
     setattr(fake_rasa, failure, True)
     await deliver(parts, text_event("Không ký số được", "m1"))
-    assert fake_zalo.texts_to(USER) == [WORDS["unavailable"]]
+    assert fake_zalo.texts_to(USER) == [WORDS.say("unavailable")]
 
 
 @pytest.mark.parametrize(
@@ -238,7 +238,7 @@ async def test_messages_that_are_not_text_get_a_clear_answer(
     body = {**text_event("", "m1"), "event_name": name}
     body["message"] = {"msg_id": "m1", "attachments": [{"type": "file", "payload": {}}]}
     await deliver(parts, body)
-    assert fake_zalo.texts_to(USER) == [WORDS["not_text"].format(what=what)]
+    assert fake_zalo.texts_to(USER) == [WORDS.say("not_text", what=what)]
     assert fake_rasa.turns == []
 
 
@@ -258,7 +258,7 @@ def follow_event(name: str) -> dict[str, Any]:
 async def test_a_new_follower_is_greeted_once(parts: ZaloParts, fake_zalo: FakeZalo) -> None:
     await deliver(parts, follow_event("follow"))
     await deliver(parts, follow_event("follow"))
-    assert fake_zalo.texts_to(USER) == [WORDS["greeting"]]
+    assert fake_zalo.texts_to(USER) == [WORDS.say("greeting")]
 
 
 async def test_unfollowing_sends_nothing_and_forgets_the_choices(
@@ -282,9 +282,9 @@ async def test_receipts_and_the_oas_own_messages_are_ignored(
 @pytest.mark.parametrize(
     ("text", "answer"),
     [
-        ("   \n ", WORDS["empty"]),
-        ("\x00\x01", WORDS["empty"]),
-        ("á" * (MAX_MESSAGE + 1), WORDS["too_long"].format(limit=MAX_MESSAGE)),
+        ("   \n ", WORDS.say("empty")),
+        ("\x00\x01", WORDS.say("empty")),
+        ("á" * (MAX_MESSAGE + 1), WORDS.say("too_long", limit=MAX_MESSAGE)),
     ],
 )
 async def test_empty_and_overlong_texts_are_refused_politely(

@@ -37,7 +37,6 @@ from bot.channels.telegram.render import (
     render_replies,
     to_html,
 )
-from bot.channels.telegram.texts import telegram_texts
 from bot.metrics import Metrics
 from bot.rasa import MAX_MESSAGE, RasaUnavailable, Sender
 from bot.texts import texts
@@ -76,7 +75,7 @@ class TelegramHandlers:
         self._rasa = rasa
         self._metrics = metrics
         self._payloads = payloads
-        self._texts = telegram_texts()
+        self._texts = texts("bot.channels.telegram")
 
     def install(self, application: AnyApplication) -> None:
         """Add every handler and the error handler to `application`, most specific first."""
@@ -103,14 +102,14 @@ class TelegramHandlers:
         self._metrics.message_in(CHANNEL)
         name = display_name(update)
         greeting = (
-            self._texts["greeting"].format(name=name) if name else self._texts["greeting_no_name"]
+            self._texts.say("greeting", name=name) if name else self._texts.say("greeting_no_name")
         )
-        await self._say(update, context, f"{greeting}\n\n{self._texts['help']}")
+        await self._say(update, context, f"{greeting}\n\n{self._texts.say('help')}")
 
     async def on_help(self, update: Update, context: Context) -> None:
         """Say what the assistant can do and list the commands."""
         self._metrics.message_in(CHANNEL)
-        await self._say(update, context, self._texts["help"])
+        await self._say(update, context, self._texts.say("help"))
 
     async def on_hotro(self, update: Update, context: Context) -> None:
         """Ask the assistant for a person (a ticket for the support staff)."""
@@ -135,7 +134,7 @@ class TelegramHandlers:
     async def on_unknown_command(self, update: Update, context: Context) -> None:
         """Point to the commands the bot knows."""
         self._metrics.message_in(CHANNEL)
-        await self._say(update, context, self._texts["unknown_command"])
+        await self._say(update, context, self._texts.say("unknown_command"))
 
     async def on_text(self, update: Update, context: Context) -> None:
         """Pass the official's text to the assistant and send its replies."""
@@ -144,11 +143,11 @@ class TelegramHandlers:
         raw = message.text if message is not None else None
         text = clean(raw).strip() if isinstance(raw, str) else ""
         if not text:
-            await self._say(update, context, self._texts["empty"])
+            await self._say(update, context, self._texts.say("empty"))
         elif len(text) > MAX_MESSAGE:
-            await self._say(update, context, self._texts["too_long"].format(limit=MAX_MESSAGE))
+            await self._say(update, context, self._texts.say("too_long", limit=MAX_MESSAGE))
         elif text.startswith("/"):
-            await self._say(update, context, self._texts["unknown_command"])
+            await self._say(update, context, self._texts.say("unknown_command"))
         else:
             await self._ask(update, context, text)
 
@@ -171,7 +170,7 @@ class TelegramHandlers:
             payload = _title_of(query.message, data)
         payload = clean(payload or "").strip()
         if not payload or len(payload) > MAX_MESSAGE:
-            await self._say(update, context, self._texts["expired_button"])
+            await self._say(update, context, self._texts.say("expired_button"))
         else:
             await self._ask(update, context, payload)
 
@@ -181,20 +180,21 @@ class TelegramHandlers:
         if chat is None or chat.type != ChatType.PRIVATE:
             return
         self._metrics.message_in(CHANNEL)
-        await self._say(update, context, self._texts["edited"])
+        await self._say(update, context, self._texts.say("edited"))
 
     async def on_not_text(self, update: Update, context: Context) -> None:
         """Explain that only text is read, naming what arrived (a sticker, a photo...)."""
         self._metrics.message_in(CHANNEL)
         message = update.effective_message
         kind = next((k for k in _KINDS if message and getattr(message, k, None)), "other")
-        name = self._texts["kinds"].get(kind, self._texts["kinds"]["other"])
-        await self._say(update, context, self._texts["not_text"].format(kind=name))
+        kinds = self._texts.labels("kinds")
+        name = kinds.get(kind, kinds["other"])
+        await self._say(update, context, self._texts.say("not_text", kind=name))
 
     async def on_group(self, update: Update, context: Context) -> None:
         """Say that the assistant works in private chats only."""
         self._metrics.message_in(CHANNEL)
-        await self._say(update, context, self._texts["private_only"])
+        await self._say(update, context, self._texts.say("private_only"))
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log the error, then tell the official, if there is one, that something went wrong."""
@@ -210,7 +210,7 @@ class TelegramHandlers:
         if isinstance(update, Update) and update.effective_chat is not None:
             with contextlib.suppress(TelegramError):
                 if update.effective_chat.type == ChatType.PRIVATE:
-                    await self._say(update, context, self._texts["error"])
+                    await self._say(update, context, self._texts.say("error"))
 
     async def _ask(self, update: Update, context: Context, text: str) -> None:
         """Pass `text` to the assistant for this chat and send the replies (or an apology)."""
@@ -228,7 +228,7 @@ class TelegramHandlers:
             log.warning("the assistant did not answer a Telegram message: %s", error)
             rendered = [Rendered(to_html(texts("bot").say("rasa_unavailable")))]
         else:
-            rendered = render_replies(replies, self._payloads, str(self._texts["choose"]))
+            rendered = render_replies(replies, self._payloads, self._texts.say("choose"))
             if not rendered:
                 rendered = [Rendered(to_html(texts("bot").say("no_reply")))]
         finally:
@@ -239,7 +239,7 @@ class TelegramHandlers:
         """Send the bot's own `text` to this chat."""
         chat = update.effective_chat
         if chat is not None:
-            rendered = render(text, (), self._payloads, str(self._texts["choose"]))
+            rendered = render(text, (), self._payloads, self._texts.say("choose"))
             await send_rendered(context.bot, chat.id, rendered, self._metrics)
 
     async def _typing(self, context: Context, chat_id: int) -> None:

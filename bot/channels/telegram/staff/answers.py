@@ -14,8 +14,8 @@ from telegram.error import TelegramError
 from bot.channels.telegram.channel import CHANNEL
 from bot.channels.telegram.context import Context
 from bot.channels.telegram.render import to_html
-from bot.channels.telegram.texts import telegram_texts
 from bot.metrics import Metrics
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class StaffAnswers:
     def __init__(self, metrics: Metrics) -> None:
         """Count sent messages in `metrics`."""
         self._metrics = metrics
-        self.texts: dict[str, Any] = telegram_texts()["staff"]
+        self.texts: dict[str, Any] = texts("bot.channels.telegram").section("staff")
 
     async def say(self, update: Update, context: Context, key: str, /, **values: object) -> None:
         """Send the text `key`, filled with `values`, as a reply to the message acted on."""

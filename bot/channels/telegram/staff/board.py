@@ -21,12 +21,12 @@ from bot.channels.telegram.channel import send_rendered
 from bot.channels.telegram.render import CallbackPayloads, render
 from bot.channels.telegram.staff.commands import CLAIM
 from bot.channels.telegram.staff.settings import desk_page
-from bot.channels.telegram.texts import telegram_texts
 from bot.display import shorten, vietnam_time
 from bot.escalation.client import Ticket
 from bot.escalation.outbox import mask_phones
 from bot.messages import Button
 from bot.metrics import Metrics
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +54,17 @@ class TelegramStaffBoard:
 
     def message(self, ticket: Ticket) -> tuple[str, Button]:
         """The post about `ticket` (plain text, `**` for bold) and its button."""
-        texts = telegram_texts()["staff"]
-        text = texts["new_ticket"].format(
+        words = texts("bot.channels.telegram").section("staff")
+        text = words["new_ticket"].format(
             code=ticket.code,
             summary=_hidden(shorten(ticket.summary, SUMMARY_LENGTH)) or NOTHING,
             unit=_hidden(ticket.unit) or NOTHING,
             software=self._labels.get(ticket.software, ticket.software) or NOTHING,
-            urgency=texts["urgency"].get(ticket.urgency, ticket.urgency) or NOTHING,
+            urgency=words["urgency"].get(ticket.urgency, ticket.urgency) or NOTHING,
             deadline=vietnam_time(ticket.deadline),
             link=desk_page(self._public_url, ticket.code),
         )
-        return text, Button(str(texts["claim_button"]), CLAIM + ticket.code)
+        return text, Button(str(words["claim_button"]), CLAIM + ticket.code)
 
     async def post(self, ticket: Ticket) -> None:
         """Post `ticket` to the group; Telegram's errors are raised for a later retry."""
@@ -84,5 +84,5 @@ class TelegramStaffBoard:
 def _hidden(text: str) -> str:
     """`text` with anything shaped like a phone number hidden."""
     return mask_phones(" ".join(text.split()), None).replace(
-        "[phone]", str(telegram_texts()["staff"]["phone_hidden"])
+        "[phone]", texts("bot.channels.telegram").say("staff.phone_hidden")
     )

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from bot import vietnamese
-from bot.channels.telegram.texts import telegram_texts
+from bot.texts import texts
 
 # A "Nhận xử lý" button's callback data: this, then the ticket's code.
 CLAIM = "staff:claim:"
@@ -58,7 +58,7 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _status_by_word() -> dict[str, str]:
-    words = telegram_texts()["staff"]["status_words"]
+    words = texts("bot.channels.telegram").section("staff.status_words")
     return {fold(word): status for status, spellings in words.items() for word in spellings}
 
 

@@ -13,11 +13,20 @@ Why it looks like this:
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from pydantic import BaseSettings, SecretStr, ValidationError, root_validator, validator
+from pydantic import SecretStr, ValidationError, root_validator, validator
 
-from bot.settings import group_chat_id
+from bot.settings import (
+    DeskAddressSettings,
+    blank_secret,
+    group_chat_id,
+    id_set,
+    positive,
+    required_with,
+    say,
+    settings_problems,
+    telegram_ids,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,45 +38,21 @@ def desk_page(public_url: str, code: str) -> str:
     return public_url.rstrip("/") + DESK_PAGE.format(code=code)
 
 
-class StaffSettings(BaseSettings):
+class StaffSettings(DeskAddressSettings):
     """HELPDESK_TELEGRAM_STAFF_CHAT_ID, _STAFF_IDS, HELPDESK_DESK_URL, _STAFF_TOKEN, _PUBLIC_URL."""
 
     telegram_staff_chat_id: int | None = None
     # Comma-separated Telegram user ids; read as text (pydantic would want JSON for a set).
     telegram_staff_ids: str = ""
-    desk_url: str = "http://127.0.0.1:8100"
     desk_staff_token: SecretStr | None = None
-    desk_public_url: str | None = None
-    desk_timeout_seconds: float = 10.0
 
-    @validator("telegram_staff_chat_id")
-    def _group(cls, value: int | None) -> int | None:
-        return group_chat_id(value)
-
-    @validator("telegram_staff_ids")
-    def _ids(cls, value: str) -> str:
-        parts = [part.strip() for part in value.split(",") if part.strip()]
-        if not all(part.isdigit() and len(part) <= 20 for part in parts):
-            raise ValueError("must be Telegram user ids (numbers) separated by commas")
-        return ",".join(parts)
-
-    @validator("desk_staff_token")
-    def _blank_token(cls, value: SecretStr | None) -> SecretStr | None:
-        return value if value is not None and value.get_secret_value().strip() else None
-
-    @validator("desk_timeout_seconds")
-    def _positive(cls, value: float) -> float:
-        if value <= 0:
-            raise ValueError("must be more than 0")
-        return value
-
-    @root_validator(skip_on_failure=True)
-    def _token_with_group(cls, values: dict[str, Any]) -> dict[str, Any]:
-        if values.get("telegram_staff_chat_id") is not None and not values.get("desk_staff_token"):
-            raise ValueError(
-                "HELPDESK_DESK_STAFF_TOKEN is required when HELPDESK_TELEGRAM_STAFF_CHAT_ID is set"
-            )
-        return values
+    _group = validator("telegram_staff_chat_id", allow_reuse=True)(group_chat_id)
+    _ids = validator("telegram_staff_ids", allow_reuse=True)(telegram_ids)
+    _blank_token = validator("desk_staff_token", allow_reuse=True)(blank_secret)
+    _positive = validator("desk_timeout_seconds", allow_reuse=True)(positive)
+    _token_with_group = root_validator(skip_on_failure=True, allow_reuse=True)(
+        required_with("desk_staff_token", when="telegram_staff_chat_id")
+    )
 
     @property
     def enabled(self) -> bool:
@@ -77,15 +62,7 @@ class StaffSettings(BaseSettings):
     @property
     def staff_ids(self) -> frozenset[int]:
         """The Telegram user ids allowed to act."""
-        return frozenset(int(part) for part in self.telegram_staff_ids.split(",") if part)
-
-    @property
-    def public_url(self) -> str:
-        """The desk's address in links for people: the public one, else the desk URL."""
-        return self.desk_public_url or self.desk_url
-
-    class Config:
-        env_prefix = "HELPDESK_"
+        return id_set(self.telegram_staff_ids)
 
 
 def staff_settings() -> StaffSettings | None:
@@ -97,11 +74,9 @@ def staff_settings() -> StaffSettings | None:
     try:
         settings = StaffSettings()
     except ValidationError as error:
-        for problem in error.errors():
-            where = str(problem["loc"][0])
-            name = "" if where == "__root__" else f"HELPDESK_{where.upper()}: "
-            log.error("the staff group is off: %s%s", name, problem["msg"])
+        for line in settings_problems(error):
+            log.error("%s", say("staff_group.disabled", problem=line))
         return None
     if settings.enabled and not settings.staff_ids:
-        log.warning("HELPDESK_TELEGRAM_STAFF_IDS is empty: nobody in the staff group may act")
+        log.warning("%s", say("staff_group.nobody"))
     return settings if settings.enabled else None

@@ -6,7 +6,8 @@ import httpx
 
 from bot.channels.telegram.staff.handlers import StaffHandlers
 from bot.channels.telegram.staff.settings import StaffSettings, staff_settings
-from bot.escalation.client import DeskClient, RetryPolicy
+from bot.escalation.client import DeskClient
+from bot.escalation.retry import RetryPolicy
 from bot.metrics import Metrics
 
 # A staff member waits for the answer in the chat: a few quick retries, then an explanation.

@@ -16,19 +16,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from typing import Any
 
 from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.announce.audience import Audience
-from bot.announce.broadcast import Tally, announce, announce_texts, compose
+from bot.announce.broadcast import Tally, announce, compose
 from bot.channels.telegram.channel import CHANNEL as TELEGRAM
 from bot.channels.telegram.channel import TelegramChannel, send_rendered
 from bot.channels.telegram.render import CallbackPayloads, render
-from bot.channels.telegram.texts import telegram_texts
 from bot.messages import Channel
 from bot.metrics import Metrics
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +35,8 @@ ZALO = "zalo"
 STOP_GRACE_SECONDS = 20.0
 
 
-def words() -> dict[str, Any]:
-    """The announcement texts (bot/announce/texts.yml)."""
-    return announce_texts()
-
-
 def _label(channel: str) -> str:
-    return str(words()["channels"].get(channel, channel))
+    return texts("bot.announce").labels("channels").get(channel, channel)
 
 
 class TrainerAnnouncements:
@@ -74,7 +68,7 @@ class TrainerAnnouncements:
         AnnouncementInvalid (its message in Vietnamese) if the text cannot be sent;
         SQLAlchemyError if the audience cannot be read.
         """
-        said = words()
+        said = texts("bot.announce")
         composed = compose(text)
         reach = {r.channel: r for r in await asyncio.to_thread(self._audience.reach)}
         names = [TELEGRAM] + ([ZALO] if self._zalo is not None else [])
@@ -84,16 +78,19 @@ class TrainerAnnouncements:
             reachable, opted_out = (found.reachable, found.opted_out) if found else (0, 0)
             total += reachable
             lines.append(
-                said["reach_line"].format(
-                    channel=_label(name), reachable=reachable, opted_out=opted_out
+                said.say(
+                    "reach_line", channel=_label(name), reachable=reachable, opted_out=opted_out
                 )
             )
-        telegram = said["telegram"]
-        parts = [telegram["preview"], composed, "\n".join([telegram["reach"], *lines])]
+        parts = [
+            said.say("telegram.preview"),
+            composed,
+            "\n".join([said.say("telegram.reach"), *lines]),
+        ]
         if total:
-            parts.append(telegram["ask"].format(total=total, minutes=minutes))
+            parts.append(said.say("telegram.ask", total=total, minutes=minutes))
         else:
-            parts.append(telegram["nobody"])
+            parts.append(said.say("telegram.nobody"))
         return "\n\n".join(parts), total
 
     def start(self, text: str, bot: Bot, chat_id: int) -> None:
@@ -111,17 +108,16 @@ class TrainerAnnouncements:
 
     async def _send(self, text: str, bot: Bot, chat_id: int) -> None:
         """Send the announcement, then tell the trainer how it went."""
-        said = words()
         try:
             tallies = await announce(text, self._audience, self.channels(bot))
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a task nobody awaits: the trainer is told here
             log.error("an announcement from Telegram failed (%s)", type(error).__name__)
-            message = said["telegram"]["failed"]
+            message = texts("bot.announce").say("telegram.failed")
         else:
             message = results(tallies)
-        rendered = render(message, (), self._payloads, str(telegram_texts()["choose"]))
+        rendered = render(message, (), self._payloads, texts("bot.channels.telegram").say("choose"))
         try:
             await send_rendered(bot, chat_id, rendered, self._metrics)
         except TelegramError as error:
@@ -130,10 +126,10 @@ class TrainerAnnouncements:
 
 def results(tallies: Mapping[str, Tally]) -> str:
     """The counts per channel, then the total, as the trainer reads them."""
-    said = words()
-    lines = [said["telegram"]["results"]]
+    said = texts("bot.announce")
+    lines = [said.say("telegram.results")]
     for name, tally in tallies.items():
-        lines.append(said["result_line"].format(channel=_label(name), **vars(tally)))
+        lines.append(said.say("result_line", channel=_label(name), **vars(tally)))
     sent = sum(t.sent for t in tallies.values())
-    lines.append(said["done"].format(sent=sent, total=sum(t.total for t in tallies.values())))
+    lines.append(said.say("done", sent=sent, total=sum(t.total for t in tallies.values())))
     return "\n".join(lines)

@@ -22,14 +22,15 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import TelegramError
 
 from bot.channels.telegram.context import Context
-from bot.channels.telegram.trainers.announce import TrainerAnnouncements, words
+from bot.channels.telegram.trainers.announce import TrainerAnnouncements
 from bot.channels.telegram.trainers.kb import RollbackPlan, TrainerKnowledgeBase
 from bot.channels.telegram.trainers.pending import PendingConfirmations
 from bot.channels.telegram.trainers.replies import CANCEL, TrainerReplies, pressed
-from bot.channels.telegram.trainers.report import clip, published, say, taking_effect
+from bot.channels.telegram.trainers.report import clip, published, taking_effect
 from bot.kb import publishing
 from bot.kb.diff import Diff
 from bot.kb.proposal import Proposal
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -70,27 +71,28 @@ class TrainerConfirmations:
 
     async def on_button(self, update: Update, context: Context) -> None:
         """Do (or drop) the trainer's pending request that the pressed button belongs to."""
+        said = texts("bot.channels.telegram")
         query = update.callback_query
         user = update.effective_user
         if query is None:
             return
         if user is None or not self._replies.is_trainer(update):
             log.info("a trainer's button pressed by someone not on the trainers' list was refused")
-            await _answer(query, say("not_trainer"))
+            await _answer(query, said.say("trainer.not_trainer"))
             return
         await _answer(query)
         action, token = pressed(query.data if isinstance(query.data, str) else "")
         request = self._pending.take(user.id, token) if action else None
         if request is None:
             minutes = self._pending.ttl_minutes
-            await self._replies.send(update, context, say("expired", minutes=minutes))
+            await self._replies.send(update, context, said.say("trainer.expired", minutes=minutes))
             return
         await _drop_keyboard(query)
         if action == CANCEL:
             cancelled = (
-                words()["cancelled"]
+                texts("bot.announce").say("cancelled")
                 if isinstance(request, AnnouncementRequest)
-                else say("cancelled")
+                else said.say("trainer.cancelled")
             )
             await self._replies.send(update, context, cancelled)
         elif isinstance(request, PublishRequest):
@@ -117,8 +119,11 @@ class TrainerConfirmations:
             update, context, lambda: self._kb.roll_back(plan, author), "rollback_conflict", plan
         )
         if version is not None:
-            text = say(
-                "rolled_back", version=version.number, restored=plan.number, previous=plan.base
+            text = texts("bot.channels.telegram").say(
+                "trainer.rolled_back",
+                version=version.number,
+                restored=plan.number,
+                previous=plan.base,
             )
             effect = taking_effect(plan.diff)
             text = f"{text}\n\n{effect}" if effect else text
@@ -133,16 +138,17 @@ class TrainerConfirmations:
         plan: RollbackPlan | None = None,
     ) -> publishing.Version | None:
         """Run `change` in a thread; the new version, or None once the trainer is told why not."""
+        said = texts("bot.channels.telegram")
         try:
             version = await asyncio.to_thread(change)
         except publishing.Conflict as conflict:
             number = plan.number if plan is not None else None
-            text = say(conflict_text, actual=conflict.actual, version=number)
+            text = said.say(f"trainer.{conflict_text}", actual=conflict.actual, version=number)
         except publishing.InvalidKnowledgeBase as invalid:
-            text = clip("\n".join([say("invalid"), *invalid.problems]))
+            text = clip("\n".join([said.say("trainer.invalid"), *invalid.problems]))
         except (OSError, publishing.UnknownVersion) as error:
             log.error("a trainer's change was not published (%s)", type(error).__name__)
-            text = say("failed")
+            text = said.say("trainer.failed")
         else:
             return version
         await self._replies.send(update, context, text)
@@ -159,7 +165,9 @@ class TrainerConfirmations:
         """Start retraining if the change needs it, then tell the trainer."""
         if diff.needs_training or version.needs_training:
             started = await asyncio.to_thread(self._kb.start_training)
-            text += "\n\n" + say("training_started" if started else "training_not_started")
+            text += "\n\n" + texts("bot.channels.telegram").say(
+                "trainer.training_started" if started else "trainer.training_not_started"
+            )
         await self._replies.send(update, context, text)
 
     async def _announce(
@@ -170,7 +178,7 @@ class TrainerConfirmations:
         if chat is None:
             return
         self._announcements.start(request.text, context.bot, chat.id)
-        sending = words()["telegram"]["sending"].format(total=request.total)
+        sending = texts("bot.announce").say("telegram.sending", total=request.total)
         await self._replies.send(update, context, sending)
 
 

@@ -28,7 +28,7 @@ from bot.announce.broadcast import AnnouncementInvalid
 from bot.channels.telegram.channel import CHANNEL
 from bot.channels.telegram.context import AnyApplication, Context, bot_commands
 from bot.channels.telegram.render import clean
-from bot.channels.telegram.trainers.announce import TrainerAnnouncements, words
+from bot.channels.telegram.trainers.announce import TrainerAnnouncements
 from bot.channels.telegram.trainers.confirm import (
     AnnouncementRequest,
     PublishRequest,
@@ -46,11 +46,12 @@ from bot.channels.telegram.trainers.files import (
 from bot.channels.telegram.trainers.kb import TrainerKnowledgeBase
 from bot.channels.telegram.trainers.pending import PendingConfirmations
 from bot.channels.telegram.trainers.replies import PREFIX, TrainerReplies, confirm_buttons
-from bot.channels.telegram.trainers.report import changes, history, problems, say, texts
+from bot.channels.telegram.trainers.report import changes, history, problems
 from bot.display import shorten
 from bot.kb import publishing
 from bot.kb.proposal import Proposal
 from bot.metrics import Metrics
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,10 @@ class TrainerHandlers:
 
     async def set_menu(self, bot: Bot) -> None:
         """Show the trainer commands in each trainer's own chat menu, after the officials' ones."""
-        own = [BotCommand(name, str(text)) for name, text in texts()["commands"].items()]
+        own = [
+            BotCommand(name, str(text))
+            for name, text in texts("bot.channels.telegram").labels("trainer.commands").items()
+        ]
         for trainer in sorted(self._replies.trainer_ids):
             try:
                 await bot.set_my_commands(
@@ -121,6 +125,7 @@ class TrainerHandlers:
 
     async def on_document(self, update: Update, context: Context) -> None:
         """Check a trainer's knowledge base file and show what publishing it would change."""
+        said = texts("bot.channels.telegram")
         self._metrics.message_in(CHANNEL)
         trainer = await self._replies.trainer(update, context, "not_trainer_document")
         message = update.effective_message
@@ -128,12 +133,14 @@ class TrainerHandlers:
         if trainer is None or document is None:
             return
         name = plain_name(document.file_name)
-        shown = shorten(name, 60) or say("unnamed")
+        shown = shorten(name, 60) or said.say("trainer.unnamed")
         if not accepted(name):
-            await self._replies.send(update, context, say("unsupported", name=shown))
+            await self._replies.send(update, context, said.say("trainer.unsupported", name=shown))
             return
         if too_large(document):
-            await self._replies.send(update, context, say("too_large", name=shown, limit=MEGABYTES))
+            await self._replies.send(
+                update, context, said.say("trainer.too_large", name=shown, limit=MEGABYTES)
+            )
             return
         await self._replies.typing(update, context)
         proposal = await self._fetch_and_propose(context.bot, document, name, shown)
@@ -147,7 +154,7 @@ class TrainerHandlers:
             token = self._pending.put(trainer, PublishRequest(proposal))
             minutes = self._pending.ttl_minutes
             text = changes(proposal.diff, proposal.base_version)
-            text += "\n\n" + say("confirm_publish", minutes=minutes)
+            text += "\n\n" + said.say("trainer.confirm_publish", minutes=minutes)
             await self._replies.send(update, context, text, confirm_buttons("publish", token))
 
     async def on_lichsu(self, update: Update, context: Context) -> None:
@@ -160,6 +167,7 @@ class TrainerHandlers:
 
     async def on_khoiphuc(self, update: Update, context: Context) -> None:
         """Show what restoring the version named would change, and ask to confirm."""
+        said = texts("bot.channels.telegram")
         self._metrics.message_in(CHANNEL)
         trainer = await self._replies.trainer(update, context)
         message = update.effective_message
@@ -167,24 +175,32 @@ class TrainerHandlers:
             return
         argument = clean(arguments_of(message.text)).strip()
         if not argument:
-            await self._replies.send(update, context, say("rollback_usage"))
+            await self._replies.send(update, context, said.say("trainer.rollback_usage"))
             return
         if not (argument.isascii() and argument.isdigit() and len(argument) <= 6):
             value = shorten(argument, 30)
-            await self._replies.send(update, context, say("not_a_version", value=value))
+            await self._replies.send(
+                update, context, said.say("trainer.not_a_version", value=value)
+            )
             return
         number = int(argument)
         try:
             plan = await asyncio.to_thread(self._kb.plan_rollback, number)
         except publishing.UnknownVersion:
-            await self._replies.send(update, context, say("unknown_version", version=number))
+            await self._replies.send(
+                update, context, said.say("trainer.unknown_version", version=number)
+            )
             return
         if plan.diff.is_empty:
-            await self._replies.send(update, context, say("already_current", version=number))
+            await self._replies.send(
+                update, context, said.say("trainer.already_current", version=number)
+            )
             return
         token = self._pending.put(trainer, plan)
         text = changes(plan.diff, plan.base) + "\n\n"
-        text += say("confirm_rollback", version=number, minutes=self._pending.ttl_minutes)
+        text += said.say(
+            "trainer.confirm_rollback", version=number, minutes=self._pending.ttl_minutes
+        )
         await self._replies.send(update, context, text, confirm_buttons("rollback", token))
 
     async def on_thongbao(self, update: Update, context: Context) -> None:
@@ -195,9 +211,9 @@ class TrainerHandlers:
         if trainer is None or message is None:
             return
         text = clean(arguments_of(message.text)).strip()
-        said = words()["telegram"]
+        said = texts("bot.announce")
         if not text:
-            await self._replies.send(update, context, said["usage"])
+            await self._replies.send(update, context, said.say("telegram.usage"))
             return
         try:
             preview, total = await self._announcements.preview(text, self._pending.ttl_minutes)
@@ -206,7 +222,7 @@ class TrainerHandlers:
             return
         except SQLAlchemyError as error:
             log.error("the announcement's audience could not be read (%s)", type(error).__name__)
-            await self._replies.send(update, context, said["unavailable"])
+            await self._replies.send(update, context, said.say("telegram.unavailable"))
             return
         if not total:
             await self._replies.send(update, context, preview)
@@ -218,16 +234,17 @@ class TrainerHandlers:
         self, bot: Bot, document: Document, name: str, shown: str
     ) -> Proposal | str:
         """The file checked against the live knowledge base, or what to tell the trainer instead."""
+        said = texts("bot.channels.telegram")
         with tempfile.TemporaryDirectory(prefix="kb-telegram-") as folder:
             try:
                 path = await download(bot, document, Path(folder), name)
             except TooLarge:
-                return say("too_large", name=shown, limit=MEGABYTES)
+                return said.say("trainer.too_large", name=shown, limit=MEGABYTES)
             except TelegramError as error:
                 log.warning("a trainer's file was not downloaded (%s)", type(error).__name__)
-                return say("download_failed", name=shown)
+                return said.say("trainer.download_failed", name=shown)
             try:
                 return await asyncio.to_thread(self._kb.propose, path)
             except Exception as error:  # a hostile or broken file can fail anywhere in its reader
                 log.warning("a trainer's file could not be read (%s)", type(error).__name__)
-                return say("unreadable", name=shown)
+                return said.say("trainer.unreadable", name=shown)

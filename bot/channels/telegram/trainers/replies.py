@@ -22,10 +22,9 @@ from telegram.error import TelegramError
 from bot.channels.telegram.channel import send_rendered
 from bot.channels.telegram.context import Context, display_name
 from bot.channels.telegram.render import CallbackPayloads, render
-from bot.channels.telegram.texts import telegram_texts
-from bot.channels.telegram.trainers.report import say
 from bot.messages import Button
 from bot.metrics import Metrics
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ def confirm_buttons(action: str, token: str) -> tuple[Button, ...]:
 
 def say_button(key: str) -> str:
     """A button's title from `trainer.buttons`."""
-    return str(telegram_texts()["trainer"]["buttons"][key])
+    return texts("bot.channels.telegram").say(f"trainer.buttons.{key}")
 
 
 def pressed(data: str) -> tuple[str, str]:
@@ -80,12 +79,14 @@ class TrainerReplies:
         if user is not None and user.id in self._trainer_ids:
             return user.id
         log.info("a trainer's action by someone not on the trainers' list was refused")
-        await self.send(update, context, say(refusal))
+        await self.send(update, context, texts("bot.channels.telegram").say(f"trainer.{refusal}"))
         return None
 
     def author(self, update: Update) -> str:
         """The trainer's name as the history records it."""
-        return (display_name(update) or say("author_fallback"))[:MAX_AUTHOR]
+        return (
+            display_name(update) or texts("bot.channels.telegram").say("trainer.author_fallback")
+        )[:MAX_AUTHOR]
 
     async def send(
         self, update: Update, context: Context, text: str, buttons: Sequence[Button] = ()
@@ -94,7 +95,7 @@ class TrainerReplies:
         chat = update.effective_chat
         if chat is None:
             return
-        choose = str(telegram_texts()["choose"])
+        choose = texts("bot.channels.telegram").say("choose")
         rendered = render(text, buttons, self._payloads, choose)
         await send_rendered(context.bot, chat.id, rendered, self._metrics)
 

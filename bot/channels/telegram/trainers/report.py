@@ -10,30 +10,16 @@ Why it looks like this:
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.channels.telegram.texts import telegram_texts
 from bot.kb import report
 from bot.kb.diff import Diff
 from bot.kb.importing import Problem
 from bot.kb.publishing import Version
-from bot.kb.texts import say as kb_say
+from bot.texts import texts
 
 MAX_PROBLEMS = 30
 MAX_HISTORY = 20
 # About three Telegram messages: enough for any real edit, bounded for a runaway one.
 MAX_REPORT = 10_000
-
-
-def texts() -> dict[str, Any]:
-    """The trainers' texts (`trainer` in texts.yml)."""
-    return dict(telegram_texts()["trainer"])
-
-
-def say(key: str, **values: object) -> str:
-    """The trainers' text `key`, with its placeholders filled in."""
-    text = str(texts()[key])
-    return text.format(**values) if values else text
 
 
 def clip(text: str, limit: int = MAX_REPORT) -> str:
@@ -47,18 +33,22 @@ def clip(text: str, limit: int = MAX_REPORT) -> str:
             break
         kept.append(line)
         used += len(line) + 1
-    return "\n".join([*kept, say("truncated")])
+    return "\n".join([*kept, texts("bot.channels.telegram").say("trainer.truncated")])
 
 
 def problems(found: list[Problem], file_name: str) -> str:
     """The file's problems (row and column named), the first MAX_PROBLEMS of them."""
     lines = [report.problem(p) for p in found[:MAX_PROBLEMS]]
     if len(found) > MAX_PROBLEMS:
-        lines.append(say("more_problems", count=len(found) - MAX_PROBLEMS))
+        lines.append(
+            texts("bot.channels.telegram").say(
+                "trainer.more_problems", count=len(found) - MAX_PROBLEMS
+            )
+        )
     if all(p.row is None for p in found):
-        lines.append(kb_say("reading.nothing_changed"))
+        lines.append(texts("bot.kb").say("reading.nothing_changed"))
     else:
-        lines.append(kb_say("reading.summary", name=file_name, count=len(found)))
+        lines.append(texts("bot.kb").say("reading.summary", name=file_name, count=len(found)))
     return clip("\n".join(lines))
 
 
@@ -73,28 +63,31 @@ def history(versions: list[Version], current: int | None) -> str:
     if not versions:
         return text
     if len(versions) > MAX_HISTORY:
-        text += "\n" + say("history_more", count=MAX_HISTORY)
-    return clip(f"{text}\n\n{say('history_hint')}")
+        text += "\n" + texts("bot.channels.telegram").say("trainer.history_more", count=MAX_HISTORY)
+    return clip(f"{text}\n\n{texts('bot.channels.telegram').say('trainer.history_hint')}")
 
 
 def taking_effect(diff: Diff) -> str:
     """Which changes are live now and which wait for the model to be retrained."""
-    live = [say("changed_line", id=c.id, title=c.title) for c in diff.live_at_once]
-    live += [say("file_line", name=n) for n in diff.files if n not in diff.training_files]
-    later = [say("added_line", id=a.id, title=a.title) for a in diff.added]
-    later += [say("removed_line", id=a.id, title=a.title) for a in diff.removed]
-    later += [say("file_line", name=n) for n in diff.training_files]
+    said = texts("bot.channels.telegram")
+    live = [said.say("trainer.changed_line", id=c.id, title=c.title) for c in diff.live_at_once]
+    live += [
+        said.say("trainer.file_line", name=n) for n in diff.files if n not in diff.training_files
+    ]
+    later = [said.say("trainer.added_line", id=a.id, title=a.title) for a in diff.added]
+    later += [said.say("trainer.removed_line", id=a.id, title=a.title) for a in diff.removed]
+    later += [said.say("trainer.file_line", name=n) for n in diff.training_files]
     lines: list[str] = []
     if live:
-        lines += [say("live_heading"), *live]
+        lines += [said.say("trainer.live_heading"), *live]
     if later:
         lines += [""] if lines else []
-        lines += [say("training_heading"), *later]
+        lines += [said.say("trainer.training_heading"), *later]
     return clip("\n".join(lines))
 
 
 def published(version: Version, diff: Diff) -> str:
     """The new live version's number, then what takes effect when."""
     effect = taking_effect(diff)
-    head = say("published", version=version.number)
+    head = texts("bot.channels.telegram").say("trainer.published", version=version.number)
     return f"{head}\n\n{effect}" if effect else head

@@ -11,14 +11,14 @@ import itertools
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from bot.escalation.client import Change, DeskClient, RetryPolicy, Ticket
+from bot.escalation.client import Change, DeskClient, Ticket
+from bot.escalation.retry import RetryPolicy
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
 from tests.channels.telegram.fakes import (
@@ -29,9 +29,11 @@ from tests.channels.telegram.fakes import (
     running_gateway,
     user,
 )
+from tests.support import desk_server
 from tests.support.desk_server import ASSISTANT, DeskServer
-from tests.support.desk_server import STAFF as STAFF_TOKEN
 
+# The real desk's staff token, exported under this name: STAFF here is a Telegram user id.
+STAFF_TOKEN = desk_server.STAFF
 STAFF_CHAT = -1001234567890
 STAFF, OTHER_STAFF, OUTSIDER = 7010203, 7020304, 9990807
 STAFF_NAME = "Minh Trần"
@@ -87,7 +89,9 @@ def group_update(
     return {"update_id": next(_ids), "message": message}
 
 
-def button_update(data: str, user_id: int = STAFF, message: dict[str, Any] | None = None) -> dict:
+def button_update(
+    data: str, user_id: int = STAFF, message: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """An update with a press, by `user_id`, on a button of the bot's message in the group."""
     pressed = message or bot_message("🆕 Phiếu mới HT-000001")
     pressed = {
@@ -156,20 +160,15 @@ async def desk_changes(url: str, code: str) -> list[Change]:
         await client.aclose()
 
 
-@pytest.fixture(scope="module")
-def shared_desk(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeskServer]:
-    """One real desk server for a module whose tests each open (and look at) their own tickets."""
-    server = DeskServer(root, tmp_path_factory.mktemp("desk") / "desk.db")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+@pytest.fixture
+def shared_desk(desk_server: DeskServer) -> DeskServer:
+    """The session's desk, emptied for each test (once one desk per module, kept between tests)."""
+    return desk_server
 
 
 @pytest.fixture
 def staff_desk(desk_server: DeskServer) -> DeskServer:
-    """The desk the staff group acts on: a fresh one per test, unless a module shares one."""
+    """The desk the staff group acts on: the session's desk, as a fresh one for each test."""
     return desk_server
 
 

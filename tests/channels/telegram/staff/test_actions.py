@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from bot.channels.telegram.texts import telegram_texts
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
+from bot.texts import texts
 from tests.channels.telegram.fakes import (
     FakeRasa,
     FakeTelegram,
@@ -32,7 +32,7 @@ from tests.channels.telegram.staff.fakes import (
 )
 from tests.support.desk_server import DeskServer
 
-STAFF_TEXTS = telegram_texts()["staff"]
+STAFF_TEXTS = texts("bot.channels.telegram").section("staff")
 
 
 @pytest.fixture

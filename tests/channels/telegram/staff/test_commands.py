@@ -11,8 +11,8 @@ from bot.channels.telegram.staff.commands import (
     status_for,
     ticket_code,
 )
-from bot.channels.telegram.texts import telegram_texts
 from bot.desk.models import STATUSES
+from bot.texts import texts
 
 
 @pytest.mark.parametrize(
@@ -65,8 +65,12 @@ def test_status_words_are_read_without_case_or_diacritics(words: str, status: st
 
 
 def test_every_status_word_names_a_status_of_the_desk_contract() -> None:
-    words = telegram_texts()["staff"]["status_words"]
-    assert set(words) == set(STATUSES) == set(telegram_texts()["staff"]["status_names"])
+    words = texts("bot.channels.telegram").section("staff.status_words")
+    assert (
+        set(words)
+        == set(STATUSES)
+        == set(texts("bot.channels.telegram").section("staff.status_names"))
+    )
     for status, spellings in words.items():
         assert all(status_for(word) == status for word in spellings)
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.channels.telegram.texts import telegram_texts
+from bot.texts import texts
 from tests.channels.telegram.fakes import FakeTelegram, Gateway
 from tests.channels.telegram.staff.fakes import PUBLIC_URL, group_update, open_ticket, said
 from tests.support.desk_server import DeskServer
 
-STAFF_TEXTS = telegram_texts()["staff"]
+STAFF_TEXTS = texts("bot.channels.telegram").section("staff")
 
 
 async def test_the_desk_being_down_is_explained(

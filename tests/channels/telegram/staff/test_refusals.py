@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.channels.telegram.texts import telegram_texts
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
+from bot.texts import texts
 from tests.channels.telegram.fakes import (
     FakeRasa,
     FakeTelegram,
@@ -35,7 +35,7 @@ from tests.channels.telegram.staff.fakes import (
 )
 from tests.support.desk_server import ASSISTANT, DeskServer
 
-STAFF_TEXTS = telegram_texts()["staff"]
+STAFF_TEXTS = texts("bot.channels.telegram").section("staff")
 
 
 @pytest.fixture
@@ -256,7 +256,7 @@ async def test_a_misconfigured_staff_group_is_off_and_the_officials_side_still_w
 
     assert "HELPDESK_DESK_STAFF_TOKEN" in caplog.text
     assert [b["message"] for b in fake_rasa.received] == ["quên mật khẩu"]
-    assert said(fake_telegram) == [telegram_texts()["private_only"]]
+    assert said(fake_telegram) == [texts("bot.channels.telegram").say("private_only")]
 
 
 async def test_a_desk_token_without_the_staff_role_is_explained_and_changes_nothing(

@@ -37,7 +37,10 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     settings = staff_settings()
 
     assert settings is not None
-    assert (settings.telegram_staff_chat_id, settings.staff_ids) == (-1001234567890, {11, 22, 33})
+    assert (settings.telegram_staff_chat_id, settings.staff_ids) == (
+        -1001234567890,
+        frozenset({11, 22, 33}),
+    )
     assert settings.public_url == "http://desk.internal:8100"
     assert TOKEN not in repr(settings)
     assert desk_page("https://hotro.example.gov.vn/", "HT-000001") == (
@@ -83,7 +86,9 @@ def test_a_misconfigured_group_stays_off_and_the_variable_is_named_not_its_value
     with caplog.at_level(logging.ERROR):
         assert staff_settings() is None
 
-    assert named in caplog.text
+    assert (
+        f"Nhóm hỗ trợ trên Telegram chưa được bật vì cấu hình chưa đúng: {named}: " in caplog.text
+    )
     assert TOKEN not in caplog.text and "@lan" not in caplog.text
 
 
@@ -97,4 +102,4 @@ def test_a_group_without_staff_is_on_but_warns(
         settings = staff_settings()
 
     assert settings is not None and settings.staff_ids == frozenset()
-    assert "HELPDESK_TELEGRAM_STAFF_IDS is empty" in caplog.text
+    assert "HELPDESK_TELEGRAM_STAFF_IDS đang để trống" in caplog.text

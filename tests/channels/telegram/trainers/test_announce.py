@@ -10,12 +10,13 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.announce.audience import Audience
-from bot.announce.broadcast import MAX_TEXT, Tally, announce_texts
+from bot.announce.broadcast import MAX_TEXT, Tally
 from bot.channels.telegram.trainers.announce import results
 from bot.channels.zalo.settings import ZaloSettings
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
 from bot.store.database import make_engine
+from bot.texts import texts
 from tests.channels.telegram.fakes import (
     FakeRasa,
     Gateway,
@@ -40,11 +41,11 @@ from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
 from tests.channels.zalo.conftest import USER, settings_for
 from tests.channels.zalo.fake_zalo import FakeZalo, served
 
-WORDS = announce_texts()
-TELEGRAM = WORDS["telegram"]
+WORDS = texts("bot.announce")
+TELEGRAM = WORDS.section("telegram")
 NEWS = "Lớp tập huấn chữ ký số lúc 8h00 thứ Hai tại hội trường UBND huyện."
 OFFICIALS, OPTED_OUT = (3001, 3002, 3003), 3009
-TOO_LONG = WORDS["too_long"].format(length=MAX_TEXT + 1, limit=MAX_TEXT)
+TOO_LONG = WORDS.say("too_long", length=MAX_TEXT + 1, limit=MAX_TEXT)
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ async def test_an_announcement_shows_its_reach_then_reaches_the_officials(
     await trainer_gateway.post_update(message_update(f"/thongbao {NEWS}", chat_id=TRAINER))
 
     [preview] = said(fake_telegram)
-    assert NEWS in preview and WORDS["footer"] in preview
+    assert NEWS in preview and WORDS.say("footer") in preview
     assert "- Telegram: 3 cán bộ sẽ nhận, 1 cán bộ đã tắt thông báo" in preview
     assert preview.endswith(TELEGRAM["ask"].format(total=3, minutes=30))
     assert list(buttons(fake_telegram)) == ["Gửi thông báo", "Hủy"]
@@ -85,7 +86,7 @@ async def test_an_announcement_shows_its_reach_then_reaches_the_officials(
     await eventually(lambda: len(said(fake_telegram)) == 3)
     for chat in OFFICIALS[:2]:
         [sent] = said(fake_telegram, chat)
-        assert sent == f"{NEWS}\n\n{WORDS['footer']}"
+        assert sent == f"{NEWS}\n\n{WORDS.say('footer')}"
     assert said(fake_telegram, OPTED_OUT) == []
     expected = results({"telegram": Tally(total=3, sent=2, unreachable=1, failed=0)})
     assert said(fake_telegram)[2] == expected
@@ -100,7 +101,7 @@ async def test_a_cancelled_announcement_is_not_sent(
 
     await press(trainer_gateway, buttons(fake_telegram)["Hủy"])
 
-    assert said(fake_telegram)[-1] == WORDS["cancelled"]
+    assert said(fake_telegram)[-1] == WORDS.say("cancelled")
     assert all(not fake_telegram.texts(chat) for chat in OFFICIALS)
 
 
@@ -171,7 +172,7 @@ async def test_an_announcement_also_goes_out_on_zalo_when_the_gateway_serves_it(
     await press(zalo_gateway, buttons(fake_telegram)["Gửi thông báo"])
 
     await eventually(lambda: len(said(fake_telegram)) == 3)
-    assert fake_zalo.texts_to(USER) == [f"{NEWS}\n\n{WORDS['footer']}"]
+    assert fake_zalo.texts_to(USER) == [f"{NEWS}\n\n{WORDS.say('footer')}"]
     assert "- Zalo: đã gửi 1/1, không liên lạc được 0, lỗi 0" in said(fake_telegram)[2]
     assert "Đã gửi xong: 4/4 cán bộ nhận được thông báo." in said(fake_telegram)[2]
 

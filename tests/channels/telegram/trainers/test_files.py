@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from bot.channels.telegram.trainers.files import MAX_BYTES
-from bot.channels.telegram.trainers.report import say
 from bot.kb import publishing
+from bot.texts import texts
 from tests.channels.telegram.fakes import Gateway
 from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
     TrainerTelegram,
@@ -47,8 +47,10 @@ async def test_a_file_of_the_wrong_kind_or_size_is_explained_without_downloading
 
     await trainer_gateway.post_update(document_update(fake_telegram, b"x", name, size=size))
 
-    shown_name = name or say("unnamed")
-    assert said(fake_telegram) == [say(key, name=shown_name, limit=5)]
+    shown_name = name or texts("bot.channels.telegram").say("trainer.unnamed")
+    assert said(fake_telegram) == [
+        texts("bot.channels.telegram").say(f"trainer.{key}", name=shown_name, limit=5)
+    ]
     assert fake_telegram.of("getFile") == []
     assert not (state / "kb").exists()
 
@@ -60,7 +62,9 @@ async def test_a_file_too_large_to_say_so_is_refused_after_download(
 
     await trainer_gateway.post_update(document_update(fake_telegram, data, "kho.csv", size=None))
 
-    assert said(fake_telegram) == [say("too_large", name="kho.csv", limit=5)]
+    assert said(fake_telegram) == [
+        texts("bot.channels.telegram").say("trainer.too_large", name="kho.csv", limit=5)
+    ]
     assert not (state / "kb").exists()
 
 
@@ -101,7 +105,9 @@ async def test_a_file_telegram_cannot_give_is_explained(
 
     await trainer_gateway.post_update(update)
 
-    assert said(fake_telegram) == [say("download_failed", name="kho.csv")]
+    assert said(fake_telegram) == [
+        texts("bot.channels.telegram").say("trainer.download_failed", name="kho.csv")
+    ]
     assert not (state / "kb").exists()
 
 

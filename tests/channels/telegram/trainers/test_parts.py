@@ -11,8 +11,9 @@ import pytest
 from bot.channels.telegram.trainers import pending as trainer_pending
 from bot.channels.telegram.trainers.files import accepted, file_base_url, plain_name
 from bot.channels.telegram.trainers.pending import PENDING_SECONDS, PendingConfirmations
-from bot.channels.telegram.trainers.report import MAX_PROBLEMS, clip, problems, say
+from bot.channels.telegram.trainers.report import MAX_PROBLEMS, clip, problems
 from bot.kb.importing import Problem
+from bot.texts import texts
 from tests.channels.telegram.fakes import Gateway
 from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
     TrainerTelegram,
@@ -93,7 +94,9 @@ async def test_a_press_after_the_time_limit_is_explained_and_publishes_nothing(
 
     await press(trainer_gateway, buttons(fake_telegram)["Xuất bản"])
 
-    assert said(fake_telegram)[-1] == say("expired", minutes=30)
+    assert said(fake_telegram)[-1] == texts("bot.channels.telegram").say(
+        "trainer.expired", minutes=30
+    )
     assert not (state / "kb").exists()
 
 
@@ -145,7 +148,9 @@ def test_a_file_with_many_problems_shows_the_first_ones_and_counts_them_all() ->
     lines = text.splitlines()
     assert lines[0] == "Dòng 2, cột «Tiêu đề»: chưa có nội dung"
     assert len(lines) == MAX_PROBLEMS + 2
-    assert lines[-2] == say("more_problems", count=100 - MAX_PROBLEMS)
+    assert lines[-2] == texts("bot.channels.telegram").say(
+        "trainer.more_problems", count=100 - MAX_PROBLEMS
+    )
     assert lines[-1].startswith("Tệp kho.xlsx có 100 lỗi, chưa có gì được cập nhật.")
 
 
@@ -154,7 +159,7 @@ def test_a_long_report_is_cut_at_a_line_and_says_so() -> None:
 
     cut = clip(text, 1000)
 
-    assert len(cut) <= 1000 + len(say("truncated")) + 1
-    assert cut.endswith("\n" + say("truncated"))
+    assert len(cut) <= 1000 + len(texts("bot.channels.telegram").say("trainer.truncated")) + 1
+    assert cut.endswith("\n" + texts("bot.channels.telegram").say("trainer.truncated"))
     assert cut.splitlines()[-2].startswith("dòng ")
     assert clip("ngắn") == "ngắn"

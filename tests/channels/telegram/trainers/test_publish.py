@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot.channels.telegram.trainers.report import say
 from bot.gateway.settings import GatewaySettings
 from bot.kb import proposal, publishing
+from bot.texts import texts
 from tests.channels.telegram.fakes import TOKEN, FakeRasa, Gateway
 from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
     TRAINER,
@@ -61,7 +61,7 @@ async def test_a_trainer_publishes_a_changed_answer(
 
     [diff] = said(fake_telegram)
     assert "Sửa bài qlvb.dang_nhap" in diff and "«Mở đầu»" in diff
-    assert say("confirm_publish", minutes=30) in diff
+    assert texts("bot.channels.telegram").say("trainer.confirm_publish", minutes=30) in diff
     assert list(buttons(fake_telegram)) == ["Xuất bản", "Hủy"]
     assert publishing.current_version(state) is None  # nothing published before the press
 
@@ -74,9 +74,12 @@ async def test_a_trainer_publishes_a_changed_answer(
     published = publishing.version(state, 2)
     assert (published.author, published.source) == ("Lan Nguyễn", "kho.xlsx")
     reply = said(fake_telegram)[-1]
-    assert reply.startswith(say("published", version=2))
-    assert say("live_heading") in reply and "Sửa bài qlvb.dang_nhap" in reply
-    assert say("training_heading") not in reply
+    assert reply.startswith(texts("bot.channels.telegram").say("trainer.published", version=2))
+    assert (
+        texts("bot.channels.telegram").say("trainer.live_heading") in reply
+        and "Sửa bài qlvb.dang_nhap" in reply
+    )
+    assert texts("bot.channels.telegram").say("trainer.training_heading") not in reply
     assert training_starts.calls == []
     assert fake_rasa.received == []
     assert "a trainer published knowledge base version 2" in caplog.text
@@ -103,8 +106,11 @@ async def test_a_new_article_is_published_and_starts_retraining_in_the_backgroun
         (state.absolute(), project.absolute(), trainer_settings.rasa_url)
     ]
     reply = said(fake_telegram)[-1]
-    assert say("training_heading") in reply and "Thêm bài qlvb.in_phieu" in reply
-    assert reply.endswith(say("training_started"))
+    assert (
+        texts("bot.channels.telegram").say("trainer.training_heading") in reply
+        and "Thêm bài qlvb.in_phieu" in reply
+    )
+    assert reply.endswith(texts("bot.channels.telegram").say("trainer.training_started"))
 
 
 @pytest.mark.parametrize(("edit", "article", "expected"), MALFORMED[:4])
@@ -145,7 +151,10 @@ async def test_cancel_changes_nothing_and_the_button_then_expires(
     await press(trainer_gateway, choices["Hủy"])
     await press(trainer_gateway, choices["Xuất bản"])
 
-    assert said(fake_telegram)[1:] == [say("cancelled"), say("expired", minutes=30)]
+    assert said(fake_telegram)[1:] == [
+        texts("bot.channels.telegram").say("trainer.cancelled"),
+        texts("bot.channels.telegram").say("trainer.expired", minutes=30),
+    ]
     assert len(fake_telegram.of("answerCallbackQuery")) == 2
     assert not (state / "kb").exists()
 
@@ -164,7 +173,9 @@ async def test_a_button_replaced_by_a_newer_upload_is_explained_and_does_nothing
 
     await press(trainer_gateway, first["Xuất bản"])
 
-    assert said(fake_telegram)[-1] == say("expired", minutes=30)
+    assert said(fake_telegram)[-1] == texts("bot.channels.telegram").say(
+        "trainer.expired", minutes=30
+    )
     assert not (state / "kb").exists()
 
 
@@ -187,7 +198,9 @@ async def test_a_version_published_in_between_is_not_overwritten(
 
     await press(trainer_gateway, buttons(fake_telegram)["Xuất bản"])
 
-    assert said(fake_telegram)[-1] == say("conflict", actual=2)
+    assert said(fake_telegram)[-1] == texts("bot.channels.telegram").say(
+        "trainer.conflict", actual=2
+    )
     assert publishing.current_version(state) == 2
     article = live(state, project)["qlvb.dang_nhap"]
     assert article.title == "Tiêu đề của người khác" and article.answer.intro != NEW_INTRO

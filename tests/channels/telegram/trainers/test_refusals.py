@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 
 from bot.announce.audience import Audience
-from bot.channels.telegram.texts import telegram_texts
-from bot.channels.telegram.trainers.report import say
 from bot.gateway.settings import GatewaySettings
 from bot.kb import publishing
 from bot.store.database import make_engine
+from bot.texts import texts
 from tests.channels.telegram.fakes import FakeRasa, Gateway, message_update
 from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
     OTHER_TRAINER,
@@ -72,7 +71,9 @@ async def test_an_outsiders_spreadsheet_is_refused_without_downloading(
             document_update(fake_telegram, data, "kho.xlsx", user_id=OUTSIDER)
         )
 
-    assert said(fake_telegram, OUTSIDER) == [say("not_trainer_document")]
+    assert said(fake_telegram, OUTSIDER) == [
+        texts("bot.channels.telegram").say("trainer.not_trainer_document")
+    ]
     assert fake_telegram.of("getFile") == []
     assert not (state / "kb").exists()
     assert live(state, project)["qlvb.dang_nhap"].title != NEW_TITLE
@@ -87,8 +88,8 @@ async def test_an_officials_other_file_gets_the_usual_text_only_note(
         document_update(fake_telegram, b"%PDF-1.4", "loi_ky_so.pdf", user_id=OFFICIAL)
     )
 
-    official_texts = telegram_texts()
-    note = official_texts["not_text"].format(kind=official_texts["kinds"]["document"])
+    official_texts = texts("bot.channels.telegram")
+    note = official_texts.say("not_text", kind=official_texts.labels("kinds")["document"])
     assert said(fake_telegram, OFFICIAL) == [note]
     assert fake_telegram.of("getFile") == []
     assert fake_rasa.received == []
@@ -110,7 +111,9 @@ async def test_an_outsiders_trainer_command_is_refused_and_nothing_changes(
 
     await trainer_gateway.post_update(message_update(command, chat_id=OUTSIDER))
 
-    assert said(fake_telegram, OUTSIDER) == [say("not_trainer")]
+    assert said(fake_telegram, OUTSIDER) == [
+        texts("bot.channels.telegram").say("trainer.not_trainer")
+    ]
     assert buttons(fake_telegram, OUTSIDER) == {}
     assert [int(p["chat_id"]) for p in fake_telegram.of("sendMessage")] == [OUTSIDER]
     assert [v.number for v in publishing.history(state)] == [1]
@@ -131,7 +134,7 @@ async def test_an_outsider_pressing_a_trainers_button_is_refused_and_the_trainer
     await press(trainer_gateway, publish, user_id=OUTSIDER)
 
     [answer] = fake_telegram.of("answerCallbackQuery")
-    assert answer["text"] == say("not_trainer")
+    assert answer["text"] == texts("bot.channels.telegram").say("trainer.not_trainer")
     assert answer["show_alert"] in (True, "true")
     assert said(fake_telegram, OUTSIDER) == []
     assert not (state / "kb").exists()
@@ -146,7 +149,7 @@ async def test_with_no_trainers_configured_everyone_is_refused(
 ) -> None:
     await gateway.post_update(message_update("/lichsu", chat_id=TRAINER))
 
-    assert said(fake_telegram) == [say("not_trainer")]
+    assert said(fake_telegram) == [texts("bot.channels.telegram").say("trainer.not_trainer")]
     assert fake_rasa.received == []
 
 

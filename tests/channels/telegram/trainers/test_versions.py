@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.channels.telegram.trainers.report import say
 from bot.kb import proposal, publishing
 from bot.kb.loader import load
+from bot.texts import texts
 from tests.channels.telegram.fakes import Gateway, message_update
 from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
     TRAINER,
@@ -60,7 +60,7 @@ async def test_history_lists_the_versions_newest_first_with_the_live_one_marked(
     lines = reply.splitlines()
     assert lines[0].startswith("▶ Phiên bản 2 · ") and "· Minh · nhập từ tệp v2.xlsx ·" in lines[0]
     assert lines[1].startswith("  Phiên bản 1 · ") and "nạp từ mã nguồn" in lines[1]
-    assert reply.endswith(say("history_hint"))
+    assert reply.endswith(texts("bot.channels.telegram").say("trainer.history_hint"))
 
 
 async def test_history_before_anything_was_published(
@@ -100,10 +100,12 @@ async def test_a_rollback_shows_its_changes_then_restores_the_old_answer(
     restored = publishing.version(state, 3)
     assert (restored.restored_from, restored.author) == (1, "Lan Nguyễn")
     reply = said(fake_telegram)[-1]
-    assert reply.startswith(say("rolled_back", version=3, restored=1, previous=2))
+    assert reply.startswith(
+        texts("bot.channels.telegram").say("trainer.rolled_back", version=3, restored=1, previous=2)
+    )
     # Removing an article changes the intents the model knows: retraining is started.
     assert len(training_starts.calls) == 1
-    assert reply.endswith(say("training_started"))
+    assert reply.endswith(texts("bot.channels.telegram").say("trainer.training_started"))
 
 
 async def test_a_rollback_after_another_publish_is_refused(
@@ -117,21 +119,23 @@ async def test_a_rollback_after_another_publish_is_refused(
 
     await press(trainer_gateway, buttons(fake_telegram)["Khôi phục"])
 
-    assert said(fake_telegram)[-1] == say("rollback_conflict", actual=3, version=1)
+    assert said(fake_telegram)[-1] == texts("bot.channels.telegram").say(
+        "trainer.rollback_conflict", actual=3, version=1
+    )
     assert publishing.current_version(state) == 3
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("/khoiphuc", say("rollback_usage")),
-        ("/khoiphuc   ", say("rollback_usage")),
-        ("/khoiphuc ba", say("not_a_version", value="ba")),
-        ("/khoiphuc -1", say("not_a_version", value="-1")),
-        ("/khoiphuc ²", say("not_a_version", value="²")),
-        ("/khoiphuc 99", say("unknown_version", version=99)),
-        ("/khoiphuc 0", say("unknown_version", version=0)),
-        ("/khoiphuc 2", say("already_current", version=2)),
+        ("/khoiphuc", texts("bot.channels.telegram").say("trainer.rollback_usage")),
+        ("/khoiphuc   ", texts("bot.channels.telegram").say("trainer.rollback_usage")),
+        ("/khoiphuc ba", texts("bot.channels.telegram").say("trainer.not_a_version", value="ba")),
+        ("/khoiphuc -1", texts("bot.channels.telegram").say("trainer.not_a_version", value="-1")),
+        ("/khoiphuc ²", texts("bot.channels.telegram").say("trainer.not_a_version", value="²")),
+        ("/khoiphuc 99", texts("bot.channels.telegram").say("trainer.unknown_version", version=99)),
+        ("/khoiphuc 0", texts("bot.channels.telegram").say("trainer.unknown_version", version=0)),
+        ("/khoiphuc 2", texts("bot.channels.telegram").say("trainer.already_current", version=2)),
     ],
 )
 async def test_a_rollback_with_a_bad_version_is_explained_and_changes_nothing(

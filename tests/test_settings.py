@@ -1,0 +1,300 @@
+"""The settings base: shared checks, Vietnamese refusals that name the variable, never its value."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import uvicorn
+from pydantic import SecretStr, ValidationError, root_validator
+
+from bot.announce.settings import AnnounceSettings
+from bot.channels.telegram.staff.settings import StaffSettings
+from bot.channels.zalo.settings import ZaloSettings
+from bot.desk.settings import DeskSettings
+from bot.gateway.settings import GatewaySettings
+from bot.notify.settings import NotifierSettings
+from bot.settings import (
+    ActionSettings,
+    AssistantSettings,
+    DeskClientSettings,
+    HelpdeskSettings,
+    SettingsProblem,
+    StoreSettings,
+    blank_secret,
+    bot_token,
+    group_chat_id,
+    https,
+    id_set,
+    no_trailing_slash,
+    not_blank,
+    positive,
+    required_with,
+    say,
+    settings_problems,
+    telegram_ids,
+)
+
+TOKEN = "123456789:AAbb-cc_DD"
+# Looks like a secret, and must never be printed whatever is refused.
+WEAK = "weak-secret-value"
+
+# Every variable each process reads: docs and `make run` use these names.
+VARIABLES: dict[type[HelpdeskSettings], str] = {
+    StoreSettings: "DATABASE_URL",
+    ActionSettings: "DATABASE_URL KNOWLEDGE_BASE_DIR",
+    AssistantSettings: "RASA_URL RASA_TIMEOUT_SECONDS",
+    DeskClientSettings: "DESK_URL DESK_PUBLIC_URL DESK_TIMEOUT_SECONDS DESK_TOKEN",
+    AnnounceSettings: "DATABASE_URL TELEGRAM_TOKEN TELEGRAM_BASE_URL",
+    GatewaySettings: "TELEGRAM_TOKEN TELEGRAM_WEBHOOK_SECRET TELEGRAM_BASE_URL TELEGRAM_WEBHOOK_URL"
+    " RASA_URL RASA_TIMEOUT_SECONDS DATABASE_URL TELEGRAM_TRAINER_IDS STATE_DIR PROJECT_DIR",
+    NotifierSettings: "DATABASE_URL DESK_URL DESK_TOKEN DESK_TIMEOUT_SECONDS DESK_PUBLIC_URL"
+    " NOTIFIER_POLL_SECONDS TELEGRAM_TOKEN TELEGRAM_BASE_URL TELEGRAM_STAFF_CHAT_ID"
+    " KNOWLEDGE_BASE_DIR",
+    StaffSettings: "TELEGRAM_STAFF_CHAT_ID TELEGRAM_STAFF_IDS DESK_URL DESK_STAFF_TOKEN"
+    " DESK_PUBLIC_URL DESK_TIMEOUT_SECONDS",
+    ZaloSettings: "ZALO_APP_ID ZALO_OA_SECRET_KEY ZALO_APP_SECRET_KEY ZALO_ACCESS_TOKEN"
+    " ZALO_REFRESH_TOKEN ZALO_API_BASE_URL ZALO_OAUTH_BASE_URL ZALO_TIMEOUT_SECONDS",
+    DeskSettings: "DESK_DATABASE_URL DESK_TOKENS DESK_SESSION_SECRET DESK_SLA_HOURS_NORMAL"
+    " DESK_SLA_HOURS_URGENT DESK_SLA_HOURS_VERY_URGENT",
+}
+
+
+@pytest.fixture(autouse=True)
+def no_helpdesk_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("HELPDESK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setattr("bot.logs.configure", lambda verbose=False: None)
+
+
+def refused(check: Any, value: Any) -> str:
+    with pytest.raises(SettingsProblem) as refusal:
+        check(value)
+    return str(refusal.value)
+
+
+@pytest.mark.parametrize("settings", list(VARIABLES))
+def test_every_settings_class_keeps_its_variables_on_the_one_base(
+    settings: type[HelpdeskSettings],
+) -> None:
+    assert issubclass(settings, HelpdeskSettings)
+    names = {
+        name.upper()
+        for field in settings.__fields__.values()
+        for name in field.field_info.extra["env_names"]
+    }
+    assert names == {f"HELPDESK_{name}" for name in VARIABLES[settings].split()}
+
+
+def test_defaults_are_unchanged() -> None:
+    gateway = GatewaySettings()
+    assert (gateway.rasa_url, gateway.rasa_timeout_seconds) == ("http://127.0.0.1:5005", 8.0)
+    assert gateway.database_url == "sqlite:///var/helpdesk.db"
+    assert gateway.telegram_base_url == "https://api.telegram.org/bot"
+    notifier = NotifierSettings(desk_token=SecretStr("t"))
+    assert (notifier.desk_url, notifier.desk_timeout_seconds) == ("http://127.0.0.1:8100", 10.0)
+    assert (notifier.notifier_poll_seconds, notifier.public_url) == (2.0, notifier.desk_url)
+    desk = DeskSettings(tokens=SecretStr("staff:x"), session_secret=SecretStr("s" * 32))
+    assert desk.database_url == "sqlite:///var/desk.db"
+
+
+def test_positive_numbers_only() -> None:
+    assert positive(0.5) == 0.5
+    for value in (0, -1.5):
+        assert refused(positive, value) == say("problems.positive")
+    assert "lớn hơn 0" in say("problems.positive")
+
+
+def test_text_and_addresses() -> None:
+    assert not_blank(" 123 ") == "123"
+    assert refused(not_blank, "  ") == say("problems.blank")
+    assert no_trailing_slash("http://127.0.0.1:9//") == "http://127.0.0.1:9"
+    assert https("https://hotro.example.gov.vn/bot") == "https://hotro.example.gov.vn/bot"
+    assert https(None) is None
+    assert "https://" in refused(https, "http://hotro.example.gov.vn/bot")
+
+
+def test_a_blank_secret_is_no_secret() -> None:
+    assert blank_secret(None) is None
+    assert blank_secret(SecretStr("")) is None
+    assert blank_secret(SecretStr("  ")) is None
+    kept = blank_secret(SecretStr(WEAK))
+    assert kept is not None and kept.get_secret_value() == WEAK
+
+
+def test_telegram_bot_tokens_are_trimmed_or_refused_without_being_shown() -> None:
+    token = bot_token(SecretStr(f" {TOKEN} "))
+    assert token is not None and token.get_secret_value() == TOKEN
+    assert bot_token(None) is None and bot_token(SecretStr(" ")) is None
+    for wrong in ("not a token", "123456789", ":abc", "12a:abc", "123:ab cd"):
+        reason = refused(bot_token, SecretStr(wrong))
+        assert "mã bot Telegram" in reason and wrong not in reason
+
+
+def test_telegram_id_lists_are_tidied_or_refused() -> None:
+    assert telegram_ids(" 11, 22 ,,33") == "11,22,33"
+    assert telegram_ids("") == ""
+    assert id_set("11,22,33") == {11, 22, 33} and id_set("") == frozenset()
+    for wrong in ("@lan", "11,-22", "1" * 21):
+        assert refused(telegram_ids, wrong) == say("problems.telegram_ids")
+
+
+def test_only_a_groups_chat_id() -> None:
+    assert group_chat_id(-1001234567890) == -1001234567890
+    assert group_chat_id(None) is None
+    for wrong in (0, 555):
+        assert "số âm" in refused(group_chat_id, wrong)
+
+
+class _Pair(HelpdeskSettings):
+    first: int | None = None
+    second: str | None = None
+
+    _second_with_first = root_validator(skip_on_failure=True, allow_reuse=True)(
+        required_with("second", when="first")
+    )
+
+    class Config:
+        env_prefix = "HELPDESK_PAIR_"
+
+
+def test_a_setting_required_with_another_names_both_with_the_class_prefix() -> None:
+    assert _Pair().first is None and _Pair(first=1, second="x").second == "x"
+    with pytest.raises(ValidationError) as refusal:
+        _Pair(first=1)
+    assert settings_problems(refusal.value) == [
+        "HELPDESK_PAIR_SECOND: " + say("problems.required_with", other="HELPDESK_PAIR_FIRST")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (
+            lambda: NotifierSettings(),  # type: ignore[call-arg]  # desk_token left out on purpose
+            ["HELPDESK_DESK_TOKEN: chưa được đặt; biến này là bắt buộc."],
+        ),
+        (
+            lambda: GatewaySettings(rasa_timeout_seconds="tám"),  # type: ignore[arg-type]  # not a number
+            ["HELPDESK_RASA_TIMEOUT_SECONDS: phải là một số."],
+        ),
+        (
+            lambda: StaffSettings(telegram_staff_chat_id="nhóm"),  # type: ignore[arg-type]  # not an int
+            ["HELPDESK_TELEGRAM_STAFF_CHAT_ID: phải là một số nguyên."],
+        ),
+        (
+            lambda: ZaloSettings(
+                app_id="1",
+                oa_secret_key=SecretStr("k"),
+                app_secret_key=SecretStr("k"),
+                timeout_seconds=0,
+            ),
+            ["HELPDESK_ZALO_TIMEOUT_SECONDS: phải là một số lớn hơn 0."],
+        ),
+        (
+            lambda: DeskSettings(tokens=SecretStr("staff:x"), session_secret=SecretStr(WEAK)),
+            ["HELPDESK_DESK_SESSION_SECRET: quá ngắn; khóa bí mật phải dài ít nhất 32 ký tự."],
+        ),
+    ],
+)
+def test_refusals_become_vietnamese_lines_named_by_variable(make: Any, expected: list[str]) -> None:
+    with pytest.raises(ValidationError) as refusal:
+        make()
+    assert settings_problems(refusal.value) == expected
+
+
+def test_no_refusal_line_shows_a_value() -> None:
+    with pytest.raises(ValidationError) as refusal:
+        GatewaySettings(
+            telegram_token=SecretStr(WEAK),
+            telegram_webhook_secret=SecretStr(f"{WEAK} with spaces"),
+            telegram_trainer_ids=f"@{WEAK}",
+            telegram_webhook_url=f"http://{WEAK}.example",
+        )
+    lines = settings_problems(refusal.value)
+    assert [line.split(":")[0] for line in lines] == [
+        "HELPDESK_TELEGRAM_TOKEN",
+        "HELPDESK_TELEGRAM_WEBHOOK_SECRET",
+        "HELPDESK_TELEGRAM_WEBHOOK_URL",
+        "HELPDESK_TELEGRAM_TRAINER_IDS",
+    ]
+    assert not any(WEAK in line for line in lines)
+
+
+def test_announce_refuses_a_malformed_telegram_token_as_the_notifier_does() -> None:
+    assert AnnounceSettings(telegram_token=SecretStr(" ")).telegram_token is None
+    for settings in (AnnounceSettings, GatewaySettings):
+        with pytest.raises(ValidationError) as refusal:
+            settings(telegram_token=SecretStr(WEAK))
+        assert settings_problems(refusal.value) == [
+            f"HELPDESK_TELEGRAM_TOKEN: {say('problems.telegram_token')}"
+        ]
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[uvicorn.Config]:
+    """What a command would have served, without serving it."""
+    configs: list[uvicorn.Config] = []
+    monkeypatch.setattr(
+        uvicorn.Server, "run", lambda server, *a, **k: configs.append(server.config)
+    )
+    return configs
+
+
+@pytest.mark.parametrize(
+    ("command", "environment", "expected"),
+    [
+        ("desk serve", {"DESK_TOKENS": "staff:x"}, "HELPDESK_DESK_SESSION_SECRET: chưa được đặt"),
+        (
+            "desk serve",
+            {"DESK_TOKENS": "staff:x", "DESK_SESSION_SECRET": WEAK},
+            "HELPDESK_DESK_SESSION_SECRET: quá ngắn",
+        ),
+        ("notifier --once", {}, "HELPDESK_DESK_TOKEN: chưa được đặt; biến này là bắt buộc."),
+        (
+            "notifier --once",
+            {"DESK_TOKEN": "t", "TELEGRAM_TOKEN": WEAK},
+            "HELPDESK_TELEGRAM_TOKEN: không đúng dạng mã bot Telegram",
+        ),
+        (
+            "gateway",
+            {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": " "},
+            "HELPDESK_TELEGRAM_WEBHOOK_SECRET: chưa được đặt; biến này là bắt buộc khi đã đặt"
+            " HELPDESK_TELEGRAM_TOKEN.",
+        ),
+        (
+            "gateway",
+            {"ZALO_APP_ID": "1234567890", "ZALO_OA_SECRET_KEY": WEAK},
+            "HELPDESK_ZALO_APP_SECRET_KEY: chưa được đặt; biến này là bắt buộc.",
+        ),
+        (
+            "announce --yes Thông-báo-bảo-trì",
+            {"TELEGRAM_TOKEN": WEAK},
+            "HELPDESK_TELEGRAM_TOKEN: không đúng dạng mã bot Telegram",
+        ),
+    ],
+)
+def test_a_process_with_a_missing_or_weak_secret_stops_naming_the_variable_not_the_value(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    served: list[uvicorn.Config],
+    tmp_path: Any,
+    command: str,
+    environment: dict[str, str],
+    expected: str,
+) -> None:
+    monkeypatch.setenv("HELPDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'helpdesk.db'}")
+    monkeypatch.setenv("HELPDESK_DESK_DATABASE_URL", f"sqlite:///{tmp_path / 'desk.db'}")
+    for name, value in environment.items():
+        monkeypatch.setenv(f"HELPDESK_{name}", value)
+    # Imported here: the checks above need none of the command line's imports.
+    from bot.cli.main import main
+
+    assert main(command.split()) == 1
+
+    output = capsys.readouterr()
+    assert expected in output.err
+    assert WEAK not in output.err + output.out
+    assert served == [] and list(tmp_path.iterdir()) == []
