@@ -185,6 +185,8 @@ class AssistantSettings(HelpdeskSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 8.0
 
+    _positive_rasa_timeout = validator("rasa_timeout_seconds", allow_reuse=True)(positive)
+
 
 class DeskAddressSettings(HelpdeskSettings):
     """Where the document system is: the address called, the one in links for people, the wait."""
@@ -192,6 +194,8 @@ class DeskAddressSettings(HelpdeskSettings):
     desk_url: str = "http://127.0.0.1:8100"
     desk_public_url: str | None = None
     desk_timeout_seconds: float = 10.0
+
+    _positive_desk_timeout = validator("desk_timeout_seconds", allow_reuse=True)(positive)
 
     @property
     def public_url(self) -> str:

@@ -14,7 +14,6 @@ from bot.settings import (
     blank_secret,
     https,
     id_set,
-    positive,
     problem,
     required_with,
     telegram_ids,
@@ -53,7 +52,6 @@ class GatewaySettings(TelegramBotSettings, AssistantSettings, StoreSettings):
     project_dir: Path = Path(".")
 
     _webhook_secret = validator("telegram_webhook_secret", allow_reuse=True)(webhook_secret)
-    _positive = validator("rasa_timeout_seconds", allow_reuse=True)(positive)
     _https = validator("telegram_webhook_url", allow_reuse=True)(https)
     _trainer_ids = validator("telegram_trainer_ids", allow_reuse=True)(telegram_ids)
     _secret_with_token = root_validator(skip_on_failure=True, allow_reuse=True)(

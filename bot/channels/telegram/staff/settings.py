@@ -21,7 +21,6 @@ from bot.settings import (
     blank_secret,
     group_chat_id,
     id_set,
-    positive,
     required_with,
     say,
     settings_problems,
@@ -49,7 +48,6 @@ class StaffSettings(DeskAddressSettings):
     _group = validator("telegram_staff_chat_id", allow_reuse=True)(group_chat_id)
     _ids = validator("telegram_staff_ids", allow_reuse=True)(telegram_ids)
     _blank_token = validator("desk_staff_token", allow_reuse=True)(blank_secret)
-    _positive = validator("desk_timeout_seconds", allow_reuse=True)(positive)
     _token_with_group = root_validator(skip_on_failure=True, allow_reuse=True)(
         required_with("desk_staff_token", when="telegram_staff_chat_id")
     )

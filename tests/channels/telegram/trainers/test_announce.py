@@ -25,18 +25,12 @@ from tests.channels.telegram.fakes import (
     message_update,
     running_gateway,
 )
-from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
+from tests.channels.telegram.trainers.fakes import (
     TRAINER,
     TrainerTelegram,
     buttons,
-    fake_telegram_fixture,
     press,
-    project_fixture,
     said,
-    state_fixture,
-    trainer_gateway_fixture,
-    trainer_settings_fixture,
-    training_starts_fixture,
 )
 from tests.channels.zalo.conftest import USER, settings_for
 from tests.channels.zalo.fake_zalo import FakeZalo, served

@@ -13,19 +13,13 @@ from bot.channels.telegram.trainers.files import MAX_BYTES
 from bot.kb import publishing
 from bot.texts import texts
 from tests.channels.telegram.fakes import Gateway
-from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
+from tests.channels.telegram.trainers.fakes import (
     TrainerTelegram,
     buttons,
     document_update,
-    fake_telegram_fixture,
     live,
     press,
-    project_fixture,
     said,
-    state_fixture,
-    trainer_gateway_fixture,
-    trainer_settings_fixture,
-    training_starts_fixture,
 )
 
 NEW_INTRO = "Anh/chị đăng nhập lần đầu theo các bước sau (đã cập nhật):"

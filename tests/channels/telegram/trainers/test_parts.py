@@ -15,18 +15,12 @@ from bot.channels.telegram.trainers.report import MAX_PROBLEMS, clip, problems
 from bot.kb.importing import Problem
 from bot.texts import texts
 from tests.channels.telegram.fakes import Gateway
-from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
+from tests.channels.telegram.trainers.fakes import (
     TrainerTelegram,
     buttons,
     document_update,
-    fake_telegram_fixture,
     press,
-    project_fixture,
     said,
-    state_fixture,
-    trainer_gateway_fixture,
-    trainer_settings_fixture,
-    training_starts_fixture,
 )
 from tests.kb.workbooks import cell, edited, exported
 

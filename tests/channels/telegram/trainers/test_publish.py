@@ -13,21 +13,15 @@ from bot.gateway.settings import GatewaySettings
 from bot.kb import proposal, publishing
 from bot.texts import texts
 from tests.channels.telegram.fakes import TOKEN, FakeRasa, Gateway
-from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
+from tests.channels.telegram.trainers.fakes import (
     TRAINER,
     TrainerTelegram,
     TrainingStarts,
     buttons,
     document_update,
-    fake_telegram_fixture,
     live,
     press,
-    project_fixture,
     said,
-    state_fixture,
-    trainer_gateway_fixture,
-    trainer_settings_fixture,
-    training_starts_fixture,
 )
 from tests.kb.workbooks import MALFORMED, NEW_ARTICLE, cell, edited, exported, row_of
 

@@ -14,22 +14,16 @@ from bot.kb import publishing
 from bot.store.database import make_engine
 from bot.texts import texts
 from tests.channels.telegram.fakes import FakeRasa, Gateway, message_update
-from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
+from tests.channels.telegram.trainers.fakes import (
     OTHER_TRAINER,
     OUTSIDER,
     TRAINER,
     TrainerTelegram,
     buttons,
     document_update,
-    fake_telegram_fixture,
     live,
     press,
-    project_fixture,
     said,
-    state_fixture,
-    trainer_gateway_fixture,
-    trainer_settings_fixture,
-    training_starts_fixture,
 )
 from tests.kb.workbooks import cell, edited, exported
 

@@ -11,20 +11,14 @@ from bot.kb import proposal, publishing
 from bot.kb.loader import load
 from bot.texts import texts
 from tests.channels.telegram.fakes import Gateway, message_update
-from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
+from tests.channels.telegram.trainers.fakes import (
     TRAINER,
     TrainerTelegram,
     TrainingStarts,
     buttons,
-    fake_telegram_fixture,
     live,
     press,
-    project_fixture,
     said,
-    state_fixture,
-    trainer_gateway_fixture,
-    trainer_settings_fixture,
-    training_starts_fixture,
 )
 from tests.kb.workbooks import NEW_ARTICLE, cell, edited, exported
 
