@@ -13,6 +13,7 @@ from actions import services
 from actions.answer import send_article
 from actions.conversation import previous_reply_used
 from bot.kb.article import Article, article_for
+from bot.texts import texts
 
 # Replies that count as not having understood, for "a second fallback in a row".
 FALLBACK_REPLIES = ("utter_fallback", "utter_out_of_scope")
@@ -21,6 +22,8 @@ OFFER_FLOOR = 0.1
 # ...and asking back is worth it only when the likeliest topic reaches this one.
 CLARIFY_FLOOR = 0.25
 MAX_OFFERS = 3
+# The last button, "none of these": it asks for a person, and a rule offers a ticket.
+NONE_OF_THESE = "/request_human"
 
 
 def likely_articles(ranking: list[dict[str, Any]]) -> list[tuple[str, float]]:
@@ -95,6 +98,8 @@ class ActionClarify(Action):
             if article_id in articles
         ]
         if buttons:
+            title = texts("actions").say("clarify.none_of_these")
+            buttons.append({"title": title, "payload": NONE_OF_THESE})
             dispatcher.utter_message(response="utter_clarify", buttons=buttons)
             return [SlotSet("repeated_fallback", False)]
         if previous_reply_used(tracker, FALLBACK_REPLIES):

@@ -1,4 +1,4 @@
-"""Tell an official how their tickets stand: one by its code, or all their open ones.
+"""Tell an official how their tickets stand: one by its code, or their recent ones.
 
 A ticket is shown only to the official who opened it, on the channel they opened it from.
 Another official's ticket gets the same answer as a code that does not exist, so codes cannot
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,20 +18,19 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import services
+from actions import recent_tickets, services
 from actions.conversation import channel_of
 from bot.display import vietnam_time
 from bot.escalation.client import DeskClient, DeskError, Ticket, TicketNotFound
-from bot.escalation.outbox import PENDING, Outbox, OutboxRow
-from bot.escalation.request import summary
+from bot.escalation.outbox import PENDING, Outbox
 from bot.notify.messages import status_name
-from bot.texts import texts
 
 logger = logging.getLogger(__name__)
 
 _CODE = re.compile(r"\b(HT|CHO)[\s._-]*0*([0-9]{1,6})\b", re.IGNORECASE)
-OPEN = ("new", "in_progress", "waiting_official")
-MAX_LISTED = 10
+# The most tickets the contract lists at once; the list is ordered by latest change, so the
+# newest sent are picked from it here. An official has far fewer.
+LIST_LIMIT = 200
 
 
 def code_in(text: str) -> str | None:
@@ -43,10 +44,16 @@ def code_in(text: str) -> str | None:
 class ActionTicketStatus(Action):
     """Answer "how is my ticket?" from the document system and the outbox."""
 
-    def __init__(self, client: DeskClient | None = None, outbox: Outbox | None = None) -> None:
-        """Use these services, or the configured ones."""
+    def __init__(
+        self,
+        client: DeskClient | None = None,
+        outbox: Outbox | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """Use these services and clock, or the configured ones and the real time."""
         self._client = client
         self._outbox = outbox
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -55,14 +62,15 @@ class ActionTicketStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Show the named ticket, or list the official's open ones."""
+        """Show the named ticket, or list the official's recent ones."""
         owner = (channel_of(tracker), tracker.sender_id)
-        code = code_in(str(tracker.latest_message.get("text") or ""))
+        text = str(tracker.latest_message.get("text") or "")
+        code = code_in(text)
         try:
             outbox = self._outbox or services.outbox()
             client = self._client or services.desk_client()
             if code is None:
-                await self._list(dispatcher, owner, client, outbox)
+                await self._list(dispatcher, owner, text, client, outbox)
             elif code.startswith("CHO-"):
                 await self._waiting(dispatcher, owner, code, client, outbox)
             else:
@@ -108,21 +116,23 @@ class ActionTicketStatus(Action):
         self,
         dispatcher: CollectingDispatcher,
         owner: tuple[str, str],
+        text: str,
         client: DeskClient,
         outbox: Outbox,
     ) -> None:
         waiting = outbox.waiting_for(*owner)
         page = await client.list_tickets(
-            requester_channel=owner[0], requester_id=owner[1], limit=50
+            requester_channel=owner[0], requester_id=owner[1], limit=LIST_LIMIT
         )
-        open_tickets = [t for t in page.items if t.status in OPEN][:MAX_LISTED]
-        lines = [_line(t) for t in open_tickets] + [_waiting_line(r) for r in waiting]
-        if not lines:
+        # The desk filters by requester; checked again here, so that a system that ignored the
+        # filter could still never show an official another's tickets.
+        mine = [t for t in page.items if (t.requester_channel, t.requester_id) == owner]
+        found = recent_tickets.entries(mine, waiting)
+        if not found:
             dispatcher.utter_message(response="utter_ticket_status_none")
             return
-        dispatcher.utter_message(
-            response="utter_ticket_status_list", count=len(lines), tickets="\n".join(lines)
-        )
+        listing = recent_tickets.choose(found, text, self._clock())
+        dispatcher.utter_message(response=listing.response, **recent_tickets.values(listing))
 
 
 def _show(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
@@ -143,22 +153,3 @@ def _show(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
         )
     else:
         dispatcher.utter_message(response="utter_ticket_status_one_no_reply", **values)
-
-
-def _line(ticket: Ticket) -> str:
-    return texts("bot.escalation").say(
-        "ticket_line",
-        code=ticket.code,
-        summary=summary(ticket.summary),
-        status=status_name(ticket.status),
-        deadline=vietnam_time(ticket.deadline),
-    )
-
-
-def _waiting_line(row: OutboxRow) -> str:
-    return texts("bot.escalation").say(
-        "waiting_line",
-        code=row.local_code,
-        summary=summary(str(row.payload.get("summary", ""))),
-        status=status_name(PENDING),
-    )

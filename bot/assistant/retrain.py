@@ -3,7 +3,8 @@
 A published version that adds or removes articles needs a new model (`diff.needs_training`).
 `helpdesk retrain` trains it from the live version into `<state>/kb/retrain/`, with `rasa train`
 in a child process, writing its progress to `<state>/kb/training.json`, then asks the running
-Rasa server to load it (`PUT /model`); the old model serves until the new one is loaded.
+Rasa server to load it (`PUT /model`, with the server's API token); the old model serves until
+the new one is loaded.
 
 One retraining at a time (`retrain_lock.py`): a request made while one runs makes it train
 again once done, on whatever version is live then.
@@ -18,15 +19,22 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import yaml
 
+from bot import redact
+from bot.assistant import processes
 from bot.assistant import retrain_progress as progress
 from bot.assistant.retrain_lock import exclusive, is_requested, request, take_request
 from bot.assistant.retrain_progress import Progress, Tracker
-from bot.assistant.training import Project, TrainingInputError, generate, model_path
+from bot.assistant.training import (
+    Project,
+    TrainingInputError,
+    generate,
+    model_path,
+    pipeline_config,
+)
 from bot.kb import publishing
 
 logger = logging.getLogger(__name__)
@@ -96,8 +104,15 @@ def _existing_model(project: Project, config: Path) -> Path | None:
     return None
 
 
-def start_in_background(state: Path, root: Path, rasa_url: str | None) -> None:
-    """Start `helpdesk retrain --wait` detached from this process; return at once."""
+def start_in_background(
+    state: Path, root: Path, rasa_url: str | None, *, tied: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start `helpdesk retrain --wait` in a process group of its own; return at once.
+
+    It outlives the command that published (`helpdesk kb import` ends at once), unless `tied`:
+    then it dies with this process (`helpdesk run` stops it with everything else it started).
+    It reads Rasa's API token from the environment, else from `state` (bot/cli/retrain_command).
+    """
     request(state)
     log = log_path(state)
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -106,13 +121,14 @@ def start_in_background(state: Path, root: Path, rasa_url: str | None) -> None:
     if rasa_url:
         command += ["--rasa-url", rasa_url]
     with log.open("ab") as output:
-        subprocess.Popen(
+        return subprocess.Popen(
             command,
             cwd=root,
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # outlives the command that published
+            start_new_session=True,  # a group of its own: stopping it stops `rasa train` too
+            preexec_fn=processes.dies_with_this_process() if tied else None,
         )
 
 
@@ -122,8 +138,12 @@ def run(
     rasa_url: str | None,
     config: Path | None = None,
     listener: Callable[[Progress], None] | None = None,
+    rasa_token: str | None = None,
 ) -> Progress | None:
-    """Retrain and swap in the model until no request is left; None if another one does it."""
+    """Retrain and swap in the model until no request is left; None if another one does it.
+
+    `rasa_token` is the Rasa server's API token (HELPDESK_RASA_API_TOKEN), if it has one.
+    """
     config = config or root / "config.yml"
     request(state)
     last: Progress | None = None
@@ -134,7 +154,7 @@ def run(
             if not held:
                 break
             take_request(state)
-            last = _retrain_once(state, root, rasa_url, config, listener)
+            last = _retrain_once(state, root, rasa_url, config, listener, rasa_token)
     return last
 
 
@@ -144,6 +164,7 @@ def _retrain_once(
     rasa_url: str | None,
     config: Path,
     listener: Callable[[Progress], None] | None,
+    rasa_token: str | None = None,
 ) -> Progress:
     log = log_path(state)
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +178,7 @@ def _retrain_once(
             tracker.phase(progress.TRAINING)
             model = _train(project, config, model_path(project, config), log, tracker)
         tracker.phase(progress.LOADING, model=str(model))
-        loaded = _load(rasa_url, model)
+        loaded = _load(rasa_url, model, rasa_token)
         _prune(project.models, keep=model)
         tracker.done(loaded)
     except TrainingInputError:
@@ -178,11 +199,13 @@ def _retrain_once(
 def _train(project: Project, config: Path, target: Path, log: Path, tracker: Tracker) -> Path:
     """Run `rasa train` in a child process, telling the tracker every second."""
     settings = project.generated.parent / "config.yml"
-    settings.write_text(yaml.safe_dump(_live_config(config, project.knowledge_base)), "utf-8")
+    settings.write_text(yaml.safe_dump(pipeline_config(config, project.knowledge_base)), "utf-8")
     command = [sys.executable, "-m", "rasa", "train", "--config", str(settings)]
     command += ["--domain", str(project.generated / "domain.yml"), "--out", str(project.models)]
     command += ["--data", str(project.root / "nlu_data"), str(project.generated / "data")]
     command += ["--fixed-model-name", target.name.removesuffix(".tar.gz")]
+    # As `training.train`: Rasa's cache does not know our components' code or the folder.
+    command.append("--force")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     with log.open("ab") as output:
         child = subprocess.Popen(
@@ -192,8 +215,9 @@ def _train(project: Project, config: Path, target: Path, log: Path, tracker: Tra
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
-            # The assistant keeps answering on the same cores while this trains.
-            preexec_fn=_lower_priority,
+            # The assistant keeps answering on the same cores while this trains; and a
+            # retraining that is stopped (or killed) takes its training down with it.
+            preexec_fn=processes.dies_with_this_process(_lower_priority),
         )
         try:
             while child.poll() is None:
@@ -209,28 +233,23 @@ def _train(project: Project, config: Path, target: Path, log: Path, tracker: Tra
     return target
 
 
-def _live_config(config: Path, knowledge_base: Path) -> dict[str, Any]:
-    """The pipeline's config with the abbreviations of the trained knowledge base."""
-    settings: dict[str, Any] = yaml.safe_load(config.read_text(encoding="utf-8"))
-    for component in settings.get("pipeline") or []:
-        if "abbreviations" in component:
-            component["abbreviations"] = str(knowledge_base / "abbreviations.yml")
-    return settings
-
-
 def _lower_priority() -> None:
     os.nice(10)
 
 
-def _load(rasa_url: str | None, model: Path) -> bool:
+def _load(rasa_url: str | None, model: Path, token: str | None = None) -> bool:
     """Ask the running Rasa server to serve `model`; False if no server answers."""
     if not rasa_url:
         return False
+    # Rasa takes its token only in the query string, which httpx logs with the URL.
+    params = {"token": token} if token else {}
+    protection = redact.install([token] if token else [])
     try:
-        if _serves(rasa_url, model):
+        if _serves(rasa_url, model, params):
             return True
         answer = httpx.put(
             f"{rasa_url.rstrip('/')}/model",
+            params=params,
             json={"model_file": str(model.resolve())},
             timeout=_LOAD_TIMEOUT,
         )
@@ -238,15 +257,19 @@ def _load(rasa_url: str | None, model: Path) -> bool:
         logger.info("No Rasa server at %s: the new model is used at the next start", rasa_url)
         return False
     except httpx.HTTPError as error:
-        raise LoadRefused(str(error)) from error
+        raise LoadRefused(redact.mask(str(error))) from error
+    finally:
+        redact.uninstall(protection)
+    if answer.status_code == 401:
+        raise LoadRefused("Rasa refused the API token: is HELPDESK_RASA_API_TOKEN its token?")
     if not answer.is_success:
         raise LoadRefused(f"{answer.status_code}: {answer.text[:500]}")
     return True
 
 
-def _serves(rasa_url: str, model: Path) -> bool:
+def _serves(rasa_url: str, model: Path, params: dict[str, str]) -> bool:
     """Whether the server already serves `model` (a retraining asked for with nothing new)."""
-    status = httpx.get(f"{rasa_url.rstrip('/')}/status", timeout=10.0)
+    status = httpx.get(f"{rasa_url.rstrip('/')}/status", params=params, timeout=10.0)
     try:
         served = str(status.json().get("model_file") or "") if status.is_success else ""
     except ValueError:

@@ -7,10 +7,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.assistant import retrain, retrain_lock
+from pydantic import ValidationError
+
+from bot.assistant import local_desk, retrain, retrain_lock
 from bot.assistant.retrain_display import describe
 from bot.assistant.retrain_progress import FAILED, Progress
-from bot.settings import AssistantSettings
+from bot.cli.settings_errors import print_settings_errors
+from bot.settings import RASA_API_TOKEN, RasaApiSettings
 from bot.texts import texts
 
 # With --wait, the progress is printed when the phase changes and at least this often.
@@ -37,7 +40,12 @@ def register(commands: Any) -> None:
 
 def _retrain(args: argparse.Namespace) -> int:
     state: Path = (args.state_dir or args.root / "var").absolute()
-    rasa_url = args.rasa_url or AssistantSettings().rasa_url
+    try:
+        settings = RasaApiSettings()
+    except ValidationError as error:
+        print_settings_errors(error)
+        return 1
+    rasa_url = args.rasa_url or settings.rasa_url
     if args.action == "status":
         print(describe(retrain.read_progress(state), retrain_lock.is_running(state)))
         return 0
@@ -50,7 +58,10 @@ def _retrain(args: argparse.Namespace) -> int:
             print(texts("bot.assistant").say("started"))
         return 0
     printer = _Printer()
-    finished = retrain.run(state, args.root, rasa_url, listener=printer)
+    # The environment's token, else the one `helpdesk run` generated for this state folder.
+    given = settings.rasa_api_token
+    token = given.get_secret_value() if given else local_desk.stored_token(state, RASA_API_TOKEN)
+    finished = retrain.run(state, args.root, rasa_url, listener=printer, rasa_token=token)
     if finished is None:
         print(texts("bot.assistant").say("already_running"), flush=True)
         return 0

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from bot.assistant.reply import KINDS
+from bot.kb import training_data
 from bot.kb.loader import KnowledgeBase
-from bot.kb.training_data import hand_written_examples
+from bot.kb.training_data import Phrasing, hand_written_examples
 from bot.texts import texts
 from bot.vietnamese import comparable
 
 STYLES = ("diacritics", "no_diacritics", "abbreviations", "long")
+
+# The held-out question sets, from the project folder: the one written by the hands that wrote
+# the training data, the one written blind (the targets are read on it), and the development
+# set (for tuning, never for the reported figures).
+HELD_OUT = {
+    "current": Path("tests/data/eval_questions.yml"),
+    "blind": Path("tests/data/eval_blind.yml"),
+    "dev": Path("tests/data/dev_questions.yml"),
+}
+# In-domain sentences with their diacritics, to measure how well the restorer puts them back.
+DOMAIN_TEXT = Path("tests/data/domain_text.yml")
 
 
 class DatasetError(ValueError):
@@ -65,18 +78,88 @@ def load_cases(path: Path, kb: KnowledgeBase) -> list[Case]:
     return cases
 
 
-def training_texts(nlu_dir: Path, kb: KnowledgeBase) -> set[str]:
-    """Every training example, in the form questions are compared in."""
-    texts = {comparable(q) for article in kb.articles.values() for q in article.questions}
-    texts |= {comparable(article.title) for article in kb.articles.values()}
-    texts |= {comparable(text) for _, text in hand_written_examples(nlu_dir)}
-    return texts
+@dataclass(frozen=True)
+class HeldOut:
+    """The held-out question sets by name (`HELD_OUT`'s, and "cases" if asked) and sentences."""
+
+    sets: dict[str, list[Case]]
+    sentences: list[str]
 
 
-def check_held_out(cases: list[Case], training: set[str]) -> None:
-    """Refuse an evaluation set that shares a question with the training data."""
-    leaked = [case.text for case in cases if comparable(case.text) in training]
-    if leaked:
-        raise DatasetError(
-            texts("bot.evaluation").say("dataset.leaked", count=len(leaked), example=leaked[0])
-        )
+def load_held_out(root: Path, kb: KnowledgeBase, cases: Path | None = None) -> HeldOut:
+    """Every held-out file of the project at `root`, and `cases` if given, checked held out.
+
+    A question of any set, or a sentence of the domain text, that training also sees makes the
+    whole evaluation refuse to run: even the development set, which tuning reads.
+    """
+    paths = dict(HELD_OUT) | ({"cases": cases} if cases is not None else {})
+    sets = {name: load_cases(root / path, kb) for name, path in paths.items()}
+    sentences = load_sentences(root / DOMAIN_TEXT)
+    training = project_training_texts(root, kb)
+    check_held_out({paths[name]: [c.text for c in held] for name, held in sets.items()}, training)
+    # The restorer learns from the articles' titles and answers too.
+    check_held_out({DOMAIN_TEXT: sentences}, training | article_texts(kb))
+    return HeldOut(sets, sentences)
+
+
+def load_sentences(path: Path) -> list[str]:
+    """The sentences of a held-out text file (`sentences:`, one string each)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    sentences = [str(s).strip() for s in raw.get("sentences") or []]
+    if not sentences or not all(sentences):
+        raise DatasetError(texts("bot.evaluation").say("dataset.no_sentences", path=path))
+    return sentences
+
+
+def training_texts(nlu_dir: Path, kb: KnowledgeBase, phrasing: Phrasing | None = None) -> set[str]:
+    """Every training example, in the form questions are compared in.
+
+    With `phrasing`, the wrapped copies too: the examples are read back from the same
+    generated files training writes, so the check follows whatever generation adds.
+    """
+    found = {comparable(text) for _, text in hand_written_examples(nlu_dir)}
+    found |= {comparable(q) for article in kb.articles.values() for q in article.questions}
+    found |= {comparable(article.title) for article in kb.articles.values()}
+    if phrasing is not None:
+        generated = training_data.nlu_yaml(kb, phrasing)
+        wrapped = training_data.wrapped_nlu_yaml(nlu_dir, phrasing)
+        found |= {comparable(text) for text in _examples(generated) + _examples(wrapped)}
+    return found
+
+
+def project_training_texts(root: Path, kb: KnowledgeBase) -> set[str]:
+    """Every example training generates for the project at `root`, as `helpdesk eval` checks."""
+    phrasing = Phrasing.load(root / "knowledge_base" / "phrasing.yml")
+    return training_texts(root / "nlu_data", kb, phrasing)
+
+
+def article_texts(kb: KnowledgeBase) -> set[str]:
+    """The articles' own sentences (title, answer), which the restorer may also learn from."""
+    found: set[str] = set()
+    for article in kb.articles.values():
+        answer = article.answer
+        found |= {comparable(t) for t in (article.title, answer.intro, *answer.steps, answer.note)}
+    return found - {""}
+
+
+def _examples(nlu_yaml: str) -> list[str]:
+    """The examples of generated NLU data, as Rasa reads them (`- text` lines)."""
+    data = yaml.safe_load(nlu_yaml) or {}
+    return [
+        line.strip().removeprefix("- ")
+        for block in data.get("nlu") or []
+        for line in str(block.get("examples", "")).splitlines()
+        if line.strip()
+    ]
+
+
+def check_held_out(held_out: Mapping[Path, Sequence[str]], training: set[str]) -> None:
+    """Refuse held-out files (questions or sentences) that share a text with the training data."""
+    for path, held in held_out.items():
+        leaked = [text for text in held if comparable(text) in training]
+        if leaked:
+            raise DatasetError(
+                texts("bot.evaluation").say(
+                    "dataset.leaked", path=path, count=len(leaked), example=leaked[0]
+                )
+            )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.kb import thesaurus as terms
 from bot.kb.article import Article
 
 # Written beside the knowledge base files of a published version; not part of the knowledge base.
@@ -66,17 +67,27 @@ def article_yaml(article: Article) -> str:
 
 
 def write(
-    base: Path, base_articles: dict[str, Article], articles: Iterable[Article], target: Path
+    base: Path,
+    base_articles: dict[str, Article],
+    articles: Iterable[Article],
+    target: Path,
+    thesaurus: terms.Entries | None = None,
 ) -> None:
     """Write into `target` the knowledge base of `base` with its articles replaced by `articles`.
 
-    An article equal to the one in `base` keeps its file byte for byte, comments included, so
-    publishing a spreadsheet touches only the articles it really changes.
+    Its thesaurus is replaced too when `thesaurus` is given. An article equal to the one in
+    `base` keeps its file byte for byte, comments included, so publishing a spreadsheet touches
+    only the articles it really changes; a new thesaurus keeps the comments that opened the old
+    file.
     """
     target.mkdir(parents=True, exist_ok=True)
     for relative in files(base):
         if relative.parts[0] != "articles":
             shutil.copyfile(base / relative, target / relative)
+    if thesaurus is not None:
+        old = base / terms.FILE
+        comments = terms.leading_comments(old.read_text(encoding="utf-8")) if old.is_file() else ""
+        (target / terms.FILE).write_text(terms.dump(thesaurus, comments), encoding="utf-8")
     for article in articles:
         relative = article_path(article.id)
         (target / relative).parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,8 @@ import yaml
 from bot.kb import loader
 from bot.kb.abbreviations import AbbreviationError, load_abbreviations
 from bot.kb.loader import KnowledgeBase
+from bot.kb.thesaurus import FILE as THESAURUS_FILE
+from bot.kb.thesaurus import Thesaurus, ThesaurusError, load_thesaurus
 from bot.kb.training_data import Phrasing
 
 logger = logging.getLogger(__name__)
@@ -63,11 +65,12 @@ class LiveVersion:
     kb: KnowledgeBase
     abbreviations: dict[str, list[str]] = field(default_factory=dict)
     phrasing: Phrasing = field(default_factory=Phrasing)
+    thesaurus: Thesaurus = field(default_factory=Thesaurus)
 
     @classmethod
     def read(cls, path: Path) -> LiveVersion:
         """Read the version at `path` (a resolved folder, not the `current` link)."""
-        return cls(path, loader.load(path), _abbreviations(path), _phrasing(path))
+        return cls(path, loader.load(path), _abbreviations(path), _phrasing(path), _thesaurus(path))
 
 
 def _abbreviations(path: Path) -> dict[str, list[str]]:
@@ -80,6 +83,15 @@ def _abbreviations(path: Path) -> dict[str, list[str]]:
         # Publishing validates the folder; a broken file here only costs the expansions.
         logger.warning("Abbreviations of %s not read: %s", path, error)
         return {}
+
+
+def _thesaurus(path: Path) -> Thesaurus:
+    try:
+        return load_thesaurus(path / THESAURUS_FILE)
+    except (ThesaurusError, OSError) as error:
+        # As with abbreviations: publishing validates it; here a broken file costs the terms.
+        logger.warning("Thesaurus of %s not read: %s", path, error)
+        return Thesaurus()
 
 
 def _phrasing(path: Path) -> Phrasing:

@@ -11,6 +11,8 @@ import yaml
 
 from bot.kb import rules
 from bot.kb.article import Article
+from bot.kb.thesaurus import FILE as THESAURUS_FILE
+from bot.kb.thesaurus import Entries, read_entries
 from bot.texts import texts
 
 # Kept here too: callers read the limits from the loader.
@@ -27,30 +29,43 @@ _FIELD_IN_FILE = {"intro": "answer.intro", "steps": "answer.steps", "note": "ans
 
 @dataclass
 class KnowledgeBase:
-    """The articles and the software they belong to."""
+    """The articles, the software they belong to and the thesaurus of their terms."""
 
     software: dict[str, dict[str, str]]
     articles: dict[str, Article]
     problems: list[str] = field(default_factory=list)
+    thesaurus: Entries = field(default_factory=dict)
 
 
 def load(root: Path) -> KnowledgeBase:
-    """Load `software.yml` and `articles/**/*.yml`; problems are collected, not raised."""
+    """Load `software.yml`, `articles/**/*.yml` and `thesaurus.yml`; problems are collected.
+
+    A malformed thesaurus is a problem like a malformed article: the tokenizer would refuse it
+    at the next training, so it is found when the folder is validated or published instead.
+    """
     problems: list[str] = []
     software = _read_yaml(root / "software.yml", str(root / "software.yml"), problems) or {}
     if not isinstance(software, dict):
         software = {}
     parsed: list[Article] = []
     for path in sorted((root / "articles").rglob("*.yml")):
-        where = str(path.relative_to(root.parent) if root.parent in path.parents else path)
-        article = _parse(path, where, software, problems)
+        article = _parse(path, _where(path, root), software, problems)
         if article is not None:
             parsed.append(article)
     kept, issues = rules.check_together(parsed)
     for position, issue in issues:
         problems.append(_render(parsed[position].source, issue))
     articles = {parsed[p].id: parsed[p] for p in kept}
-    return KnowledgeBase(software, articles, problems)
+    terms, thesaurus_problems = read_entries(
+        root / THESAURUS_FILE, _where(root / THESAURUS_FILE, root)
+    )
+    problems.extend(thesaurus_problems)
+    return KnowledgeBase(software, articles, problems, terms)
+
+
+def _where(path: Path, root: Path) -> str:
+    """How a file is named in a problem: from the knowledge base folder's parent, if it can."""
+    return str(path.relative_to(root.parent) if root.parent in path.parents else path)
 
 
 def _render(where: str, issue: rules.Issue) -> str:

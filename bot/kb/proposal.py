@@ -6,14 +6,16 @@ changes nothing, `apply` publishes the proposal as a new version.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.kb import folder, importing, publishing
 from bot.kb.article import Article
-from bot.kb.diff import Diff, compare
+from bot.kb.diff import Diff, compare, compare_thesaurus
 from bot.kb.loader import load
+from bot.kb.thesaurus import Entries
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Proposal:
     articles: dict[str, Article]
     problems: list[importing.Problem] = field(default_factory=list)
     diff: Diff = field(default_factory=Diff)  # empty while there are problems
+    thesaurus: Entries | None = None  # the file's thesaurus; None: it has none, the live one stays
 
 
 def propose(file: Path, state: Path, repository_kb: Path) -> Proposal:
@@ -35,9 +38,21 @@ def propose(file: Path, state: Path, repository_kb: Path) -> Proposal:
     base_dir = publishing.version(state, number).path if number is not None else repository_kb
     base = load(base_dir)
     imported = importing.read(file, base.software)
-    diff = Diff() if imported.problems else compare(base.articles, imported.articles)
+    diff = Diff()
+    if not imported.problems:
+        diff = compare(base.articles, imported.articles)
+        if imported.thesaurus is not None:
+            terms = compare_thesaurus(base.thesaurus, imported.thesaurus)
+            diff = dataclasses.replace(diff, thesaurus=terms)
     return Proposal(
-        file.name, number, base_dir, base.articles, imported.articles, imported.problems, diff
+        file.name,
+        number,
+        base_dir,
+        base.articles,
+        imported.articles,
+        imported.problems,
+        diff,
+        imported.thesaurus,
     )
 
 
@@ -58,7 +73,16 @@ def apply(proposal: Proposal, state: Path, repository_kb: Path, author: str) -> 
             raise publishing.Conflict(None, based_on)
     with tempfile.TemporaryDirectory(prefix="kb-import-") as staging:
         target = Path(staging) / "knowledge_base"
-        folder.write(proposal.base_dir, proposal.base_articles, proposal.articles.values(), target)
+        # The thesaurus file is written anew only when a term changed: otherwise it is copied
+        # with the rest, its comments and layout kept.
+        thesaurus = proposal.thesaurus if proposal.diff.thesaurus else None
+        folder.write(
+            proposal.base_dir,
+            proposal.base_articles,
+            proposal.articles.values(),
+            target,
+            thesaurus=thesaurus,
+        )
         return publishing.publish(
             state, target, author=author, source=proposal.file_name, based_on=based_on
         )

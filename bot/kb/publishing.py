@@ -16,7 +16,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,7 @@ class Version:
     needs_training: bool
     from_repository: bool
     restored_from: int | None = None
+    thesaurus_summary: dict[str, int] = field(default_factory=dict)  # Diff.thesaurus_counts()
 
 
 def default_author() -> str:
@@ -133,6 +134,9 @@ def version(state: Path, number: int) -> Version:
         needs_training=bool(meta.get("needs_training")),
         from_repository=bool(meta.get("from_repository")),
         restored_from=meta.get("restored_from"),
+        thesaurus_summary={
+            str(k): int(v) for k, v in (meta.get("thesaurus_summary") or {}).items()
+        },
     )
 
 
@@ -255,6 +259,7 @@ def _write_meta(
         "author": author,
         "source": source,
         "summary": diff.counts(),
+        "thesaurus_summary": diff.thesaurus_counts(),
         "needs_training": diff.needs_training,
         "from_repository": repository_stamp is not None,
         "restored_from": restored_from,

@@ -1,5 +1,8 @@
 """The knowledge base as a table trainers edit: one row per article, written as .xlsx, read
-back from .xlsx or .csv.
+back from .xlsx or .csv; in a workbook, a second table of the thesaurus, one row per term.
+
+A CSV file holds one sheet, the articles: a workbook without the thesaurus's sheet (a CSV, or
+one exported before there was a thesaurus) leaves the live thesaurus as it is.
 
 openpyxl is imported inside the functions: every `helpdesk` command imports the CLI, and only
 these two need it.
@@ -19,10 +22,13 @@ from bot.vietnamese import comparable
 COLUMNS = ("id", "software", "title", "questions", "intro", "steps", "note")
 # Cells holding one item per line.
 LIST_COLUMNS = frozenset({"questions", "steps"})
+# The thesaurus's sheet: the term, and its synonyms one per line.
+THESAURUS_COLUMNS = ("term", "synonyms")
 
 _WIDTHS = {"id": 26, "software": 11, "title": 40, "questions": 70, "intro": 45, "steps": 80}
 _NOTE_WIDTH = 45
 _SOFTWARE_WIDTHS = (14, 22, 70)
+_THESAURUS_WIDTHS = (30, 60)
 
 
 class UnreadableFile(ValueError):
@@ -45,7 +51,7 @@ def export(kb: KnowledgeBase, path: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = texts("bot.kb").say("sheets.articles")
-    sheet.append([texts("bot.kb").say(f"columns.{key}") for key in COLUMNS])
+    sheet.append(_labels("columns", COLUMNS))
     for article in sorted(kb.articles.values(), key=lambda a: a.id):
         answer = article.answer
         sheet.append(
@@ -73,7 +79,20 @@ def export(kb: KnowledgeBase, path: Path) -> None:
         letter = software.cell(row=1, column=number).column_letter
         software.column_dimensions[letter].width = width
     _style(software, Alignment(wrap_text=True, vertical="top"), Font(bold=True))
+
+    thesaurus = book.create_sheet(texts("bot.kb").say("sheets.thesaurus"))
+    thesaurus.append(_labels("thesaurus_columns", THESAURUS_COLUMNS))
+    for term, synonyms in kb.thesaurus.items():
+        thesaurus.append([term, "\n".join(synonyms)])
+    for number, width in enumerate(_THESAURUS_WIDTHS, start=1):
+        letter = thesaurus.cell(row=1, column=number).column_letter
+        thesaurus.column_dimensions[letter].width = width
+    _style(thesaurus, Alignment(wrap_text=True, vertical="top"), Font(bold=True))
     book.save(path)
+
+
+def _labels(section: str, keys: tuple[str, ...]) -> list[str]:
+    return [texts("bot.kb").say(f"{section}.{key}") for key in keys]
 
 
 def _style(sheet: Any, alignment: Any, header_font: Any) -> None:
@@ -89,13 +108,28 @@ def _style(sheet: Any, alignment: Any, header_font: Any) -> None:
 
 
 def read(path: Path) -> Table:
-    """The table in the .xlsx or .csv file `path`; UnreadableFile if it is not one."""
+    """The articles' table in the .xlsx or .csv file `path`; UnreadableFile if it is not one."""
     if path.suffix.lower() == ".csv":
-        return _table(_csv_rows(path), path.name)
-    return _table(_xlsx_rows(path), path.name)
+        return _table(_csv_rows(path), path.name, COLUMNS, "columns")
+    rows = _xlsx_rows(path, texts("bot.kb").say("sheets.articles"))
+    return _table(rows or [], path.name, COLUMNS, "columns")
 
 
-def _xlsx_rows(path: Path) -> list[list[Any]]:
+def read_thesaurus(path: Path) -> Table | None:
+    """The thesaurus's table in the workbook `path`; None if it has no such sheet (or is a CSV)."""
+    if path.suffix.lower() == ".csv":
+        return None
+    rows = _xlsx_rows(path, texts("bot.kb").say("sheets.thesaurus"), first_if_missing=False)
+    if rows is None:
+        return None
+    if not any(_cell(v) for row in rows for v in row):
+        # A sheet left blank, header and all: said as missing columns, not as an empty file.
+        return Table([], THESAURUS_COLUMNS)
+    return _table(rows, path.name, THESAURUS_COLUMNS, "thesaurus_columns")
+
+
+def _xlsx_rows(path: Path, wanted: str, first_if_missing: bool = True) -> list[list[Any]] | None:
+    """The rows of the sheet `wanted` (else of the first sheet, or None) in the workbook `path`."""
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -108,7 +142,8 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
     except broken as error:
         raise UnreadableFile(texts("bot.kb").say("reading.not_xlsx", name=path.name)) from error
     try:
-        wanted = texts("bot.kb").say("sheets.articles")
+        if wanted not in book.sheetnames and not first_if_missing:
+            return None
         sheet = book[wanted] if wanted in book.sheetnames else book.worksheets[0]
         # Read-only mode trusts the size the file declares, which some programs get wrong.
         sheet.reset_dimensions()
@@ -131,19 +166,20 @@ def _csv_rows(path: Path) -> list[list[Any]]:
     return [list(row) for row in csv.reader(text.splitlines(keepends=True), delimiter=delimiter)]
 
 
-def _table(raw: list[list[Any]], name: str) -> Table:
+def _table(raw: list[list[Any]], name: str, columns: tuple[str, ...], labels: str) -> Table:
+    """The rows of `raw` under the `columns` found in its header, by key or by the label."""
     rows = [(number, row) for number, row in enumerate(raw, start=1) if any(_cell(v) for v in row)]
     if not rows:
         raise UnreadableFile(texts("bot.kb").say("reading.no_header", name=name))
     header = rows[0][1]
-    names = {comparable(key): key for key in COLUMNS}
-    names.update({comparable(texts("bot.kb").say(f"columns.{key}")): key for key in COLUMNS})
+    names = {comparable(key): key for key in columns}
+    names.update({comparable(texts("bot.kb").say(f"{labels}.{key}")): key for key in columns})
     positions: dict[str, int] = {}
     for position, title in enumerate(header):
         key = names.get(comparable(_cell(title)))
         if key and key not in positions:
             positions[key] = position
-    missing = tuple(key for key in COLUMNS if key not in positions)
+    missing = tuple(key for key in columns if key not in positions)
     table = []
     for number, row in rows[1:]:
         cells = {

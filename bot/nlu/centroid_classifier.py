@@ -1,8 +1,9 @@
 """A Rasa intent classifier that blends the previous classifier's ranking with TF-IDF likeness.
 
 Placed after DIET: DIET generalises over wording, the intent centroids (`centroids.py`)
-reward the rare words a message shares with one article's paraphrases. The blend is what
-the FallbackClassifier after it and the dialogue see.
+reward the rare words a message shares with one article's paraphrases, and the articles' own
+text (`article_text.py`: title and steps, with the buttons and screens officials name) is a
+third voter. The blend is what the FallbackClassifier after it and the dialogue see.
 
 When the environment names the live knowledge base (`helpdesk run` does), paraphrases published
 after training count too (`live_overlay.py`): the likeness is rebuilt from them, and a message
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -25,9 +27,14 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOK
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.kb import loader
+from bot.kb.abbreviations import load_abbreviations
 from bot.kb.article import article_for
+from bot.kb.thesaurus import FILE as THESAURUS_FILE
+from bot.kb.thesaurus import load_thesaurus
 from bot.nlu import state as saved
-from bot.nlu.centroids import IntentCentroids, blend, promote
+from bot.nlu.article_text import learn_articles
+from bot.nlu.centroids import IntentCentroids, blend, blend_documents, promote
 from bot.nlu.live_overlay import KNOWLEDGE_BASE_ENV, LiveOverlay
 
 logger = logging.getLogger(__name__)
@@ -47,12 +54,18 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
         """The component's default config (see parent class for full docstring)."""
         return {
             # Share of the previous classifier in the blend; the rest is likeness.
-            "classifier_weight": 0.65,
+            "classifier_weight": 0.5,
             # Softmax temperature turning cosine similarities into a distribution.
-            "temperature": 0.03,
+            "temperature": 0.02,
             "ranking_length": 10,
             # Confidence given to the article a message is exactly a live question of.
             "exact_match_confidence": 0.95,
+            # The knowledge base folder whose articles' own text is the third voter (None: off),
+            # its share, temperature, and the likeness that stands for "no article".
+            "knowledge_base": None,
+            "article_weight": 0.2,
+            "article_temperature": 0.03,
+            "article_floor": 0.2,
         }
 
     def __init__(
@@ -62,6 +75,7 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         centroids: IntentCentroids | None = None,
         overlay: LiveOverlay | None = None,
+        articles: IntentCentroids | None = None,
     ) -> None:
         """Create the classifier with what training learned (nothing yet, before training)."""
         self._config = config
@@ -69,6 +83,7 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
         self._resource = resource
         self._centroids = centroids
         self._overlay = overlay
+        self._articles = articles
 
     @classmethod
     def create(
@@ -96,6 +111,7 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
             logger.warning("No trained state for %s; it will not re-rank", cls.__name__)
             return cls(config, model_storage, resource)
         centroids = IntentCentroids.from_dict(state)
+        articles = IntentCentroids.from_dict(state["articles"]) if state.get("articles") else None
         # Models trained before the overlay saved no examples: they get the exact matches only.
         trained = state.get("examples")
         overlay = LiveOverlay.from_setting(
@@ -103,7 +119,7 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
         )
         if overlay is not None:
             overlay.current()  # read now, while the model loads, not at the first message
-        return cls(config, model_storage, resource, centroids, overlay)
+        return cls(config, model_storage, resource, centroids, overlay, articles)
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learn one vector per intent from the tokenized training examples."""
@@ -119,12 +135,30 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
         for syllables, intent in examples:
             if article_for(intent) is None:
                 others[intent].append(syllables)
+        self._articles = self._learn_articles({intent for _, intent in examples})
         saved.save(
             self._model_storage,
             self._resource,
-            {**self._centroids.to_dict(), "examples": others},
+            {
+                **self._centroids.to_dict(),
+                "examples": others,
+                "articles": self._articles.to_dict() if self._articles else None,
+            },
         )
         return self._resource
+
+    def _learn_articles(self, known: set[str]) -> IntentCentroids | None:
+        folder = self._config.get("knowledge_base")
+        if not folder:
+            return None
+        path = Path(folder)
+        abbreviations_file = path / "abbreviations.yml"
+        abbreviations = (
+            load_abbreviations(abbreviations_file) if abbreviations_file.is_file() else {}
+        )
+        thesaurus = load_thesaurus(path / THESAURUS_FILE)
+        articles = loader.load(path).articles.values()
+        return learn_articles(articles, abbreviations, thesaurus, known)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Blend each message's intent ranking with its likeness to every intent."""
@@ -132,6 +166,7 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
             return messages
         overlay = self._overlay.current() if self._overlay else None
         centroids = overlay.centroids if overlay and overlay.centroids else self._centroids
+        articles = overlay.articles if overlay and overlay.articles else self._articles
         for message in messages:
             ranking = message.get(INTENT_RANKING_KEY) or []
             syllables = _syllables(message)
@@ -143,6 +178,14 @@ class IntentCentroidClassifier(GraphComponent, IntentClassifier):
                 self._config["classifier_weight"],
                 self._config["temperature"],
             )
+            if articles is not None and self._config["article_weight"] > 0:
+                mixed = blend_documents(
+                    mixed,
+                    articles.similarities(syllables),
+                    self._config["article_weight"],
+                    self._config["article_temperature"],
+                    self._config["article_floor"],
+                )
             exact = overlay.exact_intent(syllables) if overlay else None
             if exact is not None:
                 mixed = promote(mixed, exact, self._config["exact_match_confidence"])

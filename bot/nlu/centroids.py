@@ -111,3 +111,35 @@ def promote(
         {"name": entry["name"], "confidence": rest * float(entry["confidence"]) / total}
         for entry in others
     ]
+
+
+# The stand-in for "no article reads like this message" in `blend_documents`.
+_NONE = "\x00none"
+
+
+def blend_documents(
+    ranking: Sequence[dict[str, Any]],
+    similarities: dict[str, float],
+    weight: float,
+    temperature: float,
+    floor: float,
+) -> list[dict[str, Any]]:
+    """Mix in the likeness to each article's own text, with "none of them" as an option.
+
+    The articles' texts (title, steps) cover only articles: a greeting resembles none of them,
+    so a likeness of `floor` stands for "none", and the share that goes to it is given back to
+    the ranking in its own proportions rather than spread over articles.
+    """
+    if not similarities:
+        return list(ranking)
+    scores = {**similarities, _NONE: floor}
+    top = max(scores.values())
+    exps = {name: math.exp((s - top) / temperature) for name, s in scores.items()}
+    total = sum(exps.values())
+    none = exps.pop(_NONE) / total
+    mixed: dict[str, float] = {name: weight * e / total for name, e in exps.items()}
+    for entry in ranking:
+        name, confidence = entry["name"], float(entry["confidence"])
+        mixed[name] = mixed.get(name, 0.0) + (1 - weight + weight * none) * confidence
+    ordered = sorted(mixed.items(), key=lambda item: -item[1])
+    return [{"name": name, "confidence": confidence} for name, confidence in ordered]

@@ -43,6 +43,7 @@ class LiveIndex:
     def __init__(self, version: LiveVersion) -> None:
         """Index every article's questions and title."""
         self._abbreviations = version.abbreviations
+        self._thesaurus = version.thesaurus
         self._known_words: dict[str, list[str]] = {}
         self._exact: dict[str, str] = {}
         examples: list[tuple[list[str], str]] = []
@@ -55,8 +56,8 @@ class LiveIndex:
         self._likeness = IntentCentroids.learn(examples)
 
     def syllables(self, text: str) -> list[str]:
-        """The bare syllables of `text` with this version's abbreviations expanded."""
-        return bare_syllables(text, self._abbreviations, self._known_words)
+        """The bare syllables of `text` with this version's abbreviations and terms."""
+        return bare_syllables(text, self._abbreviations, self._known_words, self._thesaurus)
 
     def exact_article(self, syllables: Sequence[str]) -> str | None:
         """The article that has this exact question (or title), if any."""

@@ -20,6 +20,7 @@ import yaml
 from bot.kb.article import article_for, intent_for
 from bot.kb.live_folder import LiveFolder, LiveVersion
 from bot.kb.training_data import examples
+from bot.nlu.article_text import learn_articles
 from bot.nlu.centroids import IntentCentroids
 from bot.nlu.live_index import LiveIndex
 
@@ -44,6 +45,8 @@ class Overlay:
     known: frozenset[str]
     # None when the model saved no examples of its other intents (models trained before this).
     centroids: IntentCentroids | None
+    # The articles' own text (title, steps) as published, for the intents the model knows.
+    articles: IntentCentroids | None = None
 
     def exact_intent(self, syllables: Sequence[str]) -> str | None:
         """The intent of the article this message is exactly a question of, if any."""
@@ -62,8 +65,11 @@ def build(version: LiveVersion, known: frozenset[str], trained: TrainedExamples 
     examples. Articles the model does not know get no vector: it could not predict them anyway.
     """
     index = LiveIndex(version)
+    articles = learn_articles(
+        version.kb.articles.values(), version.abbreviations, version.thesaurus, known
+    )
     if trained is None:
-        return Overlay(index, known, None)
+        return Overlay(index, known, None, articles)
     learned: list[tuple[Sequence[str], str]] = [
         (syllables, intent)
         for intent, sequences in trained.items()
@@ -76,7 +82,7 @@ def build(version: LiveVersion, known: frozenset[str], trained: TrainedExamples 
                 syllables = index.syllables(text)
                 if syllables:
                     learned.append((syllables, article.intent))
-    return Overlay(index, known, IntentCentroids.learn(learned))
+    return Overlay(index, known, IntentCentroids.learn(learned), articles)
 
 
 class LiveOverlay:

@@ -1,16 +1,18 @@
 """A question's bare syllables as the tokenizer's lemmas give them, without loading underthesea.
 
 The tokenizer (`vi_tokenizer.py`) normalises each word, expands abbreviations, restores
-diacritics and segments; its lemmas are the syllables without diacritics. Restoring diacritics
-and segmenting never change those bare syllables, so they can be computed here from the words
-and the abbreviations alone: this is how knowledge base questions published after training are
-compared with the messages the trained tokenizer sees.
+diacritics, adds the thesaurus's terms and segments; its lemmas are the syllables without
+diacritics. Restoring diacritics and segmenting never change those bare syllables of text typed
+without typos, so they can be computed here from the words, the abbreviations and the thesaurus
+alone: this is how knowledge base questions published after training are compared with the
+messages the trained tokenizer sees.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.kb.thesaurus import Thesaurus
 from bot.vietnamese import fold, normalize_word, words_with_offsets
 
 # Messages go through the same cache: a bound keeps odd input from growing it without end.
@@ -21,8 +23,9 @@ def bare_syllables(
     text: str,
     abbreviations: Mapping[str, Sequence[str]],
     known_words: dict[str, list[str]] | None = None,
+    thesaurus: Thesaurus | None = None,
 ) -> list[str]:
-    """The syllables without diacritics of `text`, abbreviations expanded.
+    """The syllables without diacritics of `text`, abbreviations expanded, terms added.
 
     `known_words` caches the syllables of each word for callers that read thousands of
     questions: a knowledge base uses a few thousand distinct words a hundred thousand times.
@@ -35,7 +38,7 @@ def bare_syllables(
             if known_words is not None and len(known_words) < _MAX_KNOWN_WORDS:
                 known_words[span.text] = cached
         found.extend(cached)
-    return found
+    return thesaurus.expand_bare(found) if thesaurus is not None else found
 
 
 def _word_syllables(text: str, abbreviations: Mapping[str, Sequence[str]]) -> list[str]:

@@ -1,7 +1,9 @@
 """A Rasa tokenizer for Vietnamese as officials type it, built on underthesea's word segmentation.
 
 Each word of the message is normalised (NFC, one tone placement), chat abbreviations are
-expanded from a dictionary, diacritics are restored where they were left out, and underthesea
+expanded from a dictionary, diacritics are restored where they were left out (and a syllable
+never seen is read as the known one a typo away, where the context says so), the knowledge
+base's term is added after an official's own word for it (the thesaurus), and underthesea
 segments the result into words ("mật khẩu", "văn bản"). Every token keeps the offsets of the
 original words it came from, so offsets always match the text Rasa holds, whatever was changed.
 
@@ -26,9 +28,13 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.kb import loader
 from bot.kb.abbreviations import load_abbreviations
+from bot.kb.thesaurus import FILE as THESAURUS_FILE
+from bot.kb.thesaurus import Thesaurus, load_thesaurus
 from bot.nlu import state as saved
 from bot.nlu.diacritics import DiacriticsRestorer
+from bot.nlu.wordlist import vietnamese_words
 from bot.vietnamese import fold, normalize_word, words_with_offsets
 
 logger = logging.getLogger(__name__)
@@ -55,7 +61,10 @@ class VietnameseTokenizer(Tokenizer):
             "intent_split_symbol": "_",
             "token_pattern": None,
             "prefix_separator_symbol": None,
-            # A YAML file of `expansion: [abbreviation, ...]`, read at training time.
+            # The knowledge base folder: its abbreviations, thesaurus and articles (whose titles
+            # and answers teach the restorer), read at training time.
+            "knowledge_base": None,
+            # A YAML file of `expansion: [abbreviation, ...]`; default: the knowledge base's.
             "abbreviations": None,
             "restore_diacritics": True,
         }
@@ -67,6 +76,7 @@ class VietnameseTokenizer(Tokenizer):
         resource: Resource,
         abbreviations: dict[str, list[str]] | None = None,
         restorer: DiacriticsRestorer | None = None,
+        thesaurus: Thesaurus | None = None,
     ) -> None:
         """Create the tokenizer with what training learned (nothing yet, before training)."""
         super().__init__(config)
@@ -74,6 +84,7 @@ class VietnameseTokenizer(Tokenizer):
         self._resource = resource
         self._abbreviations = abbreviations or {}
         self._restorer = restorer
+        self._thesaurus = thesaurus or Thesaurus()
 
     @classmethod
     def create(
@@ -83,10 +94,14 @@ class VietnameseTokenizer(Tokenizer):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> GraphComponent:
-        """Create an untrained tokenizer that already knows the abbreviations."""
-        path = config.get("abbreviations")
+        """Create an untrained tokenizer that already knows the abbreviations and thesaurus."""
+        folder = config.get("knowledge_base")
+        path = config.get("abbreviations") or (
+            Path(folder) / "abbreviations.yml" if folder else None
+        )
         abbreviations = load_abbreviations(Path(path)) if path else {}
-        return cls(config, model_storage, resource, abbreviations)
+        thesaurus = load_thesaurus(Path(folder) / THESAURUS_FILE) if folder else Thesaurus()
+        return cls(config, model_storage, resource, abbreviations, thesaurus=thesaurus)
 
     @classmethod
     def load(
@@ -103,23 +118,32 @@ class VietnameseTokenizer(Tokenizer):
             logger.warning("No trained state for %s; using its configuration only", cls.__name__)
             return cls.create(config, model_storage, resource, execution_context)
         restorer = DiacriticsRestorer.from_dict(state["restorer"]) if state["restorer"] else None
-        return cls(config, model_storage, resource, state["abbreviations"], restorer)
+        thesaurus = Thesaurus.from_dict(state.get("thesaurus") or {})
+        return cls(config, model_storage, resource, state["abbreviations"], restorer, thesaurus)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Learn to restore diacritics from the training examples written with them."""
+        """Learn to restore diacritics from every text written with them that training holds."""
         if self._config["restore_diacritics"]:
+            texts = [example.get(TEXT) for example in training_data.training_examples]
+            texts += self._knowledge_base_texts()
             sentences = (
-                [u.syllable for u in self._units(example.get(TEXT), restore=False)]
-                for example in training_data.training_examples
-                if example.get(TEXT)
+                [u.syllable for u in self._units(text, restore=False, terms=False)]
+                for text in texts
+                if text
             )
-            self._restorer = DiacriticsRestorer.learn(sentences)
+            self._restorer = DiacriticsRestorer.learn(sentences, lexicon=vietnamese_words())
         state = {
             "abbreviations": self._abbreviations,
             "restorer": self._restorer.to_dict() if self._restorer else None,
+            "thesaurus": self._thesaurus.to_dict(),
         }
         saved.save(self._model_storage, self._resource, state)
         return self._resource
+
+    @property
+    def restorer(self) -> DiacriticsRestorer | None:
+        """What training learned of the written syllables (None before training)."""
+        return self._restorer
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Split the attribute's text into Vietnamese words with offsets into that text."""
@@ -132,7 +156,20 @@ class VietnameseTokenizer(Tokenizer):
             return [Token(stripped, start, start + len(stripped), lemma=stripped)]
         return [self._token(group) for group in _segment(units)]
 
-    def _units(self, text: str, restore: bool) -> list[_Unit]:
+    def _knowledge_base_texts(self) -> list[str]:
+        """Titles, answers and thesaurus terms: accented text the questions may never use."""
+        folder = self._config.get("knowledge_base")
+        if not folder:
+            return []
+        kb = loader.load(Path(folder))
+        found: list[str] = []
+        for article in kb.articles.values():
+            answer = article.answer
+            found += [article.title, answer.intro or "", *answer.steps, answer.note or ""]
+        found += [" ".join(term) for term in set(self._thesaurus.terms.values())]
+        return [text.replace("**", " ") for text in found if text]
+
+    def _units(self, text: str, restore: bool, terms: bool = True) -> list[_Unit]:
         units: list[_Unit] = []
         for span in words_with_offsets(text):
             word = normalize_word(span.text)
@@ -143,6 +180,13 @@ class VietnameseTokenizer(Tokenizer):
             restored = self._restorer.restore([u.syllable for u in units])
             for unit, syllable in zip(units, restored, strict=True):
                 unit.syllable = syllable
+        if terms and self._thesaurus.terms:
+            additions = self._thesaurus.additions([fold(u.syllable) for u in units])
+            for addition in reversed(additions):
+                at = units[addition.end - 1]
+                units[addition.end : addition.end] = [
+                    _Unit(syllable, at.start, at.end) for syllable in addition.syllables
+                ]
         return units
 
     @staticmethod

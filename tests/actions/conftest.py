@@ -9,6 +9,11 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
+from rasa.shared.core.constants import RULE_SNIPPET_ACTION_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from starlette.applications import Starlette
@@ -72,6 +77,31 @@ def make_tracker(
     )
 
 
+def pressed(root: Path, payload: str) -> tuple[str, set[str]]:
+    """What pressing a button with `payload` does: its intent, as Rasa reads a payload, and
+    the actions the project's rules run right after that intent."""
+    domain = Domain.load(root / "domain.yml")
+    parsed = YAMLStoryReader.unpack_regex_message(Message(data={"text": payload}), domain)
+    intent = str((parsed.get("intent") or {}).get("name"))
+    after = set()
+    for path in sorted((root / "nlu_data" / "rules").glob("*.yml")):
+        for rule in YAMLStoryReader(domain).read_from_file(path):
+            steps = [
+                e
+                for e in rule.events
+                if isinstance(e, UserUttered)
+                or (isinstance(e, ActionExecuted) and e.action_name != RULE_SNIPPET_ACTION_NAME)
+            ]
+            first, then = [*steps, None, None][:2]
+            if (
+                isinstance(first, UserUttered)
+                and first.intent_name == intent
+                and isinstance(then, ActionExecuted)
+            ):
+                after.add(str(then.action_name))
+    return intent, after
+
+
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
@@ -88,7 +118,7 @@ def feedback_store(tmp_path: Path) -> FeedbackStore:
 
 
 ASSISTANT_TOKEN = "assistant-token-for-action-tests"
-STAFF_TOKEN = "staff-token-for-action-tests"
+STAFF_TOKEN = "staff-token-for-the-action-tests"
 
 
 @pytest.fixture

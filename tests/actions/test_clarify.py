@@ -7,12 +7,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionClarify
+from actions.handoff import ActionOfferTicket
 from actions.services import KnowledgeBaseSource
 from bot.kb import publishing
-from tests.actions.conftest import bot_event, make_tracker, user_event
+from tests.actions.conftest import bot_event, make_tracker, pressed, user_event
 from tests.support.live_kb import SAMPLE_ARTICLE, add_article, publish_edit
 
 FALLBACK = ("nlu_fallback", 0.5)
+NONE_OF_THESE = {"title": "Không phải các mục trên", "payload": "/request_human"}
 
 
 @pytest.mark.parametrize(
@@ -60,11 +62,56 @@ async def test_asks_back_with_likely_topics_or_falls_back(
     )
     assert events == [SlotSet("repeated_fallback", False)]
     assert [m["response"] for m in dispatcher.messages] == [response]
-    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == offered
     titles = {a.intent: a.title for a in kb_source.get().articles.values()}
-    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == [
-        titles[p[1:]] for p in offered
-    ]
+    articles = [{"title": titles[p[1:]], "payload": p} for p in offered]
+    # Asking back always ends with "none of these"; falling back offers no articles at all.
+    expected = [*articles, NONE_OF_THESE] if offered else []
+    assert dispatcher.messages[0]["buttons"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        (
+            "giá vàng hôm nay bao nhiêu",
+            [FALLBACK, ("out_of_scope", 0.38), ("kb_hntt__mat_tieng", 0.3)],
+        ),
+        ("tối nay đội tuyển đá mấy giờ", [("out_of_scope", 0.35), FALLBACK, ("greet", 0.2)]),
+    ],
+)
+async def test_a_clearly_out_of_scope_question_falls_back_without_article_buttons(
+    kb_source: KnowledgeBaseSource,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    ranking: list[tuple[str, float]],
+) -> None:
+    tracker = make_tracker("nlu_fallback", ranking, text=text)
+    await ActionClarify(kb_source).run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    # The fallback's own button (a person) is the domain's, added by Rasa, not the action's.
+    assert (message["response"], message["buttons"]) == ("utter_fallback", [])
+
+
+async def test_pressing_none_of_these_reaches_the_offer_of_a_ticket_for_the_question(
+    root: Path, kb_source: KnowledgeBaseSource, dispatcher: CollectingDispatcher
+) -> None:
+    question = "không mở được hồ sơ công việc trên điện thoại"
+    ranking = [FALLBACK, ("kb_qlvb__quen_mat_khau", 0.3), ("kb_qlvb__doi_mat_khau", 0.2)]
+    await ActionClarify(kb_source).run(
+        dispatcher, make_tracker("nlu_fallback", ranking, text=question), {}
+    )
+    payload = dispatcher.messages[0]["buttons"][-1]["payload"]
+    intent, rules_run = pressed(root, payload)
+    assert rules_run == {"action_offer_ticket"}
+
+    offer = CollectingDispatcher()
+    before = [user_event(question, "nlu_fallback"), bot_event("Có phải...", "utter_clarify")]
+    events = await ActionOfferTicket().run(
+        offer, make_tracker(intent, text=payload, events=before), {}
+    )
+    assert [m["response"] for m in offer.messages] == ["utter_offer_ticket"]
+    # The question that was not understood becomes the ticket's proposed description.
+    assert events == [SlotSet("ticket_proposal", question)]
 
 
 @pytest.mark.parametrize(
@@ -175,4 +222,5 @@ async def test_once_retrained_the_new_article_is_the_models_to_answer(
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
         "/kb_qlvb__xuat_excel",
         "/kb_qlvb__thong_ke",
+        NONE_OF_THESE["payload"],
     ]

@@ -86,23 +86,7 @@ async def test_another_officials_ticket_is_answered_as_if_it_did_not_exist(
     assert "summary" not in message
 
 
-async def test_without_a_code_only_the_officials_open_tickets_are_listed(
-    desk: DeskClient, staff: httpx.AsyncClient, outbox: Outbox
-) -> None:
-    mine = [await open_ticket(staff, ME, n) for n in range(3)]
-    theirs = await open_ticket(staff, SOMEONE_ELSE, 9)
-    await staff.post(f"/api/v1/tickets/{mine[2]}/status", json={"status": "closed", "author": "B"})
-    outbox.enqueue({"summary": "Chờ gửi"}, "queued-key-0001", "local", ME)
-    (message,) = await ask(desk, outbox, "phiếu của tôi đến đâu rồi")
-    assert (message["response"], message["count"]) == ("utter_ticket_status_list", 3)
-    assert mine[0] in message["tickets"] and mine[1] in message["tickets"]
-    assert mine[2] not in message["tickets"] and theirs not in message["tickets"]
-    assert "CHO-000001" in message["tickets"]
-
-
-async def test_an_official_with_no_tickets_is_told_so(desk: DeskClient, outbox: Outbox) -> None:
-    (message,) = await ask(desk, outbox, "phiếu của tôi đến đâu rồi")
-    assert message["response"] == "utter_ticket_status_none"
+# Questions without a code: tests/actions/test_recent_tickets.py.
 
 
 async def test_a_local_code_tells_whether_the_ticket_was_delivered(
@@ -120,12 +104,15 @@ async def test_a_local_code_tells_whether_the_ticket_was_delivered(
     assert (message["response"], message["code"]) == ("utter_ticket_status_one_no_reply", code)
 
 
-async def test_with_the_system_down_the_official_is_told_to_try_later(outbox: Outbox) -> None:
+@pytest.mark.parametrize("question", ["phiếu HT-000001", "phiếu hôm qua của tôi sao rồi"])
+async def test_with_the_system_down_the_official_is_told_to_try_later(
+    outbox: Outbox, question: str
+) -> None:
     down = DeskClient(
         httpx.AsyncClient(
             transport=httpx.MockTransport(lambda r: httpx.Response(503)), base_url="http://desk"
         ),
         RetryPolicy(attempts=1),
     )
-    (message,) = await ask(down, outbox, "phiếu HT-000001")
+    (message,) = await ask(down, outbox, question)
     assert message["response"] == "utter_ticket_status_unavailable"

@@ -3,27 +3,85 @@ from pathlib import Path
 import pytest
 
 from bot.evaluation.dataset import (
+    DOMAIN_TEXT,
+    HELD_OUT,
     STYLES,
     DatasetError,
     check_held_out,
     load_cases,
+    load_held_out,
     training_texts,
 )
 from bot.kb.loader import KnowledgeBase
+from bot.kb.training_data import Phrasing
 
 
-def test_project_evaluation_set_is_held_out_and_covers_every_topic_in_every_style(
+def test_no_held_out_file_shares_a_text_with_the_training_data_the_command_builds(
     root: Path, knowledge_base: KnowledgeBase
 ) -> None:
-    cases = load_cases(root / "tests" / "data" / "eval_questions.yml", knowledge_base)
-    check_held_out(cases, training_texts(root / "nlu_data", knowledge_base))
+    held = load_held_out(root, knowledge_base)  # raises on any overlap
 
-    for article_id in knowledge_base.articles:
-        mine = [c for c in cases if c.article == article_id]
-        assert len(mine) >= 5, article_id
-        assert {c.style for c in mine} == set(STYLES), article_id
-    kinds = {c.kind for c in cases}
-    assert {"fallback", "handoff", "ticket_status", "smalltalk"} <= kinds
+    assert set(held.sets) == set(HELD_OUT)
+    assert held.sentences
+
+
+def test_the_evaluation_sets_cover_every_topic_in_every_style(
+    root: Path, knowledge_base: KnowledgeBase
+) -> None:
+    for name in ("current", "blind"):
+        cases = load_cases(root / HELD_OUT[name], knowledge_base)
+        for article_id in knowledge_base.articles:
+            mine = [c for c in cases if c.article == article_id]
+            assert len(mine) >= 5, (name, article_id)
+            assert {c.style for c in mine} == set(STYLES), (name, article_id)
+        kinds = {c.kind for c in cases}
+        assert {"fallback", "handoff", "ticket_status", "smalltalk"} <= kinds, name
+
+
+@pytest.mark.parametrize("leaky", [*HELD_OUT.values(), DOMAIN_TEXT], ids=str)
+def test_a_training_text_in_any_held_out_file_stops_the_evaluation_naming_the_file(
+    root: Path, knowledge_base: KnowledgeBase, tmp_path: Path, leaky: Path
+) -> None:
+    for name in ("nlu_data", "knowledge_base"):
+        (tmp_path / name).symlink_to(root / name)
+    (tmp_path / DOMAIN_TEXT).parent.mkdir(parents=True)
+    for number, path in enumerate(HELD_OUT.values()):
+        (tmp_path / path).write_text(
+            f'questions:\n  - text: "câu kiểm tra thứ {number} chưa ai viết"\n'
+            "    style: diacritics\n    kind: fallback\n",
+            encoding="utf-8",
+        )
+    (tmp_path / DOMAIN_TEXT).write_text(
+        'sentences:\n  - "Một câu chưa ai viết, có dấu đủ cả."\n', encoding="utf-8"
+    )
+    load_held_out(tmp_path, knowledge_base)  # clean before the leak
+    article = next(iter(knowledge_base.articles.values()))
+    question = article.questions[0]
+    with (tmp_path / leaky).open("a", encoding="utf-8") as file:
+        if leaky == DOMAIN_TEXT:
+            file.write(f'  - "{article.answer.steps[0]}"\n')
+        else:
+            file.write(
+                f'  - text: "{question.upper()}!!"\n'
+                f"    style: diacritics\n    kind: answer\n    article: {article.id}\n"
+            )
+
+    with pytest.raises(DatasetError, match="trùng với dữ liệu huấn luyện") as refused:
+        load_held_out(tmp_path, knowledge_base)
+    assert str(leaky) in str(refused.value)
+
+
+def test_a_wrapped_copy_of_a_training_question_counts_as_training_data(
+    knowledge_base: KnowledgeBase, root: Path
+) -> None:
+    article = next(iter(knowledge_base.articles.values()))
+    phrasing = Phrasing(copies=1, openings=("Chào ad, cho em hỏi",))
+    wrapped = phrasing.wrap(article.questions[0], f"{article.id}:0")[0]
+
+    training = training_texts(root / "nlu_data", knowledge_base, phrasing)
+    with pytest.raises(DatasetError):
+        check_held_out({Path("eval.yml"): [wrapped]}, training)
+    check_held_out({Path("eval.yml"): [wrapped]}, training_texts(root / "nlu_data", knowledge_base))
 
 
 def test_a_training_question_in_the_evaluation_set_is_refused(
@@ -38,7 +96,9 @@ def test_a_training_question_in_the_evaluation_set_is_refused(
     )
     cases = load_cases(path, knowledge_base)
     with pytest.raises(DatasetError, match="trùng với dữ liệu huấn luyện"):
-        check_held_out(cases, training_texts(root / "nlu_data", knowledge_base))
+        check_held_out(
+            {path: [c.text for c in cases]}, training_texts(root / "nlu_data", knowledge_base)
+        )
 
 
 @pytest.mark.parametrize(

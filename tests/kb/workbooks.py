@@ -10,8 +10,10 @@ from openpyxl import load_workbook
 
 from bot.kb import spreadsheet
 from bot.kb.loader import load
+from bot.texts import texts
 
 COLUMN = {key: number for number, key in enumerate(spreadsheet.COLUMNS, start=1)}
+TERM_COLUMN = {key: number for number, key in enumerate(spreadsheet.THESAURUS_COLUMNS, start=1)}
 
 
 def exported(kb_dir: Path, path: Path) -> Path:
@@ -26,6 +28,32 @@ def edited(source: Path, target: Path, edit: Callable[[Any], None]) -> Path:
     edit(book.worksheets[0])
     book.save(target)
     return target
+
+
+def terms_sheet(book: Any) -> Any:
+    """The thesaurus's sheet of a workbook."""
+    return book[texts("bot.kb").say("sheets.thesaurus")]
+
+
+def edited_terms(source: Path, target: Path, edit: Callable[[Any], None]) -> Path:
+    """A copy of the workbook `source` at `target`, its thesaurus's sheet changed by `edit`."""
+    book = load_workbook(source)
+    edit(terms_sheet(book))
+    book.save(target)
+    return target
+
+
+def term_row(sheet: Any, term: str) -> int:
+    """The row number of a term in the thesaurus's sheet."""
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row=row, column=TERM_COLUMN["term"]).value == term:
+            return row
+    raise LookupError(term)
+
+
+def synonyms(sheet: Any, term: str) -> Any:
+    """The cell of a term's synonyms, one per line."""
+    return sheet.cell(row=term_row(sheet, term), column=TERM_COLUMN["synonyms"])
 
 
 def row_of(sheet: Any, article_id: str) -> int:
@@ -98,4 +126,56 @@ MALFORMED = [
     (no_steps, "qlvb.dang_nhap", "cột «Các bước»: cần ít nhất một bước"),
     (bad_id, "QLVB Đăng nhập", "cột «Mã bài»: mã «QLVB Đăng nhập» chưa đúng dạng"),
     (too_long, "qlvb.dang_nhap", "cột «Các bước»: câu trả lời dài 5"),
+]
+
+
+def _no_synonyms(sheet: Any) -> None:
+    synonyms(sheet, "tài khoản").value = " \n "
+
+
+def _no_term(sheet: Any) -> None:
+    sheet.cell(row=term_row(sheet, "tài khoản"), column=TERM_COLUMN["term"]).value = None
+
+
+def _synonym_of_two_terms(sheet: Any) -> None:
+    synonyms(sheet, "tài khoản").value += "\nmã đăng nhập"
+
+
+def _synonym_same_as_term(sheet: Any) -> None:
+    synonyms(sheet, "mật khẩu").value += "\nmat khau"
+
+
+def _term_twice(sheet: Any) -> None:
+    sheet.append(["Mật Khẩu", "mã pin"])
+
+
+# A trainer's mistakes in the thesaurus's sheet: (edit, the row it names in the sheet as
+# exported, what the problem says after "Trang «Từ đồng nghĩa», dòng N, ").
+MALFORMED_TERMS = [
+    (
+        _no_synonyms,
+        lambda sheet: term_row(sheet, "tài khoản"),
+        "cột «Từ đồng nghĩa»: thuật ngữ «tài khoản» chưa có từ đồng nghĩa nào",
+    ),
+    (
+        _no_term,
+        lambda sheet: term_row(sheet, "tài khoản"),
+        "cột «Thuật ngữ»: chưa ghi thuật ngữ cho các từ đồng nghĩa này",
+    ),
+    (
+        _synonym_of_two_terms,
+        lambda sheet: term_row(sheet, "tài khoản"),
+        "cột «Từ đồng nghĩa»: «mã đăng nhập» được ghi là từ đồng nghĩa của hai thuật ngữ: "
+        "«mật khẩu» và «tài khoản»",
+    ),
+    (
+        _synonym_same_as_term,
+        lambda sheet: term_row(sheet, "mật khẩu"),
+        "cột «Từ đồng nghĩa»: thuật ngữ «mật khẩu» có từ đồng nghĩa trùng với chính nó",
+    ),
+    (
+        _term_twice,
+        lambda sheet: sheet.max_row + 1,
+        "cột «Thuật ngữ»: thuật ngữ «Mật Khẩu» được ghi hai lần",
+    ),
 ]

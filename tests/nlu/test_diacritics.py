@@ -1,4 +1,5 @@
 from bot.nlu.diacritics import DiacriticsRestorer
+from bot.nlu.wordlist import vietnamese_words
 
 SENTENCES = [
     "Tôi quên mật khẩu phần mềm quản lý văn bản",
@@ -34,3 +35,25 @@ def test_survives_a_round_trip_through_its_saved_form() -> None:
 def test_ignores_sentences_typed_without_diacritics_when_learning() -> None:
     learned = DiacriticsRestorer.learn([["quen", "mat", "khau"], ["quên", "mật", "khẩu"]])
     assert learned.restore(["mat"]) == ["mật"]
+
+
+def test_a_syllable_that_exists_nowhere_is_read_as_the_known_one_a_typo_away() -> None:
+    # With the language's word list, as the tokenizer learns: a syllable in neither is a typo.
+    learned = DiacriticsRestorer.learn((s.split() for s in SENTENCES), vietnamese_words())
+    assert learned.restore(["qên", "mật", "khẩ"]) == ["quên", "mật", "khẩu"]
+    assert learned.restore(["quen", "matt", "khau"]) == ["quên", "mật", "khẩu"]
+
+
+def test_a_real_word_is_never_taken_for_a_typo() -> None:
+    learned = DiacriticsRestorer.learn(
+        (s.split() for s in SENTENCES), lexicon=[("dài",), ("rải", "rác")]
+    )
+    assert learned.restore(["dài", "rải", "rác"]) == ["dài", "rải", "rác"]
+
+
+def test_the_word_list_teaches_how_a_word_the_domain_never_uses_is_written() -> None:
+    learned = DiacriticsRestorer.learn(
+        (s.split() for s in SENTENCES), lexicon=[("rải", "rác"), ("rác",)]
+    )
+    assert learned.restore(["rai", "rac"]) == ["rải", "rác"]
+    assert learned.restore(["mat", "khau"]) == ["mật", "khẩu"]

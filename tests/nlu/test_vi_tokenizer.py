@@ -125,3 +125,48 @@ def test_five_thousand_characters_are_tokenized(tokenizer: VietnameseTokenizer) 
     found = tokenizer.tokenize(Message({"text": text}), "text")
     assert len(found) > 600
     assert found[-1].end <= 5000
+
+
+@pytest.fixture
+def with_knowledge_base(tmp_path: Path, root: Path) -> VietnameseTokenizer:
+    """A tokenizer trained with the project's knowledge base folder: thesaurus and articles."""
+    config = {
+        **VietnameseTokenizer.get_default_config(),
+        "knowledge_base": str(root / "knowledge_base"),
+    }
+    storage, resource = LocalModelStorage(tmp_path), Resource("tokenizer")
+    component = VietnameseTokenizer.create(config, storage, resource, None)
+    assert isinstance(component, VietnameseTokenizer)
+    component.train(TrainingData([Message({"text": t}) for t in TRAINING]))
+    loaded = VietnameseTokenizer.load(config, storage, resource, None)
+    assert isinstance(loaded, VietnameseTokenizer)
+    return loaded
+
+
+def test_the_knowledge_base_term_follows_the_officials_word_under_its_offsets(
+    with_knowledge_base: VietnameseTokenizer,
+) -> None:
+    found = tokens(with_knowledge_base, "quên mã đăng nhập")
+
+    lemmas = " ".join(lemma for _, lemma, _ in found)
+    assert lemmas == "quen ma dang nhap mat khau"
+    assert found[-1][2] == "nhập"
+
+
+def test_a_typo_in_a_word_reaches_the_lemma_of_the_word_meant(
+    with_knowledge_base: VietnameseTokenizer,
+) -> None:
+    found = tokens(with_knowledge_base, "qên mật khẩ phần mềm văn bản")
+
+    assert " ".join(lemma for _, lemma, _ in found) == "quen mat khau phan mem van ban"
+    assert [original for _, _, original in found][:2] == ["qên", "mật khẩ"]
+
+
+def test_words_only_the_answers_use_are_restored(
+    with_knowledge_base: VietnameseTokenizer,
+) -> None:
+    # "Gửi yêu cầu" is in a step of an article, in no question of TRAINING.
+    assert [t[0] for t in tokens(with_knowledge_base, "bam gui yeu cau")][-2:] == [
+        "gửi",
+        "yêu_cầu",
+    ]
