@@ -66,6 +66,7 @@ eval: setup
 
 bench: setup bench-escalation
 	$(BIN)/python -m benchmarks.assistant
+	$(BIN)/python -m benchmarks.nlu_parts
 
 bench-escalation: setup
 	$(BIN)/python -m benchmarks.escalation

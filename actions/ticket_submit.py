@@ -14,7 +14,7 @@ from actions import services
 from actions.conversation import channel_of, message_marker, official_name, recent_turns
 from bot.display import vietnam_time
 from bot.escalation.client import DeskClient, DeskRejected
-from bot.escalation.delivery import EscalationResult, escalate
+from bot.escalation.delivery import BUDGET_SECONDS, EscalationResult, escalate
 from bot.escalation.outbox import Outbox
 from bot.escalation.request import TicketRequest, idempotency_key, payload
 
@@ -31,10 +31,16 @@ def _clear_form() -> list[EventType]:
 class ActionSubmitTicket(Action):
     """Open the ticket and give the official its code and deadline, or a code to wait with."""
 
-    def __init__(self, client: DeskClient | None = None, outbox: Outbox | None = None) -> None:
-        """Use these services, or the configured ones."""
+    def __init__(
+        self,
+        client: DeskClient | None = None,
+        outbox: Outbox | None = None,
+        budget: float = BUDGET_SECONDS,
+    ) -> None:
+        """Use these services, or the configured ones; queue what takes over `budget` seconds."""
         self._client = client
         self._outbox = outbox
+        self._budget = budget
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -85,7 +91,7 @@ class ActionSubmitTicket(Action):
         except services.DeskNotConfigured:
             logger.error("no document-system token is set; the ticket waits in the outbox")
             return EscalationResult(local_code=outbox.enqueue(body, key, channel, user_id))
-        return await escalate(body, key, channel, user_id, client, outbox)
+        return await escalate(body, key, channel, user_id, client, outbox, self._budget)
 
 
 class ActionCancelTicket(Action):

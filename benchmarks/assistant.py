@@ -6,9 +6,8 @@ Figures are printed, never asserted: the machines are shared and noisy.
 from __future__ import annotations
 
 import asyncio
-import os
+import secrets
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from bot import logs
 from bot.assistant import processes
 from bot.assistant.runtime import LocalAssistant
 from bot.assistant.training import Project, train
+from bot.settings import ACTION_SERVER_TOKEN
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -51,31 +51,23 @@ async def ask_latency(model: Path, root: Path, questions: list[str]) -> list[flo
 def server_memory(model: Path, root: Path, questions: list[str]) -> tuple[float, float]:
     """RSS of `rasa run` after loading the model, and after answering the questions."""
     ports = processes.free_port(), processes.free_port()
-    actions = processes.start_action_server(root, ports[1])
+    token = secrets.token_urlsafe(32)
+    actions = processes.start_action_server(root, ports[1], token)
     env = {
-        **os.environ,
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports[1]}/webhook",
+        # endpoints.yml sends it to the action server, which refuses calls without it.
+        ACTION_SERVER_TOKEN: token,
         "RASA_TRACKER_DB": str(root / "build" / "bench_tracker.db"),
     }
-    rasa = subprocess.Popen(
+    # Started as `helpdesk run` starts its children: it dies with the benchmark.
+    rasa = processes.spawn(
         [
-            sys.executable,
-            "-m",
-            "rasa",
-            "run",
-            "-i",
-            "127.0.0.1",
-            "-p",
-            str(ports[0]),
-            "-m",
-            str(model),
-            "--endpoints",
-            "endpoints.yml",
+            *(sys.executable, "-m", "rasa", "run", "-i", "127.0.0.1", "-p", str(ports[0])),
+            *("-m", str(model), "--endpoints", "endpoints.yml"),
         ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        root,
+        env,
+        None,
     )
     try:
         processes.wait_healthy(f"http://127.0.0.1:{ports[0]}/", rasa, timeout=300)

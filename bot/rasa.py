@@ -10,6 +10,8 @@ Why it looks like this:
 - Metadata carries what the actions read off the message (`channel`, the official's `name`).
 - `before_send` lets the gateway record each official who writes (announcements' audience)
   without this base module knowing about announcements.
+- `as_typed` is the one rule for typed text on channels whose buttons come back server-side
+  (the web chat, Zalo): Rasa would take a leading "/" as an intent the official names.
 """
 
 from __future__ import annotations
@@ -27,6 +29,24 @@ from bot.metrics import Metrics
 WEBHOOK = "/webhooks/rest/webhook"
 # The longest message passed on to Rasa; the channels refuse longer ones politely.
 MAX_MESSAGE = 4000
+# Rasa reads a message whose text starts with this (after spaces) as an intent named directly,
+# with entities: "/request_human", "/kb_x{...}". Only the project's own buttons may send one.
+INTENT_PREFIX = "/"
+
+
+def as_typed(text: str) -> str:
+    """`text` as words an official typed, never an intent: leading "/" (and spaces) dropped.
+
+    Dropped rather than refused: the web chat and Zalo have no commands, so a leading slash is a
+    slip or an attempt, and the words after it are still answered as any question would be.
+    Rasa strips the text before it looks for the prefix, so the same spaces are stripped here.
+    """
+    typed = text.lstrip()
+    if not typed.startswith(INTENT_PREFIX):
+        return text
+    while typed.startswith(INTENT_PREFIX):
+        typed = typed[len(INTENT_PREFIX) :].lstrip()
+    return typed
 
 
 class RasaUnavailable(Exception):

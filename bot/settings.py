@@ -22,6 +22,12 @@ from pydantic import BaseSettings, PydanticValueError, SecretStr, ValidationErro
 from bot.texts import texts
 
 _TELEGRAM_TOKEN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$")
+# The fewest characters of a secret or token we generate or accept: 32 random URL-safe
+# characters are 192 bits, beyond any guessing over HTTP.
+MIN_SECRET = 32
+# The secrets guarding the hops between the assistant's own processes (docs/architecture.md).
+ACTION_SERVER_TOKEN = "HELPDESK_ACTION_SERVER_TOKEN"
+RASA_API_TOKEN = "HELPDESK_RASA_API_TOKEN"
 # Telegram's ids fit in 64 bits: more digits than that is a typo, not an id.
 _ID_DIGITS = 20
 
@@ -72,10 +78,20 @@ def settings_problems(error: ValidationError) -> list[str]:
             # Never pydantic's own message: it is English, and some quote the value.
             reason = say("pydantic." + _PYDANTIC_REASONS.get(found["type"], "invalid"))
         where = str(found["loc"][0])
-        named = "" if where == "__root__" else prefix + where.upper()
+        named = "" if where == "__root__" else _variable(model, where, prefix)
         variable = context.get("variable") or named
         lines.append(f"{variable}: {reason}" if variable else reason)
     return lines
+
+
+def _variable(model: object, field: str, prefix: str) -> str:
+    """The variable `field` is read from: its own name if it has one (a variable several
+    settings share, whatever their prefix), else the class prefix and the field's name."""
+    fields = getattr(model, "__fields__", {})
+    names = fields[field].field_info.extra.get("env_names") if field in fields else None
+    if names and len(names) == 1:
+        return str(next(iter(names))).upper()
+    return prefix + field.upper()
 
 
 def positive(value: float) -> float:
@@ -107,6 +123,13 @@ def https(value: str | None) -> str | None:
 def blank_secret(value: SecretStr | None) -> SecretStr | None:
     """None for a blank secret: `VAR=` in an env file means "not set", as leaving it out does."""
     return value if value is not None and value.get_secret_value().strip() else None
+
+
+def long_secret(value: SecretStr | None) -> SecretStr | None:
+    """`value` (or unset) if it has at least MIN_SECRET characters: a short one can be guessed."""
+    if value is not None and len(value.get_secret_value()) < MIN_SECRET:
+        raise problem("short_secret", length=MIN_SECRET)
+    return value
 
 
 def bot_token(value: SecretStr | None) -> SecretStr | None:
@@ -225,3 +248,33 @@ class TelegramBotSettings(HelpdeskSettings):
     def telegram_enabled(self) -> bool:
         """Whether a Telegram bot token is set."""
         return self.telegram_token is not None
+
+
+class ActionServerSettings(HelpdeskSettings):
+    """The secret every call to the action server carries, and the server requires.
+
+    Required: without it anyone on the machine could post a made-up conversation and read an
+    official's tickets. `helpdesk run` generates one (bot/assistant/local_secrets.py).
+    """
+
+    action_server_token: SecretStr
+
+    _long_token = validator("action_server_token", allow_reuse=True)(long_secret)
+
+
+class RasaApiSettings(AssistantSettings):
+    """The Rasa server's HTTP API (`/status`, `PUT /model`...) and the token it asks for.
+
+    Optional for a caller: `helpdesk retrain` falls back to the token `helpdesk run` generated
+    into the state folder, and without any it calls a server started without one.
+    """
+
+    rasa_api_token: SecretStr | None = None
+
+    _long_token = validator("rasa_api_token", allow_reuse=True)(long_secret)
+
+
+class RasaServerSettings(RasaApiSettings):
+    """The Rasa server `helpdesk rasa` starts: its API is only ever served behind the token."""
+
+    rasa_api_token: SecretStr

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
@@ -143,7 +142,7 @@ def test_the_background_retraining_swaps_the_model_without_stopping_the_answers(
     assert finished.version == 4
     assert result.stdout.strip().splitlines()[-1] == describe(finished, running=False)
 
-    status = httpx.get(f"{assistant.rasa_url}/status", timeout=30).json()
+    status = assistant.status()
     assert status["model_file"] == Path(str(finished.model)).name
     # The new model knows the article as its own intent, worded as nobody published it.
     parsed = assistant.parse("cho hỏi cách xuất danh sách công văn đến ra file excel")

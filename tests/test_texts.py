@@ -16,7 +16,11 @@ from bot.texts import Texts, texts
 BOT = Path(bot.__file__).resolve().parent
 # The files of words people read: every texts.yml, and these; the package's other YAML is data.
 OTHER_TEXT_FILES = [BOT / "desk" / "pages.yml", BOT / "settings.yml"]
-TEXT_FILES = sorted([*BOT.rglob("texts.yml"), *(p for p in OTHER_TEXT_FILES if p.exists())])
+# The custom actions' texts (button titles and the pieces of responses) are checked alike.
+ACTIONS_TEXTS = BOT.parent / "actions" / "texts.yml"
+TEXT_FILES = sorted(
+    [*BOT.rglob("texts.yml"), ACTIONS_TEXTS, *(p for p in OTHER_TEXT_FILES if p.exists())]
+)
 
 
 def _package(path: Path) -> str:

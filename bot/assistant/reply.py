@@ -24,6 +24,8 @@ _KIND_OF_STEP = (
     ("utter_goodbye", "smalltalk"),
     ("utter_you_are_welcome", "smalltalk"),
     ("utter_iamabot", "smalltalk"),
+    ("utter_how_are_you", "smalltalk"),
+    ("utter_thanks_for_compliment", "smalltalk"),
     ("utter_anything_else", "smalltalk"),
     # Thanks for a vote is small talk too: the question itself was answered earlier.
     ("utter_feedback_helpful", "smalltalk"),

@@ -27,6 +27,7 @@ from bot.channels.telegram.channel import CHANNEL as TELEGRAM
 from bot.channels.telegram.channel import TelegramChannel, telegram_bot
 from bot.channels.telegram.staff.board import TelegramStaffBoard
 from bot.channels.zalo.channel import CHANNEL as ZALO
+from bot.channels.zalo.refresh import OnFailure
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.wiring import build_channel, zalo_http
 from bot.messages import Channel
@@ -49,8 +50,12 @@ def officials_channels(
     telegram_base_url: str,
     zalo: ZaloSettings | None,
     engine: Engine,
+    on_refresh_failure: OnFailure | None = None,
 ) -> tuple[dict[str, Channel], ExtBot[int] | None]:
-    """Telegram and Zalo where configured, their clients closed by `stack`; the Telegram bot."""
+    """Telegram and Zalo where configured, their clients closed by `stack`; the Telegram bot.
+
+    `on_refresh_failure` counts Zalo's failed token refreshes (a metric).
+    """
     channels: dict[str, Channel] = {}
     bot = None
     if telegram_token is not None:
@@ -60,7 +65,7 @@ def officials_channels(
     if zalo is not None:
         http = zalo_http(zalo)
         stack.push_async_callback(http.aclose)
-        channels[ZALO] = build_channel(zalo, engine, http)
+        channels[ZALO] = build_channel(zalo, engine, http, on_refresh_failure=on_refresh_failure)
     return channels, bot
 
 
@@ -74,7 +79,10 @@ def channel_secrets(*values: SecretStr | None, zalo: ZaloSettings | None = None)
 
 @contextlib.asynccontextmanager
 async def outside_channels(
-    settings: NotifierSettings, engine: Engine, zalo: ZaloSettings | None = None
+    settings: NotifierSettings,
+    engine: Engine,
+    zalo: ZaloSettings | None = None,
+    on_refresh_failure: OnFailure | None = None,
 ) -> AsyncIterator[OutsideChannels]:
     """The configured channels, their clients closed (and secrets unmasked) on exit."""
     protection = redact.install(
@@ -83,7 +91,12 @@ async def outside_channels(
     try:
         async with contextlib.AsyncExitStack() as stack:
             channels, bot = officials_channels(
-                stack, settings.telegram_token, settings.telegram_base_url, zalo, engine
+                stack,
+                settings.telegram_token,
+                settings.telegram_base_url,
+                zalo,
+                engine,
+                on_refresh_failure,
             )
             built = OutsideChannels(channels)
             if bot is not None and settings.telegram_staff_chat_id is not None:

@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import ValidationError
+
 from bot.assistant.runtime import LocalAssistant
 from bot.assistant.training import Project, TrainingInputError, model_path
+from bot.cli.settings_errors import print_settings_errors
+from bot.settings import ActionServerSettings
 from bot.texts import texts
 
 
@@ -53,6 +57,12 @@ def _ask(args: argparse.Namespace) -> int:
         model = args.model or current_model(args.root, args.config)
     except TrainingInputError as error:
         print(error, file=sys.stderr)
+        return 1
+    try:
+        if args.action_url:  # a running action server: called with its token
+            ActionServerSettings()  # type: ignore[call-arg]  # the token: from the environment
+    except ValidationError as error:
+        print_settings_errors(error)
         return 1
     if args.question is not None:
         return asyncio.run(_one(model, args, args.question))

@@ -1,17 +1,23 @@
-"""`helpdesk desk serve`: the built-in ticket desk, for when no document system is set."""
+"""`helpdesk desk serve`: the built-in ticket desk, for when no document system is set.
+
+`helpdesk desk account` (desk_accounts_command.py) looks after the staff page's accounts.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from typing import Any
 
 import uvicorn
 from pydantic import ValidationError
 
+from bot.cli import desk_accounts_command
 from bot.cli.settings_errors import print_settings_errors
+from bot.desk.accounts import AccountRepository
 from bot.desk.app import create_app
-from bot.desk.database import migrate
+from bot.desk.database import make_engine, migrate
 from bot.desk.settings import DeskSettings
 from bot.texts import texts
 
@@ -35,6 +41,7 @@ def register(commands: Any) -> None:
         help=said.say("desk.port"),
     )
     serve.set_defaults(handler=_serve)
+    desk_accounts_command.register(desk_commands)
 
 
 class WithoutQueryStrings(logging.Filter):
@@ -55,6 +62,8 @@ def _serve(args: argparse.Namespace) -> int:
         print_settings_errors(error)
         return 1
     migrate(settings.database_url)
+    if settings.first_admin_password is not None:
+        _first_admin(settings.database_url, settings.first_admin_password.get_secret_value())
     config = uvicorn.Config(
         create_app(settings),
         host="127.0.0.1",
@@ -66,3 +75,14 @@ def _serve(args: argparse.Namespace) -> int:
         access.addFilter(WithoutQueryStrings())
     uvicorn.Server(config).run()
     return 0
+
+
+def _first_admin(url: str, password: str) -> None:
+    """Make the first admin account if the desk has none, so its page can be signed in to."""
+    engine = make_engine(url)
+    try:
+        made = AccountRepository(engine).first_admin(password)
+    finally:
+        engine.dispose()
+    if made is not None:
+        print(texts("bot.cli").say("desk.first_admin", login=made.login), file=sys.stderr)

@@ -17,9 +17,11 @@ from bot.cli import (
     gateway_command,
     kb_command,
     notifier_command,
+    purge_command,
     report_command,
     retrain_command,
     run_command,
+    servers_command,
 )
 from bot.cli.parser import Parser
 from bot.texts import texts
@@ -52,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     report_command.register(commands)
     announce_command.register(commands)
     retrain_command.register(commands)
+    purge_command.register(commands)
+    servers_command.register(commands)
     return parser
 
 

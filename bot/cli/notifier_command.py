@@ -5,7 +5,9 @@ HELPDESK_DATABASE_URL and HELPDESK_NOTIFIER_POLL_SECONDS from the environment; w
 HELPDESK_TELEGRAM_TOKEN (and HELPDESK_TELEGRAM_BASE_URL) officials on Telegram are told too,
 and with HELPDESK_TELEGRAM_STAFF_CHAT_ID new tickets go to the staff group (linked to
 HELPDESK_DESK_PUBLIC_URL); with HELPDESK_ZALO_APP_ID and the other HELPDESK_ZALO_* variables,
-officials on Zalo. See docs/telegram.md.
+officials on Zalo. See docs/telegram.md. HELPDESK_NOTIFIER_METRICS_PORT serves its counters.
+
+`--set-aside` lists the notices given up on after too many failed attempts, and runs nothing.
 """
 
 from __future__ import annotations
@@ -17,20 +19,27 @@ import signal
 from collections.abc import Mapping
 from typing import Any
 
+from prometheus_client import start_http_server
 from pydantic import ValidationError
 
 from bot.channels.outside import outside_channels
 from bot.channels.zalo.settings import ZaloSettings, zalo_from_environment
 from bot.cli.settings_errors import print_settings_errors
+from bot.display import vietnam_time
 from bot.escalation.connection import desk_client
 from bot.escalation.outbox import Outbox
 from bot.messages import Channel
+from bot.metrics import NotifierMetrics
 from bot.notify.feed import FeedWatcher
+from bot.notify.lease import SendingLease
+from bot.notify.notices import NoticeLog
 from bot.notify.queued import queued_ticket_notify
 from bot.notify.settings import NotifierSettings
 from bot.notify.staff_feed import StaffFeedWatcher
 from bot.notify.worker import NotifierWorker, build_notifier
+from bot.settings import StoreSettings
 from bot.store.database import make_engine, migrate
+from bot.store.leases import Leases
 from bot.texts import texts
 
 
@@ -39,10 +48,13 @@ def register(commands: Any) -> None:
     said = texts("bot.cli")
     parser = commands.add_parser("notifier", help=said.say("notifier.help"))
     parser.add_argument("--once", action="store_true", help=said.say("notifier.once"))
+    parser.add_argument("--set-aside", action="store_true", help=said.say("notifier.set_aside"))
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.set_aside:
+        return _list_set_aside()
     try:
         settings = NotifierSettings()  # type: ignore[call-arg]  # the token: from the environment
         # Zalo is on when its app is named; then its other settings must all be right.
@@ -84,22 +96,76 @@ async def serve(
     await asyncio.to_thread(migrate, settings.database_url)
     engine = make_engine(settings.database_url)
     client = desk_client(settings)
+    metrics = NotifierMetrics()
+    server = _serve_metrics(settings, metrics)
+    failed = metrics.zalo_token_refresh_failure
     try:
-        async with outside_channels(settings, engine, zalo) as outside:
+        async with outside_channels(settings, engine, zalo, failed) as outside:
             notifier = build_notifier(engine, {**outside.channels, **(channels or {})})
             board = outside.staff_board
+            staff = None
+            if board is not None:
+                staff = StaffFeedWatcher(client, board, engine, metrics=metrics)
             worker = NotifierWorker(
                 Outbox(engine),
                 client,
-                FeedWatcher(client, notifier, engine),
+                FeedWatcher(client, notifier, engine, metrics=metrics),
                 queued_ticket_notify(notifier),
                 settings.notifier_poll_seconds,
-                StaffFeedWatcher(client, board, engine) if board is not None else None,
+                staff,
+                SendingLease(Leases(engine), metrics=metrics),
             )
             if once:
-                await worker.tick()
+                try:
+                    await worker.tick()
+                finally:
+                    await worker.close()
             else:
                 await worker.run(stop)
     finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
         await client.aclose()
         engine.dispose()
+
+
+def _serve_metrics(settings: NotifierSettings, metrics: NotifierMetrics) -> Any:
+    """The counters' HTTP server in a thread, if a port is set; None otherwise."""
+    if settings.notifier_metrics_port is None:
+        return None
+    host, port = settings.notifier_metrics_host, settings.notifier_metrics_port
+    server, _ = start_http_server(port, addr=host, registry=metrics.registry)
+    return server
+
+
+def _list_set_aside() -> int:
+    """Print the notices given up on, newest first; 0 even when there are some."""
+    said = texts("bot.cli")
+    try:
+        settings = StoreSettings()
+    except ValidationError as error:
+        print_settings_errors(error)
+        return 1
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        marks = NoticeLog(engine).set_aside()
+    finally:
+        engine.dispose()
+    if not marks:
+        print(said.say("notifier.none_set_aside"))
+        return 0
+    print(said.say("notifier.set_aside_heading", count=len(marks)))
+    for mark in marks:
+        print(
+            said.say(
+                "notifier.set_aside_row",
+                code=mark.ticket_code,
+                channel=mark.channel,
+                attempts=mark.attempts,
+                error=mark.last_error or "?",
+                time=vietnam_time(mark.updated_at),
+            )
+        )
+    return 0

@@ -6,17 +6,26 @@ import argparse
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr, ValidationError
+
 from bot.assistant import local_desk, processes, retrain
 from bot.assistant.training import Project, TrainingInputError, train
 from bot.chat.terminal import chat
+from bot.cli.settings_errors import print_settings_errors
+from bot.db import prepare_sqlite
 from bot.kb import publishing
 from bot.nlu.live_overlay import KNOWLEDGE_BASE_ENV
 from bot.notify.local_inbox import LocalInbox
+from bot.settings import (
+    ACTION_SERVER_TOKEN,
+    RASA_API_TOKEN,
+    ActionServerSettings,
+    RasaServerSettings,
+)
 from bot.store.database import make_engine, migrate
 from bot.texts import texts
 
@@ -49,6 +58,15 @@ def _run(args: argparse.Namespace) -> int:
     root: Path = args.root
     config = root / "config.yml"
     state: Path = (args.state_dir or root / "var").absolute()
+    # The tokens that guard the action server and Rasa's API: the environment's, else generated.
+    # Checked first: a weak one given in the environment stops the run before any training.
+    tokens = local_desk.internal_tokens(state, os.environ)
+    try:
+        ActionServerSettings(action_server_token=SecretStr(tokens[ACTION_SERVER_TOKEN]))
+        RasaServerSettings(rasa_api_token=SecretStr(tokens[RASA_API_TOKEN]))
+    except ValidationError as error:
+        print_settings_errors(error)
+        return 1
     try:
         publishing.ensure_seeded(state, root / "knowledge_base")
         # The live knowledge base's model if it was trained; else the repository's, and the
@@ -58,10 +76,15 @@ def _run(args: argparse.Namespace) -> int:
     except (TrainingInputError, publishing.InvalidKnowledgeBase) as error:
         print(error, file=sys.stderr)
         return 1
+    # From here on every file this process and its children create (logs, databases and their
+    # -wal/-shm files, Rasa's conversations) is its owner's only: they hold personal data.
+    os.umask(0o077)
     logs = state / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     store_url = os.environ.get("HELPDESK_DATABASE_URL") or f"sqlite:///{state / 'helpdesk.db'}"
     migrate(store_url)
+    # Rasa opens the conversations' file with its own engine: made WAL here, it stays WAL.
+    prepare_sqlite(state / "rasa_tracker.db")
     rasa_url = f"http://127.0.0.1:{args.rasa_port}"
     desk = local_desk.plan(state, os.environ, args.desk_port)
     env = {
@@ -75,57 +98,50 @@ def _run(args: argparse.Namespace) -> int:
         # Trainers on Telegram publish into this state folder and retrain this project.
         "HELPDESK_STATE_DIR": str(state),
         "HELPDESK_PROJECT_DIR": str(root),
+        **local_desk.store_key(state, os.environ),
         **desk.env,
     }
-    children: list[subprocess.Popen[bytes]] = []
+    # A generated token goes only to the processes that use it (one set in the environment
+    # reaches every child, as all of the environment does): Rasa calls the action server; the
+    # gateway's trainers retrain, which loads the new model through Rasa's API.
+    actions_env = {**env, ACTION_SERVER_TOKEN: tokens[ACTION_SERVER_TOKEN]}
+    rasa_env = {**actions_env, RASA_API_TOKEN: tokens[RASA_API_TOKEN]}
+    gateway_env = {**env, RASA_API_TOKEN: tokens[RASA_API_TOKEN]}
     said = texts("bot.cli")
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
+    children = processes.Children()
     try:
         if desk.start_builtin:
             print(said.say("run.starting_desk"), file=sys.stderr)
-            children.append(
-                processes.start_serving(
-                    [*_helpdesk(), "desk", "serve", "--port", str(args.desk_port)],
-                    root,
-                    env,
-                    logs / "desk.log",
-                    f"http://127.0.0.1:{args.desk_port}/health",
-                    timeout=60,
-                )
-            )
-        print(said.say("run.starting_actions"), file=sys.stderr)
-        children.append(
-            processes.start_action_server(root, args.actions_port, env, logs / "actions.log")
-        )
-        print(said.say("run.starting_rasa"), file=sys.stderr)
-        children.append(
-            processes.start_serving(
-                [
-                    sys.executable,
-                    "-m",
-                    "rasa",
-                    "run",
-                    "--enable-api",
-                    "-i",
-                    "127.0.0.1",
-                    "-p",
-                    str(args.rasa_port),
-                    "-m",
-                    str(model),
-                    "--endpoints",
-                    "endpoints.yml",
-                    "--credentials",
-                    "credentials.yml",
-                ],
+            children.serve(
+                [*_helpdesk(), "desk", "serve", "--port", str(args.desk_port)],
                 root,
                 env,
-                logs / "rasa.log",
-                f"{rasa_url}/",
-                timeout=300,
+                logs / "desk.log",
+                f"http://127.0.0.1:{args.desk_port}/health",
+                timeout=60,
             )
+        print(said.say("run.starting_actions"), file=sys.stderr)
+        children.serve(
+            processes.action_server_command(args.actions_port),
+            root,
+            actions_env,
+            logs / "actions.log",
+            f"http://127.0.0.1:{args.actions_port}/health",
+            timeout=60,
+        )
+        print(said.say("run.starting_rasa"), file=sys.stderr)
+        children.serve(
+            [*_helpdesk(), "rasa", "--port", str(args.rasa_port), "--model", str(model)],
+            root,
+            rasa_env,
+            logs / "rasa.log",
+            f"{rasa_url}/",
+            timeout=300,
         )
         if behind:
-            retrain.start_in_background(state, root, rasa_url)
+            children.adopt(retrain.start_in_background(state, root, rasa_url, tied=True))
         # The gateway serves the web chat, and Telegram when HELPDESK_TELEGRAM_TOKEN is set: by
         # long polling unless a public webhook address is configured.
         gateway = [*_helpdesk(), "gateway", "--port", str(args.chat_port)]
@@ -133,17 +149,15 @@ def _run(args: argparse.Namespace) -> int:
             "HELPDESK_TELEGRAM_WEBHOOK_URL"
         ):
             gateway.append("--polling")
-        children.append(
-            processes.start_serving(
-                gateway,
-                root,
-                env,
-                logs / "gateway.log",
-                f"http://127.0.0.1:{args.chat_port}/health",
-                timeout=60,
-            )
+        children.serve(
+            gateway,
+            root,
+            gateway_env,
+            logs / "gateway.log",
+            f"http://127.0.0.1:{args.chat_port}/health",
+            timeout=60,
         )
-        children.append(_start_worker([*_helpdesk(), "notifier"], root, env, logs / "notifier.log"))
+        children.work([*_helpdesk(), "notifier"], root, env, logs / "notifier.log")
         chat_words = texts("bot.chat")
         chat_url = f"http://127.0.0.1:{args.chat_port}/"
         print(chat_words.say("terminal.web_address", url=chat_url), file=sys.stderr)
@@ -164,28 +178,19 @@ def _run(args: argparse.Namespace) -> int:
         print(said.say("run.failed", error=error, logs=logs), file=sys.stderr)
         return 1
     finally:
-        for child in reversed(children):
-            processes.stop(child)
+        # A second Ctrl-C or SIGTERM must not cut the stopping short and leave children behind.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
+        children.stop()
     return 0
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """Stop on SIGTERM (`kill`, a supervisor) as on Ctrl-C, so the children are stopped too."""
+    """Stop on SIGTERM (`kill`, a supervisor) or SIGHUP (the terminal closed) as on Ctrl-C, so
+    the children are stopped too."""
     raise KeyboardInterrupt
 
 
 def _helpdesk() -> list[str]:
     """The `helpdesk` command line, run by this interpreter."""
     return [sys.executable, "-m", "bot.cli.main"]
-
-
-def _start_worker(
-    command: list[str], root: Path, env: dict[str, str], log: Path
-) -> subprocess.Popen[bytes]:
-    """Start a process that serves no HTTP; fail if it exits at once (bad settings, say)."""
-    process = processes.spawn(command, root, env, log)
-    try:
-        process.wait(timeout=3)
-    except subprocess.TimeoutExpired:
-        return process
-    raise RuntimeError(processes.exited(command, process.returncode))

@@ -3,7 +3,7 @@
 Every handler checks the token first, so a refused call reads no body and stores nothing; then
 it validates, then it stores. Database work runs in worker threads, off the event loop.
 Phone numbers and tokens never reach the logs: handlers log ticket codes only. The staff pages
-(pages.py) sign people in with a staff token and then go by a session cookie instead.
+(pages.py) sign staff in with their own accounts (session.py) and go by a session cookie.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from bot.desk.database import make_engine
 from bot.desk.forms import problem_page
 from bot.desk.pages import StaffPages
 from bot.desk.repository import KeyConflict, TicketNotFound, TicketRepository
+from bot.desk.session import SignIn
 from bot.desk.settings import DeskSettings
 from bot.desk.validation import InvalidInput
 
@@ -46,7 +47,7 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
     database = engine if engine is not None else make_engine(settings.database_url)
     tickets = TicketRepository(database, settings.service_levels())
     tokens = TokenCheck(settings.token_roles())
-    pages = StaffPages(settings, tickets)
+    pages = StaffPages(SignIn(settings, database), tickets)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

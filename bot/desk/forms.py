@@ -37,7 +37,6 @@ HEADERS = {
 # Room for a 4,000-character reply even if every character is sent as %XX%XX%XX.
 MAX_FORM = 64 * 1024
 MAX_FIELDS = 20
-NAME_LIMIT = 120  # as the API allows for `author`
 REPLY_LIMIT = 4000  # as the API allows for a reply's `text`
 FORM_TYPE = "application/x-www-form-urlencoded"
 
@@ -143,18 +142,6 @@ async def read_form(request: Request) -> dict[str, str]:
     except ValueError:  # not ASCII, bad UTF-8 behind the %XX, too many fields
         raise FormUnreadable(400) from None
     return {name: values[0] for name, values in parsed.items()}
-
-
-def staff_name(value: str) -> str:
-    """The name typed at sign-in, its spaces tidied."""
-    name = " ".join(value.split())
-    if not name:
-        raise FieldError("name_missing")
-    if len(name) > NAME_LIMIT:
-        raise FieldError("name_too_long", limit=NAME_LIMIT)
-    if not name.isprintable():
-        raise FieldError("name_invalid")
-    return name
 
 
 def reply(author: str, value: str) -> str:

@@ -2,6 +2,7 @@
 
 Signing in, sessions and CSRF tokens are session.py's; templates and forms are forms.py's, and
 words pages.yml's. Every page here needs a session and every POST the session's CSRF token.
+Replies and status changes carry the signed-in account's display name as author, and its id.
 Nothing needs JavaScript, and no script may run: the Content-Security-Policy allows none.
 Database work runs in worker threads. Logs name ticket codes, never people or phone numbers.
 """
@@ -34,8 +35,8 @@ from bot.desk.forms import (
 )
 from bot.desk.models import STATUSES, Page, Ticket, TicketFilter
 from bot.desk.repository import TicketNotFound, TicketRepository, utc_now
-from bot.desk.session import Session, SignIn
-from bot.desk.settings import DeskSettings
+from bot.desk.session import SignIn
+from bot.desk.staff_sessions import Session
 from bot.desk.validation import InvalidInput
 from bot.display import vietnam_time
 from bot.texts import texts
@@ -53,13 +54,14 @@ class StaffPages:
 
     def __init__(
         self,
-        settings: DeskSettings,
+        access: SignIn,
         tickets: TicketRepository,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        """Show and change the repository's tickets; `clock` (naive UTC) says what is overdue."""
+        """Show and change the repository's tickets to those `access` lets in; `clock` (naive
+        UTC) says what is overdue."""
         self._tickets = tickets
-        self._access = SignIn(settings)
+        self._access = access
         self._clock = clock
         self._t = texts("bot.desk", "pages.yml")
 
@@ -197,7 +199,9 @@ class StaffPages:
         except FieldError as refused:
             return await self._again(code, session, reply_error=self._error(refused), form=form)
         try:
-            note = await run_in_threadpool(self._tickets.add_reply, code, session.name, text)
+            note = await run_in_threadpool(
+                self._tickets.add_reply, code, session.name, text, session.account_id
+            )
         except TicketNotFound:
             return self._problem(404, session)
         logger.info("desk page: reply %d added to ticket %s", note.id, code)
@@ -211,7 +215,7 @@ class StaffPages:
             return await self._again(code, session, status_error=self._error(refused), form=form)
         try:
             ticket = await run_in_threadpool(
-                self._tickets.change_status, code, status, session.name
+                self._tickets.change_status, code, status, session.name, session.account_id
             )
         except TicketNotFound:
             return self._problem(404, session)
@@ -263,7 +267,7 @@ class StaffPages:
             status=self._t.labels("statuses")[ticket.status],
             notes=Html("".join(notes)) if notes else message("hint", words["no_notes"]),
             message=notice,
-            csrf=self._access.sessions.csrf(session),
+            csrf=self._access.csrf(session),
             reply_error=reply_error,
             reply_text=reply_text,
             reply_limit=forms.REPLY_LIMIT,

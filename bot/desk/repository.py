@@ -93,8 +93,9 @@ class TicketRepository:
         with self._engine.connect() as connection:
             return queries.ticket_page(connection, wanted)
 
-    def add_reply(self, code: str, author: str, text: str) -> Note:
-        """Add a staff reply to the ticket; raises TicketNotFound."""
+    def add_reply(self, code: str, author: str, text: str, account_id: int | None = None) -> Note:
+        """Add a staff reply to the ticket; raises TicketNotFound. `account_id`: the staff
+        account that wrote it on the page (the API's callers name only an author)."""
         now = self._clock()
         with self._engine.begin() as connection:
             _take_turn(connection)
@@ -102,17 +103,31 @@ class TicketRepository:
             connection.execute(
                 update(tickets).where(tickets.c.id == ticket_id).values(updated_at=now)
             )
-            values = {"ticket_id": ticket_id, "author": author, "text": text, "created_at": now}
+            values = {
+                "ticket_id": ticket_id,
+                "author": author,
+                "text": text,
+                "created_at": now,
+                "account_id": account_id,
+            }
             note_id = connection.execute(insert(notes).values(values)).inserted_primary_key[0]
             connection.execute(
                 insert(changes).values(
-                    kind="reply", ticket_id=ticket_id, note_id=note_id, author=author, at=now
+                    kind="reply",
+                    ticket_id=ticket_id,
+                    note_id=note_id,
+                    author=author,
+                    account_id=account_id,
+                    at=now,
                 )
             )
         return Note(note_id, author, text, now)
 
-    def change_status(self, code: str, status: str, author: str) -> Ticket:
-        """Set the ticket's status; raises TicketNotFound. Setting it to itself changes nothing."""
+    def change_status(
+        self, code: str, status: str, author: str, account_id: int | None = None
+    ) -> Ticket:
+        """Set the ticket's status; raises TicketNotFound. Setting it to itself changes nothing.
+        `account_id`: the staff account that changed it on the page, as for add_reply."""
         now = self._clock()
         with self._engine.begin() as connection:
             _take_turn(connection)
@@ -125,7 +140,12 @@ class TicketRepository:
             if changed.rowcount:
                 connection.execute(
                     insert(changes).values(
-                        kind="status", ticket_id=ticket_id, status=status, author=author, at=now
+                        kind="status",
+                        ticket_id=ticket_id,
+                        status=status,
+                        author=author,
+                        account_id=account_id,
+                        at=now,
                     )
                 )
             ticket = queries.ticket_where(connection, tickets.c.id == ticket_id)

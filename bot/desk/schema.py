@@ -5,16 +5,33 @@ Two columns go beyond the contract's fields, each for a reason:
   Vietnamese words whatever their case on SQLite and PostgreSQL alike (their own lower() only
   folds ASCII under some locales);
 - `changes.author` keeps who changed a status, which the contract asks for but does not return.
+
+Staff accounts, their sessions and failed sign-ins are the staff page's own (migration 0002);
+`notes.account_id` and `changes.account_id` say which account wrote a reply or changed a status
+from the page (NULL for the API, whose callers name the author themselves).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
 # Room for the placeholder a new row holds until its id, and so its HT- code, is known.
 CODE_LENGTH = 40
+LOGIN_LENGTH = 64
+NAME_LENGTH = 120  # as the API allows for `author`, which a display name becomes
 
 tickets = Table(
     "tickets",
@@ -48,9 +65,10 @@ notes = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
-    Column("author", String(120), nullable=False),
+    Column("author", String(NAME_LENGTH), nullable=False),
     Column("text", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    Column("account_id", Integer),  # no foreign key: see migration 0002
     sqlite_autoincrement=True,
 )
 
@@ -70,7 +88,46 @@ changes = Table(
     Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
     Column("note_id", Integer, ForeignKey("notes.id")),
     Column("status", String(20)),
-    Column("author", String(120)),
+    Column("author", String(NAME_LENGTH)),
     Column("at", DateTime, nullable=False),
+    Column("account_id", Integer),  # no foreign key: see migration 0002
     sqlite_autoincrement=True,  # positions only grow, or pollers would miss changes
+)
+
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("login", String(LOGIN_LENGTH), nullable=False, unique=True),
+    Column("display_name", String(NAME_LENGTH), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("disabled", Boolean, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_sign_in_at", DateTime),
+    sqlite_autoincrement=True,  # an id in old notes never names a newer account
+)
+
+# A session is found by the SHA-256 of the id in its cookie: whoever reads this table (a backup,
+# say) learns no cookie that would sign them in.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("account_id", Integer, ForeignKey("staff_accounts.id"), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False, index=True),
+)
+
+# Failed sign-ins (and those under way) in the last window, by the name typed and the address.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("login", String(LOGIN_LENGTH), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", DateTime, nullable=False, index=True),
+    Index("ix_sign_in_failures_login", "login", "at"),
+    Index("ix_sign_in_failures_address", "address", "at"),
 )

@@ -2,7 +2,9 @@
 
 Tokens are required: a desk that anyone on the machine could write to would defeat the roles the
 contract promises, so the server refuses to start without them rather than inventing a default.
-So is the session secret that signs the staff pages' login cookies, for the same reason.
+So is the secret that signs the staff pages' CSRF tokens, for the same reason. Staff sign in
+with accounts kept in the database (`helpdesk desk account`); the session they open is kept
+there too, so this secret signs no session and changing it only makes open forms stale.
 """
 
 from __future__ import annotations
@@ -11,10 +13,20 @@ from datetime import timedelta
 
 from pydantic import SecretStr, validator
 
-from bot.settings import HelpdeskSettings, SettingsProblem, positive, problem, say
+from bot.desk.accounts import MIN_PASSWORD
+from bot.settings import (
+    MIN_SECRET,
+    HelpdeskSettings,
+    SettingsProblem,
+    blank_secret,
+    long_secret,
+    positive,
+    problem,
+    say,
+)
 
 ROLES = ("assistant", "staff")
-MIN_SECRET = 32
+COOKIE_SECURE = ("auto", "always", "never")
 URGENCIES = ("normal", "urgent", "very_urgent")
 
 
@@ -41,33 +53,56 @@ def parse_tokens(value: str) -> dict[str, str]:
             raise _malformed("role", number=number, roles=", ".join(ROLES))
         if not token or not all(33 <= ord(char) < 127 for char in token):
             raise _malformed("token", number=number)
+        if len(token) < MIN_SECRET:
+            raise _malformed("short", number=number, length=MIN_SECRET)
         if token in roles:
             raise _malformed("twice", number=number)
         roles[token] = role
     return roles
 
 
-def long_secret(value: SecretStr) -> SecretStr:
-    """`value` if it has at least MIN_SECRET characters: a short one can be guessed."""
-    if len(value.get_secret_value()) < MIN_SECRET:
-        raise problem("session_secret", length=MIN_SECRET)
-    return value
+def secure_choice(value: str) -> str:
+    """One of COOKIE_SECURE: when the session cookie is marked Secure."""
+    chosen = value.strip().lower()
+    if chosen not in COOKIE_SECURE:
+        raise problem("cookie_secure", choices=", ".join(COOKIE_SECURE))
+    return chosen
 
 
-class DeskSettings(HelpdeskSettings):
-    """Where tickets are kept, who may call, and how long each urgency may wait."""
+def first_password(value: SecretStr | None) -> SecretStr | None:
+    """The first admin's password, or None if blank; a short one can be guessed."""
+    secret = blank_secret(value)
+    if secret is not None and len(secret.get_secret_value()) < MIN_PASSWORD:
+        raise problem("first_admin_password", length=MIN_PASSWORD)
+    return secret
+
+
+class DeskDatabaseSettings(HelpdeskSettings):
+    """Where the desk keeps its tickets and staff accounts: all `helpdesk desk account` needs."""
 
     database_url: str = "sqlite:///var/desk.db"
-    # SecretStr keeps the tokens out of reprs and validation messages.
-    tokens: SecretStr
-    # Signs the staff pages' session cookies; changing it signs everyone out.
-    session_secret: SecretStr
-    sla_hours_normal: float = 24
-    sla_hours_urgent: float = 8
-    sla_hours_very_urgent: float = 2
 
     class Config:
         env_prefix = "HELPDESK_DESK_"
+
+
+class DeskSettings(DeskDatabaseSettings):
+    """Where tickets are kept, who may call, and how long each urgency may wait."""
+
+    # SecretStr keeps the tokens out of reprs and validation messages.
+    tokens: SecretStr
+    # Signs the staff pages' CSRF tokens; changing it makes the forms already open stale.
+    session_secret: SecretStr
+    # How long a staff page session lasts from sign-in, however much it is used.
+    session_hours: float = 12
+    # "auto": Secure when the page came over HTTPS (behind a proxy too: uvicorn reads its
+    # X-Forwarded-Proto); "always" for a desk only ever reached over HTTPS; "never" to test.
+    cookie_secure: str = "auto"
+    # Makes the first admin account (`quantri`) when the desk starts with no account at all.
+    first_admin_password: SecretStr | None = None
+    sla_hours_normal: float = 24
+    sla_hours_urgent: float = 8
+    sla_hours_very_urgent: float = 2
 
     @validator("tokens")
     def _tokens_parse(cls, value: SecretStr) -> SecretStr:
@@ -75,9 +110,19 @@ class DeskSettings(HelpdeskSettings):
         return value
 
     _secret_long_enough = validator("session_secret", allow_reuse=True)(long_secret)
+    _cookie_secure_known = validator("cookie_secure", allow_reuse=True)(secure_choice)
+    _first_password_long = validator("first_admin_password", allow_reuse=True)(first_password)
     _hours_positive = validator(
-        "sla_hours_normal", "sla_hours_urgent", "sla_hours_very_urgent", allow_reuse=True
+        "session_hours",
+        "sla_hours_normal",
+        "sla_hours_urgent",
+        "sla_hours_very_urgent",
+        allow_reuse=True,
     )(positive)
+
+    def session_lifetime(self) -> timedelta:
+        """How long a staff page session lasts from sign-in."""
+        return timedelta(hours=self.session_hours)
 
     def token_roles(self) -> dict[str, str]:
         """Role by token."""

@@ -93,6 +93,7 @@ class Ticket:
     unit: str = ""
     software: str = ""
     urgency: str = ""
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,9 @@ def _ticket(data: Mapping[str, Any], existed: bool = False) -> Ticket:
         unit=str(data.get("unit") or ""),  # shown to staff only: leniently read
         software=str(data.get("software") or ""),
         urgency=str(data.get("urgency") or ""),
+        # When the official sent it, for "my ticket from yesterday"; a system that leaves it
+        # out still answers status questions, its tickets then count as sent when last changed.
+        created_at=_time(data["created_at"]) if data.get("created_at") is not None else None,
     )
 
 

@@ -12,10 +12,16 @@ Why it looks like this:
 - 400/409 will not succeed on retry: that row is marked `rejected`, with the reason, and the
   pass goes on. Auth errors and answers off the contract come from the configuration and hit
   every row alike, so the pass stops and the rows wait for the token or URL to be fixed.
+- `escalate` runs inside a Rasa action, which the gateway waits for only so long
+  (HELPDESK_RASA_TIMEOUT_SECONDS, 8 s by default), while the client's retries may take far
+  longer. So the whole attempt has a budget (BUDGET_SECONDS): past it the request is queued
+  and the official gets a local code. A ticket the slow system did create meanwhile is found
+  again by the outbox's delivery under the same idempotency key, never opened twice.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -27,6 +33,10 @@ from bot.escalation.client import DeskClient, DeskError, DeskRejected, DeskUnava
 from bot.escalation.outbox import PENDING, Outbox
 
 log = logging.getLogger(__name__)
+
+# The longest an escalation waits for the system before queueing: well inside the gateway's
+# 8 s for the whole turn, which also runs the form's other steps.
+BUDGET_SECONDS = 5.0
 
 # notify(channel, recipient id, local code, ticket): tells the official their ticket exists.
 Notify = Callable[[str, str, str, Ticket], Awaitable[None]]
@@ -102,6 +112,7 @@ async def escalate(
     recipient: str,
     client: DeskClient,
     outbox: Outbox,
+    budget: float = BUDGET_SECONDS,
 ) -> EscalationResult:
     """Open the ticket now, or queue the escalation if the system cannot take it yet.
 
@@ -109,11 +120,16 @@ async def escalate(
     the official should be told now. Anything else is queued: an outage passes, and a refused
     token or an answer off the contract is the configuration's fault, which an administrator
     fixes; the delivery pass stops at such errors, so the request waits rather than being lost.
+    So is a system that has not answered (retries included) within `budget` seconds.
     """
     try:
-        ticket = await client.create_ticket(payload, key)
+        ticket = await asyncio.wait_for(client.create_ticket(payload, key), budget)
     except DeskRejected:
         raise
+    except asyncio.TimeoutError:
+        code = outbox.enqueue(payload, key, channel, recipient)
+        log.warning("the document system took over %.0f s; escalation queued as %s", budget, code)
+        return EscalationResult(local_code=code)
     except DeskError as error:
         code = outbox.enqueue(payload, key, channel, recipient)
         if isinstance(error, DeskUnavailable):

@@ -7,9 +7,9 @@ Why it looks like this:
 - Every channel reaches Rasa through one httpx client (one pool), with one deadline per message.
 - Telegram is on only when a bot token is set. With `polling`, the app also runs the getUpdates
   loop, for offices Telegram cannot reach; the webhook route stays, guarded by the secret.
-- Zalo is on only when its settings are given. `POST /zalo` answers as soon as the signature is
-  checked (Zalo redelivers slow webhooks); the turn runs in the background, and shutdown waits
-  a while for the turns in flight so an official's question is not dropped halfway.
+- Zalo is on only when its settings are given. `POST /zalo` answers once the signature and time
+  are checked and the event is claimed in the store (503 if it cannot be, so Zalo sends it
+  again); the turn runs in the background, and shutdown waits a while for the turns in flight.
 - The process holds no conversation state: Rasa keeps it, and the store keeps which updates were
   handled. A Rasa outage costs an apology per message and nothing to reset afterwards.
 """
@@ -103,7 +103,8 @@ def create_app(
     zalo_parts: ZaloParts | None = None
     if zalo is not None:
         zalo_client = zalo_client or zalo_http(zalo)
-        zalo_parts = build_zalo(zalo, store, http=zalo_client, rasa=rasa)
+        failed = metrics.zalo_token_refresh_failure
+        zalo_parts = build_zalo(zalo, store, http=zalo_client, rasa=rasa, on_refresh_failure=failed)
     # After Zalo: trainers' announcements from Telegram go out on its channel too.
     telegram = _telegram(settings, rasa, metrics, store, rate_limiter, poll_timeout, zalo_parts)
     webchat = create_webchat(
@@ -182,11 +183,13 @@ def create_app(
         except BodyTooLarge:
             metrics.update_dropped("zalo", "too_large")
             return JSONResponse({"error": "too large"}, status_code=413)
-        status = await zalo_parts.webhook.handle(body, request.headers.get(ZALO_SIGNATURE))
-        if status != 200:
-            metrics.update_dropped("zalo", _ZALO_REFUSALS.get(status, "invalid"))
-            return JSONResponse({"error": _ZALO_REFUSALS.get(status, "invalid")}, status)
-        metrics.message_in("zalo")
+        answer = await zalo_parts.webhook.answer(body, request.headers.get(ZALO_SIGNATURE))
+        if answer.dropped is not None:
+            metrics.update_dropped("zalo", answer.dropped)
+        if answer.status != 200:
+            return JSONResponse({"error": answer.dropped}, answer.status)
+        if answer.dropped is None:
+            metrics.message_in("zalo")
         return JSONResponse({"ok": True})
 
     async def health(request: Request) -> JSONResponse:
@@ -214,9 +217,6 @@ def create_app(
     app.state.telegram = telegram
     app.state.zalo = zalo_parts
     return app
-
-
-_ZALO_REFUSALS = {400: "invalid", 401: "unsigned", 403: "forbidden", 413: "too_large"}
 
 
 def _telegram(

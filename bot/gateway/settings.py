@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import SecretStr, root_validator, validator
 
 from bot.settings import (
+    MIN_SECRET,
     AssistantSettings,
     StoreSettings,
     TelegramBotSettings,
@@ -19,15 +20,16 @@ from bot.settings import (
     telegram_ids,
 )
 
-# What Telegram accepts as a webhook's secret token.
-_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# What Telegram accepts as a webhook's secret token, at least as long as any secret of ours:
+# the webhook is reachable from the internet, and a short secret can be guessed there.
+_SECRET = re.compile(rf"^[A-Za-z0-9_-]{{{MIN_SECRET},256}}$")
 
 
 def webhook_secret(value: SecretStr | None) -> SecretStr | None:
-    """The webhook's secret, or None if blank; refused if Telegram would not accept it."""
+    """The webhook's secret, or None if blank; refused if short or Telegram would not accept it."""
     secret = blank_secret(value)
     if secret is not None and not _SECRET.match(secret.get_secret_value()):
-        raise problem("webhook_secret")
+        raise problem("webhook_secret", length=MIN_SECRET)
     return secret
 
 

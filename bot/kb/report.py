@@ -6,23 +6,29 @@ Every word comes from `texts.yml`; the data comes from importing, diff and publi
 from __future__ import annotations
 
 from bot.display import vietnam_time
-from bot.kb.diff import ArticleChange, Diff
+from bot.kb.diff import ArticleChange, Diff, TermChange
 from bot.kb.importing import Problem
 from bot.kb.publishing import Version
 from bot.texts import texts
 
 
 def problem(found: Problem) -> str:
-    """'Dòng 7, cột «Câu hỏi»: cần ít nhất 8 câu hỏi, mới có 5'."""
+    """'Dòng 7, cột «Câu hỏi»: cần ít nhất 8 câu hỏi, mới có 5'.
+
+    On the thesaurus's sheet: 'Trang «Từ đồng nghĩa», dòng 3, cột «Từ đồng nghĩa»: ...'.
+    """
     if found.row is None:
         return found.message
-    parts = [texts("bot.kb").say("places.row" if found.in_table else "places.item", row=found.row)]
+    said = texts("bot.kb")
+    row = ("places.row", "places.item")
+    columns = "columns"
+    if found.thesaurus:
+        row, columns = ("places.thesaurus_row", "places.thesaurus_item"), "thesaurus_columns"
+    parts = [said.say(row[0] if found.in_table else row[1], row=found.row)]
     if found.column is not None:
         kind = "places.column" if found.in_table else "places.field"
-        parts.append(
-            texts("bot.kb").say(kind, label=texts("bot.kb").say(f"columns.{found.column}"))
-        )
-    return texts("bot.kb").say("places.problem", place=", ".join(parts), message=found.message)
+        parts.append(said.say(kind, label=said.say(f"{columns}.{found.column}")))
+    return said.say("places.problem", place=", ".join(parts), message=found.message)
 
 
 def problems(found: list[Problem], file_name: str) -> str:
@@ -50,6 +56,8 @@ def diff(changes: Diff, base_version: int | None) -> str:
         texts("bot.kb").say("diff.heading", base=base),
         texts("bot.kb").say("diff.counts", **changes.counts()),
     ]
+    if changes.thesaurus:
+        lines.append(texts("bot.kb").say("diff.thesaurus_counts", **changes.thesaurus_counts()))
     live = [line for change in changes.live_at_once for line in _changed(change)]
     live += [
         texts("bot.kb").say("diff.file", name=name)
@@ -67,6 +75,7 @@ def diff(changes: Diff, base_version: int | None) -> str:
         lines += [
             texts("bot.kb").say("diff.removed", id=a.id, title=a.title) for a in changes.removed
         ]
+        lines += [line for change in changes.thesaurus for line in _term(change)]
         lines += [texts("bot.kb").say("diff.file", name=name) for name in changes.training_files]
         lines += ["", texts("bot.kb").say("diff.training_note")]
     else:
@@ -92,6 +101,19 @@ def _changed(change: ArticleChange) -> list[str]:
     return lines
 
 
+def _term(change: TermChange) -> list[str]:
+    said = texts("bot.kb")
+    if change.kind != "changed":
+        listed = change.synonyms_added if change.kind == "added" else change.synonyms_removed
+        synonyms = said.say("diff.synonyms_separator").join(listed)
+        return [said.say(f"diff.term_{change.kind}", term=change.term, synonyms=synonyms)]
+    return [
+        said.say("diff.term_changed", term=change.term),
+        *(said.say("diff.synonym_added", synonym=s) for s in change.synonyms_added),
+        *(said.say("diff.synonym_removed", synonym=s) for s in change.synonyms_removed),
+    ]
+
+
 def history(versions: list[Version], current: int | None) -> str:
     """One line per version, newest first, the live one marked."""
     if not versions:
@@ -109,6 +131,10 @@ def _version_line(version: Version, is_current: bool) -> str:
     else:
         what = texts("bot.kb").say("history.imported", source=version.source)
     counts = {k: version.summary.get(k, 0) for k in ("added", "changed", "removed")}
+    summary = texts("bot.kb").say("history.summary", **counts)
+    terms = {k: version.thesaurus_summary.get(k, 0) for k in ("added", "changed", "removed")}
+    if any(terms.values()):
+        summary += texts("bot.kb").say("history.thesaurus_summary", **terms)
     return texts("bot.kb").say(
         "history.line",
         marker=texts("bot.kb").say("history.current" if is_current else "history.other"),
@@ -116,5 +142,5 @@ def _version_line(version: Version, is_current: bool) -> str:
         time=vietnam_time(version.published_at),
         author=version.author or texts("bot.kb").say("history.unknown_author"),
         what=what,
-        summary=texts("bot.kb").say("history.summary", **counts),
+        summary=summary,
     )

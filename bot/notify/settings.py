@@ -22,12 +22,22 @@ class NotifierSettings(TelegramBotSettings, ActionSettings, DeskClientSettings):
     HELPDESK_TELEGRAM_STAFF_CHAT_ID then also posts new tickets to the staff group, linked to
     HELPDESK_DESK_PUBLIC_URL (default: the desk URL), with software named as in
     HELPDESK_KNOWLEDGE_BASE_DIR/software.yml. Zalo has its own settings (`ZaloSettings`).
+    HELPDESK_NOTIFIER_METRICS_PORT serves the notifier's counters (Prometheus text) on that port
+    of HELPDESK_NOTIFIER_METRICS_HOST (default 127.0.0.1).
     """
 
     notifier_poll_seconds: float = 2.0
     telegram_staff_chat_id: int | None = None
+    notifier_metrics_port: int | None = None
+    notifier_metrics_host: str = "127.0.0.1"
 
     _positive = validator("notifier_poll_seconds", allow_reuse=True)(positive)
+
+    @validator("notifier_metrics_port")
+    def _port(cls, value: int | None) -> int | None:
+        """A port number above 0, or unset (no metrics served)."""
+        return None if value is None else int(positive(value))
+
     _group = validator("telegram_staff_chat_id", allow_reuse=True)(group_chat_id)
     _staff_group_needs_the_bot = root_validator(skip_on_failure=True, allow_reuse=True)(
         required_with("telegram_token", when="telegram_staff_chat_id")

@@ -4,12 +4,10 @@ Why it looks like this:
 - The staff side keeps its own cursor (`feed_cursor` row "staff-telegram"), apart from the
   officials' notices: a staff group that cannot be reached holds up no official, and the
   other way round.
-- At least once, like `feed.py`: the cursor moves past a ticket only after it was posted, so a
-  crash in between posts it again on restart. A ticket posted twice costs a glance; one never
-  posted may wait past its deadline.
-- A failure stops the pass where it is and the next tick starts there again: the desk being
-  down ends it quietly, a post that failed is logged by ticket code. A ticket the desk no
-  longer has is skipped, and so is one already resolved or closed: nothing is left to do.
+- Read like `feed.py`'s (`cursor_feed.py`): each post marked once the group took it, a post that
+  failed tried again next pass and set aside after MAX_ATTEMPTS (logged by ticket code), the
+  desk being down ending the pass quietly. A ticket the desk no longer has is skipped, and so
+  is one already resolved or closed: nothing is left to do.
 - The first pass (no cursor stored yet) passes over tickets older than `BACKLOG`, so turning
   the group on for a desk with years of history does not flood it.
 - Logs name ticket codes and positions only.
@@ -17,6 +15,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -24,12 +23,16 @@ from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
-from bot.escalation.client import Change, DeskClient, DeskUnavailable, Ticket, TicketNotFound
-from bot.notify.feed import CursorFeed, FeedReport
+from bot.escalation.client import Change, DeskClient, Ticket, TicketNotFound
+from bot.metrics import NotifierMetrics
+from bot.notify.cursor_feed import CursorFeed, Delivery, FeedReport
+from bot.notify.notices import NoticeLog
 
 log = logging.getLogger(__name__)
 
 STAFF_FEED = "staff-telegram"
+# The channel of the posts, as metrics and the set-aside list name it.
+STAFF = "staff"
 CREATED = "created"
 FINISHED = frozenset({"resolved", "closed"})
 BACKLOG = timedelta(days=1)
@@ -50,6 +53,8 @@ def utc_now() -> datetime:
 class StaffFeedWatcher(CursorFeed):
     """Reads the change feed from its own cursor and posts each new ticket to the board."""
 
+    what = "staff post"
+
     def __init__(
         self,
         client: DeskClient,
@@ -58,9 +63,12 @@ class StaffFeedWatcher(CursorFeed):
         feed: str = STAFF_FEED,
         batch: int = 100,
         clock: Callable[[], datetime] = utc_now,
+        *,
+        notices: NoticeLog | None = None,
+        metrics: NotifierMetrics | None = None,
     ) -> None:
         """Read with `client`, post to `board`, keep the cursor of `feed` in `engine`."""
-        super().__init__(client, engine, feed, batch)
+        super().__init__(client, engine, feed, batch, notices=notices, metrics=metrics)
         self._board = board
         self._clock = clock
         self._oldest: datetime | None = None
@@ -69,36 +77,20 @@ class StaffFeedWatcher(CursorFeed):
         """Pass over old tickets when no cursor was stored yet."""
         self._oldest = self._clock() - BACKLOG if position == 0 else None
 
-    async def _handle(self, change: Change, report: FeedReport) -> bool:
-        """Post the ticket `change` opened, if it is one the staff should see."""
+    async def _delivery(self, change: Change, report: FeedReport) -> Delivery | None:
+        """The post of the ticket `change` opened, unless it is gone or finished already."""
         if not _wanted(change, self._oldest):
-            return True
-        try:
-            await self._post(change, report)
-        except Exception as error:
-            if not isinstance(error, DeskUnavailable):
-                log.warning(
-                    "ticket %s: not posted to the staff (%s), retried next pass",
-                    change.code,
-                    type(error).__name__,
-                )
-            report.stopped = type(error).__name__
-            return False
-        return True
-
-    async def _post(self, change: Change, report: FeedReport) -> None:
-        """Post the ticket `change` created, unless it is gone or finished already."""
+            return None
         try:
             ticket = await self._client.get_ticket(change.code)
         except TicketNotFound:
             log.warning("ticket %s: not found, its change %d skipped", change.code, change.position)
             report.skipped += 1
-            return
+            return None
         if ticket.status in FINISHED:
             report.skipped += 1
-            return
-        await self._board.post(ticket)
-        report.sent += 1
+            return None
+        return Delivery(STAFF, functools.partial(self._board.post, ticket))
 
 
 def _wanted(change: Change, oldest: datetime | None) -> bool:

@@ -11,6 +11,9 @@ Why it looks like this:
   settings by `bot.channels.outside` (the notifier command puts the two together).
 - New tickets go to the support staff's group last, from their own cursor: a staff group that
   cannot be reached never delays an official's notice.
+- With a `SendingLease` (the command always gives one), a tick does nothing unless this
+  notifier holds the lease, and the feeds renew it before each send: of two notifiers on one
+  store, one sends and the other waits to take over.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from bot.escalation.delivery import Notify, deliver_pending
 from bot.escalation.outbox import Outbox, mask_phones
 from bot.messages import LOCAL, Channel, Notifier
 from bot.notify.feed import FeedWatcher
+from bot.notify.lease import SendingLease
 from bot.notify.local_inbox import LocalInbox
 from bot.notify.staff_feed import StaffFeedWatcher
 
@@ -44,10 +48,12 @@ class NotifierWorker:
         notify: Notify,
         poll_seconds: float = 2.0,
         staff: StaffFeedWatcher | None = None,
+        lease: SendingLease | None = None,
     ) -> None:
         """Deliver `outbox` through `client` telling officials with `notify`; poll `watcher`.
 
-        `staff`, if given, posts new tickets to the support staff after that.
+        `staff`, if given, posts new tickets to the support staff after that. With `lease`,
+        only while this notifier holds it.
         """
         if poll_seconds <= 0:
             raise ValueError("poll_seconds must be more than 0")
@@ -56,30 +62,48 @@ class NotifierWorker:
         self._watcher = watcher
         self._notify = notify
         self._staff = staff
+        self._lease = lease
         self.poll_seconds = poll_seconds
+        self.ticks = 0
 
-    async def tick(self) -> None:
-        """Deliver, read the feed, post new tickets to staff; failures are logged, not raised."""
+    async def tick(self) -> bool:
+        """Deliver, read the feed, post new tickets to staff; failures are logged, not raised.
+
+        False when another notifier holds the lease and this one did nothing.
+        """
+        self.ticks += 1
+        keep = self._lease.keep if self._lease is not None else None
+        if self._lease is not None and not await self._lease.take():
+            return False
         try:
             await deliver_pending(self._outbox, self._client, self._notify)
         except Exception as error:
             _log_failure("outbox delivery", error)
         try:
-            await self._watcher.poll_once()
+            await self._watcher.poll_once(keep)
         except Exception as error:
             _log_failure("change feed", error)
         if self._staff is not None:
             try:
-                await self._staff.poll_once()
+                await self._staff.poll_once(keep)
             except Exception as error:
                 _log_failure("new tickets for the staff", error)
+        return True
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Tick until `stop` is set, waiting `poll_seconds` between ticks."""
-        while not stop.is_set():
-            await self.tick()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.poll_seconds)
+        """Tick until `stop` is set, waiting `poll_seconds` between ticks; then let go."""
+        try:
+            while not stop.is_set():
+                await self.tick()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self.poll_seconds)
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        """Let go of the lease, so another notifier takes over now rather than at its expiry."""
+        if self._lease is not None:
+            await self._lease.release()
 
 
 def build_notifier(engine: Engine, channels: Mapping[str, Channel] | None = None) -> Notifier:

@@ -6,10 +6,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from bot.db import make_engine
 from bot.texts import texts
 
 
@@ -52,7 +52,8 @@ def connect(url: str, what: str) -> Engine:
     """An engine on an existing database; ReportInputError if it is missing or unreachable.
 
     A SQLite file must exist already: connecting would otherwise create an empty one where the
-    trainer mistyped a path, and report nothing without saying why.
+    trainer mistyped a path, and report nothing without saying why. It is opened read-only: the
+    report never writes, and (the files being in WAL mode) its long reads block no writer.
     """
     label = texts("bot.report").say(f"command.{what}")
     try:
@@ -63,7 +64,7 @@ def connect(url: str, what: str) -> Engine:
                 raise ReportInputError(
                     texts("bot.report").say("command.missing_file", what=label, path=path)
                 )
-        engine = create_engine(url, future=True, hide_parameters=True)
+        engine = make_engine(url, read_only=True)
     except (ArgumentError, ImportError, ValueError) as error:
         raise ReportInputError(
             texts("bot.report").say("command.bad_url", what=label, url=shown_url(url))

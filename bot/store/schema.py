@@ -105,3 +105,33 @@ audience = Table(
     Column("last_seen", DateTime, nullable=False, default=datetime.utcnow),
     Column("opted_out_at", DateTime, nullable=True),
 )
+
+# Jobs only one process may do at a time (`bot.store.leases`): the notifier's sending, a Zalo
+# token refresh. A committed row, never a lock held open: a holder that dies frees it by expiring.
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(128), nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("term", Integer, nullable=False),
+    Column("acquired_at", DateTime, nullable=False, default=datetime.utcnow),
+)
+
+# What became of each change-feed notice the notifier tried (`bot.notify.notices`): `sent` (so a
+# crash before the cursor moves does not send it again), `failed` (tried again later) or
+# `set_aside` (after too many attempts, kept for the operator). Sent rows behind the cursor go.
+feed_notices = Table(
+    "feed_notices",
+    metadata,
+    Column("feed", String(64), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("ticket_code", String(32), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", String(200), nullable=True),
+    Column("next_attempt_at", DateTime, nullable=True),
+    Column("updated_at", DateTime, nullable=False, default=datetime.utcnow),
+    Index("ix_feed_notices_state", "state"),
+)

@@ -1,8 +1,11 @@
 import stat
 from pathlib import Path
 
-from bot.assistant.local_desk import local_secrets, plan
+from bot.assistant.local_desk import internal_tokens, local_secrets, plan, stored_token
+from bot.desk.accounts import FIRST_ADMIN_LOGIN, MIN_PASSWORD
 from bot.desk.settings import parse_tokens
+from bot.settings import ACTION_SERVER_TOKEN, RASA_API_TOKEN
+from bot.texts import texts
 
 
 def test_the_built_in_desk_gets_generated_secrets_kept_for_the_next_run(tmp_path: Path) -> None:
@@ -23,7 +26,23 @@ def test_an_incomplete_secrets_file_is_generated_again(tmp_path: Path) -> None:
     path = tmp_path / "local-secrets.env"
     path.write_text("HELPDESK_DESK_STAFF_TOKEN=\n")
     values = local_secrets(path)
-    assert all(values.values()) and len(values) == 3
+    assert all(values.values()) and len(values) == 4
+
+
+def test_the_built_in_desk_gets_a_first_admin_password_kept_beside_the_tokens(
+    tmp_path: Path,
+) -> None:
+    chosen = plan(tmp_path, {})
+    password = chosen.env["HELPDESK_DESK_FIRST_ADMIN_PASSWORD"]
+    assert len(password) >= MIN_PASSWORD
+    assert chosen.secrets_file is not None
+    kept = chosen.secrets_file.read_text()
+    assert f"HELPDESK_DESK_FIRST_ADMIN_PASSWORD={password}\n" in kept
+    assert stat.S_IMODE(chosen.secrets_file.stat().st_mode) == 0o600
+    # The startup line tells which account to sign in with, and where its password is.
+    line = texts("bot.chat").say("terminal.desk_address", url="U", file=chosen.secrets_file)
+    assert f"tài khoản {FIRST_ADMIN_LOGIN};" in line and str(chosen.secrets_file) in line
+    assert "HELPDESK_DESK_FIRST_ADMIN_PASSWORD" in line and password not in line
 
 
 def test_a_provinces_own_system_starts_no_desk_and_generates_nothing(tmp_path: Path) -> None:
@@ -38,3 +57,21 @@ def test_the_desk_database_url_can_point_at_postgresql(tmp_path: Path) -> None:
     assert (
         plan(tmp_path, {"HELPDESK_DESK_DATABASE_URL": url}).env["HELPDESK_DESK_DATABASE_URL"] == url
     )
+
+
+def test_the_internal_tokens_are_long_random_kept_and_overridden_by_the_environment(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "local-secrets.env"
+    path.write_text("HELPDESK_STORE_KEY=kept-as-it-is")  # no final newline: appended after it
+    first = internal_tokens(tmp_path, {})
+    assert set(first) == {ACTION_SERVER_TOKEN, RASA_API_TOKEN}
+    assert all(len(token) >= 32 for token in first.values())
+    assert len(set(first.values())) == 2
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert internal_tokens(tmp_path, {}) == first
+    assert path.read_text().splitlines()[0] == "HELPDESK_STORE_KEY=kept-as-it-is"
+    assert stored_token(tmp_path, RASA_API_TOKEN) == first[RASA_API_TOKEN]
+    given = {ACTION_SERVER_TOKEN: "a" * 40}
+    assert internal_tokens(tmp_path, given)[ACTION_SERVER_TOKEN] == "a" * 40
+    assert "a" * 40 not in path.read_text()  # the environment's is never written down

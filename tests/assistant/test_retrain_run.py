@@ -20,7 +20,7 @@ import pytest
 from bot.assistant import retrain, retrain_lock
 from bot.assistant import retrain_progress as progress
 from bot.assistant.retrain_display import describe, duration
-from bot.assistant.training import Project, model_path
+from bot.assistant.training import Project, model_path, pipeline_config
 from bot.cli.main import main
 from bot.kb import publishing
 from bot.texts import texts
@@ -197,11 +197,15 @@ def test_status_tells_the_trainer_how_far_it_is(
     )
 
 
-def test_the_pipeline_reads_the_abbreviations_of_the_trained_version(
+def test_the_pipeline_reads_the_knowledge_base_of_the_trained_version(
     state: Path, root: Path
 ) -> None:
     live = retrain.live_project(state, root).knowledge_base
-    settings = retrain._live_config(root / "config.yml", live)
-    tokenizer = settings["pipeline"][0]
-    assert tokenizer["abbreviations"] == str(live / "abbreviations.yml")
+    settings = pipeline_config(root / "config.yml", live)
+    readers = [c for c in settings["pipeline"] if {"abbreviations", "knowledge_base"} & set(c)]
+    assert readers
+    for component in readers:
+        assert component.get("knowledge_base", str(live)) == str(live)
+        abbreviations = str(live / "abbreviations.yml")
+        assert component.get("abbreviations", abbreviations) == abbreviations
     assert settings["policies"]

@@ -23,6 +23,25 @@ def test_migration_creates_the_tables_and_their_indexes(database_url: str) -> No
     } <= indexes
 
 
+def test_migration_0002_adds_accounts_sessions_failures_and_who_wrote(database_url: str) -> None:
+    migrate(database_url)
+    engine = make_engine(database_url)
+    try:
+        schema = inspect(engine)
+        tables = set(schema.get_table_names())
+        columns = {
+            table: {column["name"] for column in schema.get_columns(table)}
+            for table in ("staff_accounts", "notes", "changes")
+        }
+        indexes = {index["name"] for index in schema.get_indexes("sign_in_failures")}
+    finally:
+        engine.dispose()
+    assert {"staff_accounts", "staff_sessions", "sign_in_failures"} <= tables
+    assert "password_hash" in columns["staff_accounts"] and "disabled" in columns["staff_accounts"]
+    assert "account_id" in columns["notes"] and "account_id" in columns["changes"]
+    assert {"ix_sign_in_failures_login", "ix_sign_in_failures_address"} <= indexes
+
+
 def test_migrating_twice_is_harmless(database_url: str) -> None:
     migrate(database_url)
     migrate(database_url)

@@ -7,8 +7,19 @@ from sqlalchemy import inspect
 
 from bot.cli.desk_command import WithoutQueryStrings
 from bot.cli.main import main
+from bot.desk import passwords
+from bot.desk.accounts import FIRST_ADMIN_LOGIN, AccountRepository
 from bot.desk.database import make_engine
-from tests.desk.conftest import SESSION_SECRET
+from tests.desk.conftest import (
+    ASSISTANT_TOKEN,
+    LOGIN,
+    NAME,
+    PASSWORD,
+    SESSION_SECRET,
+    STAFF_TOKEN,
+)
+
+TOKENS = f"assistant:{ASSISTANT_TOKEN},staff:{STAFF_TOKEN}"
 
 
 @pytest.fixture
@@ -25,7 +36,7 @@ def test_serve_migrates_then_serves_on_localhost_without_websockets(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'var' / 'desk.db'}"
     monkeypatch.setenv("HELPDESK_DESK_DATABASE_URL", url)
-    monkeypatch.setenv("HELPDESK_DESK_TOKENS", "assistant:abc12345,staff:def67890")
+    monkeypatch.setenv("HELPDESK_DESK_TOKENS", TOKENS)
     monkeypatch.setenv("HELPDESK_DESK_SESSION_SECRET", SESSION_SECRET)
     assert main(["desk", "serve"]) == 0
     (config,) = served
@@ -46,13 +57,61 @@ def test_serve_without_tokens_or_session_secret_says_which_variable_is_missing(
     missing: str,
 ) -> None:
     monkeypatch.setenv("HELPDESK_DESK_DATABASE_URL", f"sqlite:///{tmp_path / 'desk.db'}")
-    monkeypatch.setenv("HELPDESK_DESK_TOKENS", "assistant:abc12345,staff:def67890")
+    monkeypatch.setenv("HELPDESK_DESK_TOKENS", TOKENS)
     monkeypatch.setenv("HELPDESK_DESK_SESSION_SECRET", SESSION_SECRET)
     monkeypatch.delenv(missing)
     assert main(["desk", "serve"]) == 1
     assert f"{missing}: chưa được đặt; biến này là bắt buộc." in capsys.readouterr().err
     assert served == []
     assert not (tmp_path / "desk.db").exists()
+
+
+def test_serve_makes_the_first_admin_account_once_when_there_is_none(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    served: list[uvicorn.Config],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = f"sqlite:///{tmp_path / 'var' / 'desk.db'}"
+    monkeypatch.setenv("HELPDESK_DESK_DATABASE_URL", url)
+    monkeypatch.setenv("HELPDESK_DESK_TOKENS", TOKENS)
+    monkeypatch.setenv("HELPDESK_DESK_SESSION_SECRET", SESSION_SECRET)
+    monkeypatch.setenv("HELPDESK_DESK_FIRST_ADMIN_PASSWORD", PASSWORD)
+    assert main(["desk", "serve"]) == 0
+    err = capsys.readouterr().err
+    assert f"Đã tạo tài khoản quản trị đầu tiên {FIRST_ADMIN_LOGIN}" in err
+    assert PASSWORD not in err
+    monkeypatch.setenv("HELPDESK_DESK_FIRST_ADMIN_PASSWORD", "một mật khẩu khác hẳn")
+    assert main(["desk", "serve"]) == 0
+    assert "Đã tạo" not in capsys.readouterr().err
+    engine = make_engine(url)
+    try:
+        (admin,) = AccountRepository(engine).all()
+        found = AccountRepository(engine).credentials(FIRST_ADMIN_LOGIN)
+    finally:
+        engine.dispose()
+    assert (admin.login, admin.role) == (FIRST_ADMIN_LOGIN, "admin")
+    assert found is not None and passwords.verify(PASSWORD, found[1])
+
+
+def test_serve_makes_no_admin_where_staff_have_accounts_or_no_password_is_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, served: list[uvicorn.Config]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'var' / 'desk.db'}"
+    monkeypatch.setenv("HELPDESK_DESK_DATABASE_URL", url)
+    monkeypatch.setenv("HELPDESK_DESK_TOKENS", TOKENS)
+    monkeypatch.setenv("HELPDESK_DESK_SESSION_SECRET", SESSION_SECRET)
+    monkeypatch.setenv("HELPDESK_DESK_FIRST_ADMIN_PASSWORD", "")
+    assert main(["desk", "serve"]) == 0
+    engine = make_engine(url)
+    try:
+        assert AccountRepository(engine).all() == []
+        AccountRepository(engine).add(LOGIN, NAME, "staff", PASSWORD)
+        monkeypatch.setenv("HELPDESK_DESK_FIRST_ADMIN_PASSWORD", PASSWORD)
+        assert main(["desk", "serve"]) == 0
+        assert [a.login for a in AccountRepository(engine).all()] == [LOGIN]
+    finally:
+        engine.dispose()
 
 
 def test_access_log_lines_lose_their_query_strings() -> None:

@@ -1,225 +1,40 @@
 import logging
 import re
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from bot.desk.accounts import Account, AccountRepository
 from bot.desk.app import create_app
 from bot.desk.forms import REPLY_LIMIT
 from bot.desk.models import STATUSES
 from bot.desk.repository import TicketRepository
-from bot.desk.schema import changes, notes, tickets
-from bot.desk.session import SESSION_COOKIE, SESSION_SECONDS, Sessions
+from bot.desk.schema import changes, notes
 from bot.desk.settings import URGENCIES, DeskSettings
 from bot.desk.validation import new_ticket
 from bot.texts import texts
+from tests.desk.browsing import csrf_of, open_ticket, sign_in, stored
 from tests.desk.conftest import (
     ASSISTANT,
     ASSISTANT_TOKEN,
+    LOGIN,
+    NAME,
+    PASSWORD,
     SESSION_SECRET,
     STAFF_TOKEN,
     ticket_body,
 )
 from tests.support.served import served_in_thread
 
-NAME = "Trần Thị Bình"
 SUMMARY = str(ticket_body()["summary"])
 PHONE = "0912345678"
 ROW = re.compile(r'<td class="nowrap"><a href="/desk/tickets/(HT-[0-9]{6})">')
-
-
-@pytest.fixture
-async def browser(settings: DeskSettings, engine: Engine) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser on the desk app, over httpx's ASGI transport; it keeps cookies, follows nothing."""
-    transport = httpx.ASGITransport(app=create_app(settings, engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://desk.test") as client:
-        yield client
-
-
-def csrf_of(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', page.text)
-    assert found, page.text
-    return found.group(1)
-
-
-async def sign_in(
-    browser: httpx.AsyncClient, token: str = STAFF_TOKEN, name: str = NAME, next_page: str = ""
-) -> httpx.Response:
-    form = await browser.get("/desk/login")
-    assert form.status_code == 200
-    fields = {"csrf": csrf_of(form), "name": name, "token": token, "next": next_page}
-    return await browser.post("/desk/login", data=fields)
-
-
-async def open_ticket(browser: httpx.AsyncClient, n: int = 1, **changed: object) -> str:
-    headers = {**ASSISTANT, "Idempotency-Key": f"escalation-{n:04d}"}
-    response = await browser.post("/api/v1/tickets", json=ticket_body(**changed), headers=headers)
-    assert response.status_code == 201
-    return str(response.json()["code"])
-
-
-def stored(engine: Engine) -> dict[str, int]:
-    with engine.connect() as connection:
-        return {
-            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in (tickets, notes, changes)
-        }
-
-
-def cookie_of(response: httpx.Response, name: str) -> str:
-    (line,) = [c for c in response.headers.get_list("set-cookie") if c.startswith(f"{name}=")]
-    return line
-
-
-# Signing in
-
-
-async def test_a_staff_token_signs_in_with_a_signed_session_cookie(
-    browser: httpx.AsyncClient,
-) -> None:
-    await open_ticket(browser)
-    response = await sign_in(browser)
-    assert response.status_code == 303
-    assert response.headers["location"] == "/desk"
-    cookie = cookie_of(response, SESSION_COOKIE)
-    for flag in ("HttpOnly", "Path=/desk;", f"Max-Age={SESSION_SECONDS}", "SameSite=strict"):
-        assert flag in cookie
-    assert "Secure" not in cookie  # plain HTTP here; set when the page comes over HTTPS
-    assert STAFF_TOKEN not in cookie
-    assert SESSION_SECRET not in cookie
-    page = await browser.get("/desk")
-    assert page.status_code == 200
-    assert NAME in page.text
-    assert SUMMARY in page.text
-
-
-@pytest.mark.parametrize(
-    ("token", "status_code", "said"),
-    [
-        (ASSISTANT_TOKEN, 403, "dành cho trợ lý ảo"),
-        ("staff-token-guessed-0000", 403, "Mã truy cập không đúng"),
-        ("", 400, "vui lòng nhập mã truy cập"),
-    ],
-)
-async def test_an_assistant_unknown_or_missing_token_is_refused_and_shows_no_tickets(
-    browser: httpx.AsyncClient, token: str, status_code: int, said: str
-) -> None:
-    await open_ticket(browser)
-    response = await sign_in(browser, token=token)
-    assert response.status_code == status_code
-    assert said in response.text
-    assert NAME in response.text  # the name typed is kept for the next try
-    assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
-    assert SUMMARY not in response.text and PHONE not in response.text
-    assert token == "" or token not in response.text
-    assert (await browser.get("/desk")).status_code == 303
-
-
-async def test_a_missing_name_is_refused(browser: httpx.AsyncClient) -> None:
-    response = await sign_in(browser, name="   ")
-    assert response.status_code == 400
-    assert "vui lòng nhập họ và tên" in response.text
-    assert (await browser.get("/desk")).status_code == 303
-
-
-async def test_a_sign_in_without_its_form_token_is_refused(browser: httpx.AsyncClient) -> None:
-    await browser.get("/desk/login")
-    fields = {"name": NAME, "token": STAFF_TOKEN, "csrf": "0" * 64}
-    response = await browser.post("/desk/login", data=fields)
-    assert response.status_code == 403
-    assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
-    browser.cookies.clear()
-    fields["csrf"] = csrf_of(await browser.get("/desk/login"))
-    browser.cookies.clear()  # the form's cookie is gone: a post forged elsewhere has none
-    assert (await browser.post("/desk/login", data=fields)).status_code == 403
-
-
-async def test_sign_in_leads_back_to_the_ticket_asked_for_and_nowhere_else(
-    browser: httpx.AsyncClient,
-) -> None:
-    code = await open_ticket(browser)
-    asked = await browser.get(f"/desk/tickets/{code}")
-    assert asked.status_code == 303
-    assert asked.headers["location"] == f"/desk/login?next=%2Fdesk%2Ftickets%2F{code}"
-    form = await browser.get(asked.headers["location"])
-    assert f'name="next" value="/desk/tickets/{code}"' in form.text
-    response = await sign_in(browser, next_page=f"/desk/tickets/{code}")
-    assert response.headers["location"] == f"/desk/tickets/{code}"
-    browser.cookies.clear()
-    response = await sign_in(browser, next_page="https://evil.example/desk")
-    assert response.headers["location"] == "/desk"
-
-
-async def test_signing_out_ends_the_session(browser: httpx.AsyncClient) -> None:
-    await sign_in(browser)
-    page = await browser.get("/desk")
-    response = await browser.post("/desk/logout", data={"csrf": csrf_of(page)})
-    assert response.status_code == 303
-    assert response.headers["location"] == "/desk/login?bye=1"
-    assert "Max-Age=0" in cookie_of(response, SESSION_COOKIE)
-    assert (await browser.get("/desk")).status_code == 303
-    assert "đã đăng xuất" in (await browser.get("/desk/login?bye=1")).text
-
-
-# Sessions
-
-
-@pytest.mark.parametrize("path", ["/desk", "/desk/tickets", "/desk/tickets/HT-000001"])
-async def test_without_a_session_pages_redirect_to_sign_in_without_ticket_data(
-    browser: httpx.AsyncClient, path: str
-) -> None:
-    await open_ticket(browser)
-    response = await browser.get(path)
-    assert response.status_code == 303
-    assert response.headers["location"].startswith("/desk/login")
-    assert SUMMARY not in response.text and PHONE not in response.text
-
-
-@pytest.mark.parametrize("path", ["replies", "status"])
-async def test_without_a_session_posts_redirect_and_store_nothing(
-    browser: httpx.AsyncClient, engine: Engine, path: str
-) -> None:
-    await open_ticket(browser)
-    before = stored(engine)
-    fields = {"text": "Xin chào", "status": "closed"}
-    response = await browser.post(f"/desk/tickets/HT-000001/{path}", data=fields)
-    assert response.status_code == 303
-    assert stored(engine) == before
-
-
-async def test_a_tampered_cookie_is_refused(browser: httpx.AsyncClient) -> None:
-    await open_ticket(browser)
-    await sign_in(browser)
-    cookie = browser.cookies[SESSION_COOKIE]
-    name, expires, nonce, signature = cookie.split(".")
-    forged = [
-        f"{name}A.{expires}.{nonce}.{signature}",
-        f"{name}.{int(expires) + 3600}.{nonce}.{signature}",
-        f"{name}.{expires}.{nonce}.{signature[::-1]}",
-        Sessions("another-secret-of-forty-characters-000000").issue(NAME),
-    ]
-    for value in forged:
-        browser.cookies.set(SESSION_COOKIE, value, domain="desk.test", path="/desk")
-        response = await browser.get("/desk")
-        assert response.status_code == 303, value
-        assert SUMMARY not in response.text
-
-
-async def test_an_expired_cookie_is_refused(browser: httpx.AsyncClient) -> None:
-    await open_ticket(browser)
-    past = Sessions(SESSION_SECRET, clock=lambda: time.time() - SESSION_SECONDS - 1)
-    browser.cookies.set(SESSION_COOKIE, past.issue(NAME), domain="desk.test", path="/desk")
-    assert (await browser.get("/desk")).status_code == 303
-    recent = Sessions(SESSION_SECRET, clock=lambda: time.time() - SESSION_SECONDS + 60)
-    browser.cookies.set(SESSION_COOKIE, recent.issue(NAME), domain="desk.test", path="/desk")
-    assert (await browser.get("/desk")).status_code == 200
 
 
 # The list
@@ -320,8 +135,8 @@ async def test_a_ticket_shows_every_field_in_vietnamese(browser: httpx.AsyncClie
     assert "Mới" in page.text and "Chưa có ý kiến xử lý nào" in page.text
 
 
-async def test_a_reply_posted_on_the_page_reaches_the_api_and_the_change_feed(
-    browser: httpx.AsyncClient,
+async def test_a_reply_posted_on_the_page_is_authored_by_the_account_and_reaches_the_feed(
+    browser: httpx.AsyncClient, engine: Engine, account: Account
 ) -> None:
     code = await open_ticket(browser)
     await sign_in(browser)
@@ -341,6 +156,20 @@ async def test_a_reply_posted_on_the_page_reaches_the_api_and_the_change_feed(
     feed = (await browser.get("/api/v1/changes", headers=ASSISTANT)).json()["changes"]
     assert [c["kind"] for c in feed] == ["created", "reply"]
     assert feed[-1]["note"] == note
+    assert written_by(engine) == {"notes": [account.id], "changes": [None, account.id]}
+
+
+def written_by(engine: Engine) -> dict[str, list[int | None]]:
+    """The account ids of the notes and of the changes, in order."""
+    with engine.connect() as connection:
+        return {
+            "notes": list(connection.execute(select(notes.c.account_id)).scalars()),
+            "changes": list(
+                connection.execute(
+                    select(changes.c.account_id).order_by(changes.c.position)
+                ).scalars()
+            ),
+        }
 
 
 async def test_notes_show_oldest_first_with_author_and_vietnam_time(
@@ -358,8 +187,8 @@ async def test_notes_show_oldest_first_with_author_and_vietnam_time(
     assert "Cán bộ B</strong> · 14:30 22/11/2026" in page
 
 
-async def test_a_status_change_on_the_page_reaches_the_api_and_the_change_feed(
-    browser: httpx.AsyncClient,
+async def test_a_status_change_on_the_page_is_made_by_the_account_and_reaches_the_feed(
+    browser: httpx.AsyncClient, engine: Engine, account: Account
 ) -> None:
     code = await open_ticket(browser)
     await sign_in(browser)
@@ -378,6 +207,9 @@ async def test_a_status_change_on_the_page_reaches_the_api_and_the_change_feed(
         ("created", "new"),
         ("status", "waiting_official"),
     ]
+    assert written_by(engine) == {"notes": [], "changes": [None, account.id]}
+    with engine.connect() as connection:
+        assert connection.execute(select(changes.c.author)).scalars().all() == [None, NAME]
 
 
 @pytest.mark.parametrize(
@@ -434,8 +266,8 @@ async def test_a_post_without_its_csrf_token_gets_403_and_stores_nothing(
     browser: httpx.AsyncClient, engine: Engine, settings: DeskSettings, path: str, csrf: str | None
 ) -> None:
     code = await open_ticket(browser)
-    if csrf == "another session's":
-        await sign_in(browser, name="Người khác")
+    if csrf == "another session's":  # of the same account, even
+        await sign_in(browser)
         csrf = csrf_of(await browser.get(f"/desk/tickets/{code}"))
         browser.cookies.clear()
     await sign_in(browser)
@@ -455,7 +287,9 @@ async def test_sign_out_without_its_csrf_token_is_refused(browser: httpx.AsyncCl
     assert (await browser.get("/desk")).status_code == 200
 
 
-async def test_markup_in_tickets_and_names_comes_out_inert(browser: httpx.AsyncClient) -> None:
+async def test_markup_in_tickets_and_names_comes_out_inert(
+    browser: httpx.AsyncClient, accounts: AccountRepository
+) -> None:
     attack = "<script>alert('x')</script><img src=x onerror=alert(1)>"
     code = await open_ticket(
         browser,
@@ -465,7 +299,8 @@ async def test_markup_in_tickets_and_names_comes_out_inert(browser: httpx.AsyncC
         requester={"channel": "web", "user_id": "u1", "name": attack},
         software=attack[:20],
     )
-    await sign_in(browser, name='Bình"><script>x()</script>')
+    accounts.add("ke.gian", 'Bình"><script>x()</script>', "staff", PASSWORD)
+    await sign_in(browser, login="ke.gian")
     page = await browser.get(f"/desk/tickets/{code}")
     fields = {"csrf": csrf_of(page), "text": f"Trả lời {attack}"}
     await browser.post(f"/desk/tickets/{code}/replies", data=fields)
@@ -543,12 +378,13 @@ async def test_pages_forbid_framing_scripts_and_caching(browser: httpx.AsyncClie
         assert "<script" not in page.text
 
 
-async def test_logs_name_tickets_but_never_phones_tokens_or_names(
+async def test_logs_name_tickets_but_never_phones_tokens_names_or_passwords(
     browser: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     code = await open_ticket(browser)
-    await sign_in(browser, token=ASSISTANT_TOKEN)
+    await sign_in(browser, password="mật khẩu đoán sai")
+    await sign_in(browser, login="khong.co")
     await sign_in(browser)
     page = await browser.get(f"/desk/tickets/{code}")
     fields = {"csrf": csrf_of(page), "text": f"Em gọi lại số {PHONE} nhé"}
@@ -557,8 +393,10 @@ async def test_logs_name_tickets_but_never_phones_tokens_or_names(
     await browser.get("/desk", params={"q": PHONE})
     logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
     assert code in logged
-    for secret in (PHONE, STAFF_TOKEN, ASSISTANT_TOKEN, SESSION_SECRET, NAME):
+    for secret in (PHONE, STAFF_TOKEN, ASSISTANT_TOKEN, SESSION_SECRET, NAME, LOGIN, PASSWORD):
         assert secret not in logged
+    assert "mật khẩu đoán sai" not in logged and "khong.co" not in logged
+    assert "sign-in refused (wrong)" in logged
 
 
 def test_every_status_urgency_and_software_has_a_vietnamese_name(root: Path) -> None:
@@ -575,13 +413,15 @@ def test_every_status_urgency_and_software_has_a_vietnamese_name(root: Path) -> 
 
 
 @pytest.fixture
-def served(settings: DeskSettings, engine: Engine) -> Iterator[str]:
+def served(settings: DeskSettings, engine: Engine, account: Account) -> Iterator[str]:
     """The desk app under uvicorn on a free port, in a thread; its URL."""
     with served_in_thread(create_app(settings, engine), lifespan="auto") as url:
         yield url
 
 
-def test_a_staff_member_works_a_ticket_over_real_http(served: str) -> None:
+def test_a_staff_member_works_a_ticket_over_real_http_and_signing_out_ends_the_session(
+    served: str,
+) -> None:
     with httpx.Client(base_url=served, timeout=10) as http:
         created = http.post(
             "/api/v1/tickets",
@@ -593,7 +433,7 @@ def test_a_staff_member_works_a_ticket_over_real_http(served: str) -> None:
         form = http.get("/desk/login")
         signed_in = http.post(
             "/desk/login",
-            data={"csrf": csrf_of(form), "name": NAME, "token": STAFF_TOKEN, "next": ""},
+            data={"csrf": csrf_of(form), "login": LOGIN, "password": PASSWORD, "next": ""},
         )
         assert signed_in.status_code == 303
         page = http.get(f"/desk/tickets/{code}")
@@ -607,5 +447,10 @@ def test_a_staff_member_works_a_ticket_over_real_http(served: str) -> None:
         assert feed[1]["note"]["author"] == NAME
         shown = http.get(f"/desk/tickets/{code}")
         assert "Đã giải quyết" in shown.text and "Dạ, em đã xử lý xong." in shown.text
+        cookie = http.cookies["desk_session"]
         assert http.post("/desk/logout", data={"csrf": fields["csrf"]}).status_code == 303
         assert http.get(f"/desk/tickets/{code}").status_code == 303
+        # A copy of the cookie kept from before opens nothing now: the session is gone.
+        http.cookies.set("desk_session", cookie, path="/desk")
+        again = http.get(f"/desk/tickets/{code}")
+        assert again.status_code == 303 and PHONE not in again.text

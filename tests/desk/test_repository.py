@@ -12,7 +12,7 @@ from bot.desk.repository import KeyConflict, TicketNotFound, TicketRepository
 from bot.desk.schema import tickets
 from bot.desk.settings import DeskSettings
 from bot.desk.validation import new_ticket
-from tests.desk.conftest import SESSION_SECRET, ticket_body
+from tests.desk.conftest import SESSION_SECRET, STAFF_TOKEN, ticket_body
 
 START = datetime(2025, 3, 3, 8, 0, 0)
 
@@ -30,7 +30,9 @@ class Clock:
 
 @pytest.fixture
 def repository(engine: Engine) -> TicketRepository:
-    settings = DeskSettings(tokens=SecretStr("staff:x"), session_secret=SecretStr(SESSION_SECRET))
+    settings = DeskSettings(
+        tokens=SecretStr(f"staff:{STAFF_TOKEN}"), session_secret=SecretStr(SESSION_SECRET)
+    )
     return TicketRepository(engine, settings.service_levels(), clock=Clock())
 
 

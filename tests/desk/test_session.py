@@ -1,22 +1,24 @@
-import base64
-import time
-from collections.abc import Callable
+import hashlib
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
 
-from bot.desk.session import SESSION_SECONDS, Sessions, StaffTokens
-from tests.desk.conftest import ASSISTANT_TOKEN, SESSION_SECRET, STAFF_TOKEN
-
-NAME = "Trần Thị Bình"
+from bot.desk.accounts import Account, AccountProblem
+from bot.desk.csrf import Csrf
+from bot.desk.schema import staff_accounts, staff_sessions
+from bot.desk.staff_sessions import LIFETIME, SessionStore
+from tests.desk.conftest import LOGIN, NAME, SESSION_SECRET
 
 
 class Clock:
-    """A clock that stands still until moved."""
+    """A clock (naive UTC) that stands still until moved."""
 
     def __init__(self) -> None:
-        self.now = 1_800_000_000.0
+        self.now = datetime(2026, 11, 22, 1, 0)
 
-    def __call__(self) -> float:
+    def __call__(self) -> datetime:
         return self.now
 
 
@@ -26,104 +28,130 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def sessions(clock: Clock) -> Sessions:
-    return Sessions(SESSION_SECRET, clock)
+def sessions(engine: Engine, clock: Clock) -> SessionStore:
+    return SessionStore(engine, clock=clock)
 
 
-def test_a_session_reads_back_with_its_name_for_twelve_hours(
-    sessions: Sessions, clock: Clock
+# Sessions
+
+
+def test_a_session_lasts_twelve_hours_from_sign_in_however_much_it_is_used(
+    sessions: SessionStore, clock: Clock, account: Account
 ) -> None:
-    cookie = sessions.issue(NAME)
-    session = sessions.read(cookie)
+    key = sessions.open(account.id)
+    opened = clock.now
+    session = sessions.read(key)
     assert session is not None
-    assert session.name == NAME
-    assert session.expires == int(clock.now) + SESSION_SECONDS == int(clock.now) + 12 * 3600
-    clock.now += SESSION_SECONDS - 1
-    assert sessions.read(cookie) == session
+    assert (session.account_id, session.login, session.name, session.role) == (
+        account.id,
+        LOGIN,
+        NAME,
+        "staff",
+    )
+    assert session.expires == opened + timedelta(hours=12) == opened + LIFETIME
+    for _ in range(3):
+        clock.now += timedelta(hours=3)
+        assert sessions.read(key) == session
+    clock.now = opened + LIFETIME - timedelta(seconds=1)
+    assert sessions.read(key) == session
+    clock.now = opened + LIFETIME
+    assert sessions.read(key) is None
 
 
-def test_an_expired_session_is_refused(sessions: Sessions, clock: Clock) -> None:
-    cookie = sessions.issue(NAME)
-    clock.now += SESSION_SECONDS
-    assert sessions.read(cookie) is None
+def test_the_database_keeps_only_a_hash_of_the_cookie(
+    engine: Engine, sessions: SessionStore, account: Account
+) -> None:
+    key = sessions.open(account.id)
+    with engine.connect() as connection:
+        stored = connection.execute(select(staff_sessions.c.key_hash)).scalar_one()
+    assert stored == hashlib.sha256(key.encode()).hexdigest() and key not in stored
+    session = sessions.read(key)
+    assert session is not None and key not in repr(session)
 
 
-def test_the_cookie_holds_no_token_or_secret(sessions: Sessions) -> None:
-    cookie = sessions.issue(NAME)
-    for secret in (STAFF_TOKEN, SESSION_SECRET):
-        assert secret not in cookie
-        assert secret.encode() not in base64.urlsafe_b64decode(cookie.split(".")[0] + "==")
+def test_ending_a_session_leaves_the_others(sessions: SessionStore, account: Account) -> None:
+    first, second = sessions.open(account.id), sessions.open(account.id)
+    sessions.end(first)
+    assert sessions.read(first) is None
+    assert sessions.read(second) is not None
+    sessions.end("not a key")  # nothing to end, nothing fails
 
 
-def _swap(cookie: str, index: int, value: str) -> str:
-    parts = cookie.split(".")
-    parts[index] = value
-    return ".".join(parts)
+def test_an_admin_lists_and_revokes_an_accounts_live_sessions(
+    sessions: SessionStore, clock: Clock, account: Account
+) -> None:
+    old = sessions.open(account.id)
+    clock.now += timedelta(hours=13)
+    keys = [sessions.open(account.id), sessions.open(account.id)]
+    assert [s.created_at for s in sessions.of(" BINH.TRAN ")] == [clock.now, clock.now]
+    assert sessions.end_all(LOGIN) == 2
+    assert [sessions.read(key) for key in [old, *keys]] == [None, None, None]
+    assert sessions.of(LOGIN) == []
+    with pytest.raises(AccountProblem):
+        sessions.end_all("khong.co")
 
 
-@pytest.mark.parametrize(
-    "tamper",
-    [
-        lambda c: _swap(c, 0, base64.urlsafe_b64encode("Kẻ gian".encode()).decode().rstrip("=")),
-        lambda c: _swap(c, 1, str(int(c.split(".")[1]) + 3600)),
-        lambda c: _swap(c, 2, "0" * 32),
-        lambda c: _swap(c, 3, "0" * 64),
-        lambda c: _swap(c, 3, c.split(".")[3].upper()),
-        lambda c: c + ".extra",
-        lambda c: c[:-1],
-    ],
-)
-def test_a_tampered_cookie_is_refused(sessions: Sessions, tamper: Callable[[str], str]) -> None:
-    cookie = sessions.issue(NAME)
-    assert sessions.read(tamper(cookie)) is None
+def test_a_disabled_account_has_no_session_even_if_a_row_is_left(
+    engine: Engine, sessions: SessionStore, account: Account
+) -> None:
+    key = sessions.open(account.id)
+    with engine.begin() as connection:
+        connection.execute(update(staff_accounts).values(disabled=True))
+    assert sessions.read(key) is None
 
 
-def test_a_cookie_signed_with_another_secret_is_refused(clock: Clock) -> None:
-    forged = Sessions("another-secret-of-forty-characters-000000", clock).issue(NAME)
-    assert Sessions(SESSION_SECRET, clock).read(forged) is None
+def test_an_account_whose_role_may_not_use_the_page_has_no_session(
+    engine: Engine, sessions: SessionStore, account: Account
+) -> None:
+    key = sessions.open(account.id)
+    with engine.begin() as connection:
+        connection.execute(update(staff_accounts).values(role="viewer"))
+    assert sessions.read(key) is None
 
 
-@pytest.mark.parametrize("cookie", [None, "", "abc", "a.b.c.d", "." * 3, "x" * 5000, "ä.1.2.3"])
-def test_garbage_is_no_session(sessions: Sessions, cookie: str | None) -> None:
-    assert sessions.read(cookie) is None
+@pytest.mark.parametrize("key", [None, "", "abc", "A" * 43, "x" * 5000, "ä" * 43, "A" * 42 + "="])
+def test_garbage_or_an_unknown_key_is_no_session(
+    sessions: SessionStore, account: Account, key: str | None
+) -> None:
+    sessions.open(account.id)
+    assert sessions.read(key) is None
 
 
-def test_csrf_tokens_belong_to_one_session_and_one_secret(sessions: Sessions, clock: Clock) -> None:
-    first = sessions.read(sessions.issue(NAME))
-    second = sessions.read(sessions.issue(NAME))
-    assert first is not None and second is not None
-    assert sessions.csrf(first) != sessions.csrf(second)
-    assert sessions.csrf(first) == sessions.csrf(first)
-    other = Sessions("another-secret-of-forty-characters-000000", clock)
-    assert other.csrf(first) != sessions.csrf(first)
-    nonce = Sessions.new_login_nonce()
-    assert sessions.login_csrf(nonce) not in (sessions.csrf(first), other.login_csrf(nonce))
+def test_expired_sessions_are_cleared_when_the_next_one_opens(
+    engine: Engine, sessions: SessionStore, clock: Clock, account: Account
+) -> None:
+    sessions.open(account.id)
+    clock.now += LIFETIME
+    sessions.open(account.id)
+    with engine.connect() as connection:
+        left = connection.execute(select(staff_sessions.c.created_at)).scalars().all()
+    assert left == [clock.now]
 
 
-def test_tokens_are_compared_safely_whatever_is_posted(sessions: Sessions) -> None:
-    expected = sessions.login_csrf(Sessions.new_login_nonce())
-    assert Sessions.same(expected, expected)
+# CSRF tokens
+
+
+def test_csrf_tokens_belong_to_one_session_and_one_secret() -> None:
+    csrf = Csrf(SESSION_SECRET)
+    other = Csrf("another-secret-of-forty-characters-000000")
+    first, second = "a" * 43, "b" * 43
+    assert csrf.of_session(first) != csrf.of_session(second)
+    assert csrf.of_session(first) == Csrf(SESSION_SECRET).of_session(first)  # any process
+    assert other.of_session(first) != csrf.of_session(first)
+    nonce = Csrf.new_login_nonce()
+    assert csrf.of_login(nonce) not in (csrf.of_session(nonce), other.of_login(nonce))
+    assert SESSION_SECRET not in csrf.of_session(first)
+
+
+def test_tokens_are_compared_safely_whatever_is_posted() -> None:
+    expected = Csrf(SESSION_SECRET).of_login(Csrf.new_login_nonce())
+    assert Csrf.same(expected, expected)
     for given in (None, "", expected[:-1], expected.upper(), "ký tự tiếng Việt", "\udcff"):
-        assert not Sessions.same(expected, given)
+        assert not Csrf.same(expected, given)
 
 
 def test_a_login_cookie_must_look_like_a_nonce() -> None:
-    nonce = Sessions.new_login_nonce()
-    assert Sessions.login_nonce(nonce) == nonce
+    nonce = Csrf.new_login_nonce()
+    assert Csrf.login_nonce(nonce) == nonce
     for cookie in (None, "", "x" * 32, nonce + "0"):
-        assert Sessions.login_nonce(cookie) is None
-
-
-def test_only_staff_tokens_have_the_staff_role() -> None:
-    tokens = StaffTokens({ASSISTANT_TOKEN: "assistant", STAFF_TOKEN: "staff"})
-    assert tokens.role_of(STAFF_TOKEN) == "staff"
-    assert tokens.role_of(ASSISTANT_TOKEN) == "assistant"
-    for other in ("", STAFF_TOKEN[:-1], STAFF_TOKEN + " ", "mã-sai"):
-        assert tokens.role_of(other) is None
-
-
-def test_sessions_use_the_real_clock_by_default() -> None:
-    sessions = Sessions(SESSION_SECRET)
-    session = sessions.read(sessions.issue(NAME))
-    assert session is not None
-    assert abs(session.expires - (time.time() + SESSION_SECONDS)) < 5
+        assert Csrf.login_nonce(cookie) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -128,3 +129,21 @@ async def test_an_official_who_writes_joins_the_audience_of_announcements(
     await eventually(lambda: bool(fake_zalo.texts_to(USER)))
 
     assert Audience(make_engine(sqlite_url)).recipients("zalo") == [f"zalo-{USER}"]
+
+
+async def test_a_replayed_event_is_refused_and_counted(
+    gateway: Gateway, fake_rasa: FakeRasa, fake_zalo: FakeZalo
+) -> None:
+    an_hour_ago = str(int((time.time() - 3600) * 1000))
+    raw, signature = signed(text_event("xin chào", "msg-replayed", timestamp=an_hour_ago))
+
+    response = await gateway.client.post(
+        "/zalo", content=raw, headers={"X-ZEvent-Signature": signature}
+    )
+    await gateway.app.state.zalo.webhook.drain()
+
+    assert (response.status_code, response.json()) == (403, {"error": "replay"})
+    assert fake_rasa.received == [] and fake_zalo.texts_to(USER) == []
+    metrics = (await gateway.client.get("/metrics")).text
+    assert 'updates_dropped_total{channel="zalo",reason="replay"} 1' in metrics
+    assert "helpdesk_gateway_zalo_token_refresh_failures_total" in metrics

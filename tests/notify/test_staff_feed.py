@@ -139,7 +139,7 @@ async def test_a_post_telegram_refused_is_tried_again_next_pass(
     failed = await staff.poll_once()
     retried = await staff.poll_once()
 
-    assert (failed.sent, failed.stopped) == (0, "BadRequest")
+    assert (failed.sent, failed.failed, failed.stopped) == (0, 1, None)
     assert (retried.sent, retried.stopped) == (1, None)
     # The fake records the refused attempt too: the same post, sent again.
     assert [post.splitlines()[0] for post in said(fake_telegram)] == [f"🆕 Phiếu mới {code}"] * 2
@@ -212,6 +212,6 @@ async def test_a_failing_staff_pass_is_logged_and_officials_are_still_told(
         await worker.tick()
 
     assert local.texts[0].endswith(": Anh/chị thử lại nhé.")
-    assert f"ticket {code}: not posted to the staff (RuntimeError)" in caplog.text
+    assert f"ticket {code}: staff post not sent (RuntimeError), attempt 1" in caplog.text
     assert "0912345678" not in caplog.text
     assert FeedCursor(sqlite_engine, STAFF_FEED).read() == 0

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from bot.escalation.client import DeskClient
 from bot.escalation.outbox import Outbox
 from bot.messages import LOCAL, Notifier
+from bot.notify.cursor_feed import Keep
 from bot.notify.feed import FeedReport, FeedWatcher
 from bot.notify.local_inbox import LocalInbox
 from bot.notify.queued import queued_ticket_notify
@@ -57,7 +58,7 @@ async def test_a_failing_tick_is_logged_and_the_loop_goes_on(
     stop = asyncio.Event()
 
     class Flaky(FeedWatcher):
-        async def poll_once(self) -> FeedReport:
+        async def poll_once(self, keep: Keep | None = None) -> FeedReport:
             passes.append(1)
             if len(passes) == 3:
                 stop.set()

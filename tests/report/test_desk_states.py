@@ -9,7 +9,7 @@ import pytest
 from bot.assistant.processes import free_port
 from bot.cli.main import main
 from tests.report.page import Element, read
-from tests.support.desk_server import DeskServer
+from tests.support.desk_server import ASSISTANT, DeskServer
 
 
 def _report(root: Path, tmp_path: Path, tracker_url: str, store_url: str) -> Element:
@@ -66,6 +66,6 @@ def test_a_desk_without_tickets_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("HELPDESK_DESK_URL", desk_server.url)
-    monkeypatch.setenv("HELPDESK_DESK_TOKEN", "assistant-token-0123456789")
+    monkeypatch.setenv("HELPDESK_DESK_TOKEN", ASSISTANT)
     section = _report(root, tmp_path, tracker_url, store_url)
     assert "Chưa có phiếu hỗ trợ nào được mở trong khoảng thời gian này." in section.text

@@ -11,7 +11,7 @@ from sqlalchemy import MetaData, create_engine, text
 from bot.assistant.processes import free_port, start_serving, stop
 from bot.desk.database import VERSION_TABLE
 
-ASSISTANT, STAFF = "assistant-token-0123456789", "staff-token-0123456789"
+ASSISTANT, STAFF = "assistant-token-0123456789abcdefgh", "staff-token-0123456789abcdefghijk"
 
 
 class DeskServer:

@@ -23,8 +23,10 @@ from typing import Any
 import httpx
 import yaml
 
+from bot.assistant import local_desk
 from bot.assistant.processes import free_port, wait_healthy
 from bot.kb import folder, publishing
+from bot.settings import RASA_API_TOKEN
 from tests.support.tiers import require_slow
 
 # An article trainers might add: about something no article of the knowledge base answers.
@@ -119,9 +121,23 @@ class RunningAssistant:
 
     def parse(self, text: str) -> dict[str, Any]:
         """What the NLU makes of `text`: intent and ranking."""
-        answer = httpx.post(f"{self.rasa_url}/model/parse", json={"text": text}, timeout=60.0)
+        answer = httpx.post(
+            f"{self.rasa_url}/model/parse", params=self.api_token(), json={"text": text}, timeout=60
+        )
         answer.raise_for_status()
         return dict(answer.json())
+
+    def status(self) -> dict[str, Any]:
+        """Rasa's `/status`: the model it serves."""
+        answer = httpx.get(f"{self.rasa_url}/status", params=self.api_token(), timeout=30.0)
+        answer.raise_for_status()
+        return dict(answer.json())
+
+    def api_token(self) -> dict[str, str]:
+        """The query that opens Rasa's API: the token `helpdesk run` generated into the state."""
+        token = local_desk.stored_token(self.state, RASA_API_TOKEN)
+        assert token, "helpdesk run keeps HELPDESK_RASA_API_TOKEN in local-secrets.env"
+        return {"token": token}
 
 
 class Asker(threading.Thread):

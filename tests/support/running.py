@@ -1,4 +1,8 @@
-"""`helpdesk run` as `make run` starts it, on free ports, for the end-to-end tests."""
+"""`helpdesk run` as `make run` starts it, on free ports, for the end-to-end tests.
+
+Stopped as a supervisor stops it (SIGTERM), killed if it does not stop in time: its children
+die with it either way (bot/assistant/processes.py), so a test leaves no server behind.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,14 @@ class Running:
 
     chat: int
     desk: int
+    rasa: int
+    actions: int
     state: Path
+
+    def secrets(self) -> dict[str, str]:
+        """What `helpdesk run` generated into the state folder's local-secrets.env."""
+        lines = (self.state / "local-secrets.env").read_text(encoding="utf-8").splitlines()
+        return dict(line.split("=", 1) for line in lines if "=" in line and line[0] != "#")
 
 
 @contextmanager
@@ -30,6 +41,8 @@ def helpdesk_run(root: Path, state: Path, env: Mapping[str, str] = {}) -> Iterat
     require_slow("starting `helpdesk run`")
     ports = [free_port() for _ in range(4)]
     clean = {key: value for key, value in os.environ.items() if not key.startswith("HELPDESK_")}
+    state.mkdir(parents=True, exist_ok=True)
+    log = (state / "run.log").open("ab")  # not a pipe nobody reads, which would fill and block
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "bot.cli.main", "run", "--no-terminal"),
@@ -40,12 +53,17 @@ def helpdesk_run(root: Path, state: Path, env: Mapping[str, str] = {}) -> Iterat
         cwd=root,
         env={**clean, **env},
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=log,
     )
+    log.close()
     try:
         wait_healthy(f"http://127.0.0.1:{ports[2]}/health", process, timeout=300)
-        yield Running(chat=ports[2], desk=ports[3], state=state)
+        yield Running(chat=ports[2], desk=ports[3], rasa=ports[0], actions=ports[1], state=state)
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -20,7 +20,8 @@ from typing import Any
 import httpx
 
 from bot.channels.zalo.errors import AccessTokenInvalid, ZaloError
-from bot.channels.zalo.tokens import TokenPair, ZaloTokens
+from bot.channels.zalo.refresh import ZaloTokens
+from bot.channels.zalo.tokens import TokenPair
 from bot.messages import RecipientUnreachable
 
 log = logging.getLogger(__name__)

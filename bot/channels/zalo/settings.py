@@ -6,11 +6,13 @@ import os
 
 from pydantic import SecretStr, validator
 
-from bot.settings import HelpdeskSettings, no_trailing_slash, not_blank, positive
+from bot.settings import no_trailing_slash, not_blank, positive
+from bot.store.sealing import StoreKeySettings
 
 
-class ZaloSettings(HelpdeskSettings):
-    """HELPDESK_ZALO_APP_ID, _OA_SECRET_KEY and _APP_SECRET_KEY (required), and the rest."""
+class ZaloSettings(StoreKeySettings):
+    """HELPDESK_ZALO_APP_ID, _OA_SECRET_KEY and _APP_SECRET_KEY (required), and the rest; and
+    HELPDESK_STORE_KEY (required), which seals the tokens kept in the store."""
 
     # The secret keys have no default: a webhook checked against a guessable key takes forged
     # messages. The initial tokens seed `channel_tokens` once; after that the store's pair,

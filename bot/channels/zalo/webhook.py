@@ -1,13 +1,17 @@
-"""The Zalo webhook: check the signature, answer at once, handle each event once, in the back.
+"""The Zalo webhook: check the signature and the time, claim the event, answer, work in the back.
 
 Why it looks like this:
-- Zalo redelivers an event whose webhook is slow to answer, and a Rasa turn can take seconds,
-  so `handle` only checks and schedules; `process` runs as a task the webhook keeps a reference
-  to (a task nobody references can be collected before it finishes).
-- An event is claimed in `seen_updates` before any work: a redelivery, even one arriving while
-  the first is still being answered or in another process, finds the claim and is dropped. A
-  crash mid-turn loses that message rather than answering it twice; the official can resend.
-- Forged, unsigned or unreadable events are refused before anything is scheduled.
+- Zalo redelivers an event whose webhook answers slowly or with an error, and a Rasa turn can
+  take seconds, so `handle` checks, claims and schedules; `process` runs as a task the webhook
+  keeps a reference to (a task nobody references can be collected before it finishes).
+- The event is claimed in `seen_updates` before the 200: a store that cannot take the claim
+  answers 503, and Zalo delivers the event again later instead of it being dropped unseen. A
+  redelivery, even to another process, finds the claim and is answered 200 and dropped. A crash
+  mid-turn loses that message rather than answering it twice; the official can resend.
+- A signed event is refused (403, counted as "replay") when its `timestamp` (milliseconds) is
+  more than REPLAY_WINDOW from now: a captured request replayed later, once its claim has been
+  pruned, would otherwise be answered again. Claims are kept a week (`KEEP`), far longer.
+- Forged, unsigned or unreadable events are refused before anything is claimed or scheduled.
 - Logs name events by kind and message id only: never user ids, text, phone numbers or tokens.
 """
 
@@ -17,12 +21,15 @@ import asyncio
 import json
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import SecretStr
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.zalo.channel import CHANNEL, ZaloChannel, sender_id
 from bot.channels.zalo.errors import ZaloError
@@ -39,6 +46,12 @@ log = logging.getLogger(__name__)
 # Zalo's events are a few kilobytes; anything far larger is not from Zalo.
 MAX_BODY = 1_000_000
 OK, BAD_REQUEST, UNSIGNED, FORGED, TOO_LARGE = 200, 400, 401, 403, 413
+STORE_UNAVAILABLE = 503
+# How far an event's time may be from ours; Zalo delivers within seconds (and retries early).
+REPLAY_WINDOW = timedelta(minutes=5)
+# Claims older than this are forgotten, at most once every PRUNE_EVERY.
+KEEP = timedelta(days=7)
+PRUNE_EVERY = 24 * 3600.0
 # Control characters other than tab and line breaks: nothing an official types, and NUL breaks
 # the PostgreSQL tracker store.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -46,44 +59,87 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 Schedule = Callable[[Coroutine[Any, Any, None]], object]
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The HTTP status for Zalo, and why the event was not taken (a metric label) if it was not."""
+
+    status: int
+    dropped: str | None = None
+
+
 class ZaloWebhook:
-    """Checks webhook requests and hands their events to `process`, in the background."""
+    """Checks webhook requests, claims their events and hands them to `process` in the back."""
 
     def __init__(
         self,
         *,
         app_id: str,
         oa_secret_key: SecretStr,
+        claim: Callable[[ZaloEvent], Awaitable[bool]],
         process: Callable[[ZaloEvent], Awaitable[None]],
         schedule: Schedule | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        """Verify with `app_id` and the OA secret key; run `process` through `schedule`."""
+        """Verify with `app_id` and the OA secret key; `claim`, then run `process` via `schedule`.
+
+        `claim` is True for an event seen the first time, and raises when the store is away.
+        """
         # By default each event is an asyncio task on the running loop, referenced until done.
         self._app_id = app_id
         self._secret = oa_secret_key
+        self._claim = claim
         self._process = process
         self._schedule = schedule or self._start_task
+        self._clock = clock
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def handle(self, raw_body: bytes, signature_header: str | None) -> int:
-        """The HTTP status to answer the request with; a valid event is scheduled first."""
+        """The HTTP status to answer the request with; a new event is claimed and scheduled."""
+        return (await self.answer(raw_body, signature_header)).status
+
+    async def answer(self, raw_body: bytes, signature_header: str | None) -> Answer:
+        """`handle`, with the reason an event was refused or dropped."""
         if len(raw_body) > MAX_BODY:
-            return TOO_LARGE
+            return Answer(TOO_LARGE, "too_large")
         if not signature_header:
             log.warning("refused a Zalo event without a signature")
-            return UNSIGNED
+            return Answer(UNSIGNED, "unsigned")
         try:
             body = json.loads(raw_body)
         except (ValueError, RecursionError):
-            return BAD_REQUEST
+            return Answer(BAD_REQUEST, "invalid")
         if not isinstance(body, dict):
-            return BAD_REQUEST
+            return Answer(BAD_REQUEST, "invalid")
         secret = self._secret.get_secret_value()
         if not verify(self._app_id, raw_body, timestamp_of(body), secret, signature_header):
             log.warning("refused a Zalo event with a wrong signature")
-            return FORGED
-        self._schedule(self._run(parse_event(body)))
-        return OK
+            return Answer(FORGED, "forbidden")
+        if not self._recent(timestamp_of(body)):
+            log.warning("refused a signed Zalo event outside the %s window", REPLAY_WINDOW)
+            return Answer(FORGED, "replay")
+        event = parse_event(body)
+        if event.kind is Kind.IGNORED:
+            return Answer(OK, "ignored")
+        try:
+            claimed = await self._claim(event)
+        except SQLAlchemyError as error:
+            log.error(
+                "could not claim a Zalo event (%s), Zalo will send it again: %s",
+                event.update_id,
+                type(error).__name__,
+            )
+            return Answer(STORE_UNAVAILABLE, "store_unavailable")
+        if not claimed:
+            log.info("dropped a Zalo event handled before (%s)", event.update_id)
+            return Answer(OK, "duplicate")
+        self._schedule(self._run(event))
+        return Answer(OK)
+
+    def _recent(self, timestamp: str) -> bool:
+        """Whether Zalo's `timestamp` (milliseconds since 1970) is within the window of now."""
+        if not timestamp.isdigit() or len(timestamp) > 16:
+            return False
+        return abs(int(timestamp) / 1000 - self._clock()) <= REPLAY_WINDOW.total_seconds()
 
     async def drain(self) -> None:
         """Wait for the events being processed (for shutdown and tests)."""
@@ -113,7 +169,7 @@ class _Turn:
 
 
 class ZaloProcessor:
-    """Handles one Zalo event: claims it, asks Rasa, answers the official."""
+    """Claims Zalo events, and handles each: asks Rasa, answers the official."""
 
     def __init__(
         self, seen: SeenUpdates, rasa: Sender, channel: ZaloChannel, choices: ChoiceMemory
@@ -124,16 +180,33 @@ class ZaloProcessor:
         self._channel = channel
         self._choices = choices
         self._turns: dict[str, _Turn] = {}
+        self._next_prune = 0.0  # the first claim after starting prunes
+
+    async def claim(self, event: ZaloEvent) -> bool:
+        """Take `event` in the store: True the first time; raises if the store is away."""
+        claimed = await asyncio.to_thread(self._seen.claim, event.update_id)
+        if claimed and time.monotonic() >= self._next_prune:
+            self._next_prune = time.monotonic() + PRUNE_EVERY
+            await self.prune()
+        return claimed
+
+    async def prune(self, older_than: timedelta = KEEP) -> int:
+        """Forget claims older than `older_than` (Zalo redelivers within minutes); how many."""
+        before = datetime.utcnow() - older_than
+        try:
+            removed = await asyncio.to_thread(self._seen.prune, before)
+        except SQLAlchemyError as error:
+            log.warning("old Zalo event claims were not pruned (%s)", type(error).__name__)
+            return 0
+        log.info("forgot %d Zalo event claims older than %s", removed, older_than)
+        return removed
 
     async def process(self, event: ZaloEvent) -> None:
-        """Handle `event` unless it is ignored or was handled before."""
+        """Handle `event`, which `claim` took; ignored kinds do nothing."""
         kind = event.kind
         if kind is Kind.IGNORED:
             return
         async with self._turn(event.user_id):
-            if not await asyncio.to_thread(self._seen.claim, event.update_id):
-                log.info("dropped a Zalo event handled before (%s)", event.update_id)
-                return
             try:
                 await self._handle(kind, event)
             except RecipientUnreachable:

@@ -9,12 +9,15 @@ from sqlalchemy.engine import Engine
 
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.refresh import OnFailure, ZaloTokens
 from bot.channels.zalo.render import ChoiceMemory
 from bot.channels.zalo.seen import SeenUpdates
 from bot.channels.zalo.settings import ZaloSettings
-from bot.channels.zalo.tokens import TokenStore, ZaloTokens
+from bot.channels.zalo.tokens import TokenStore
 from bot.channels.zalo.webhook import Schedule, ZaloProcessor, ZaloWebhook
 from bot.rasa import RasaClient, Sender
+from bot.store.leases import Leases
+from bot.store.sealing import Sealer
 
 
 @dataclass(frozen=True)
@@ -36,18 +39,25 @@ def build_channel(
     engine: Engine,
     http: httpx.AsyncClient,
     choices: ChoiceMemory | None = None,
+    on_refresh_failure: OnFailure | None = None,
 ) -> ZaloChannel:
-    """The channel alone (the notifier's), sending through `http` with tokens in `engine`."""
+    """The channel alone (the notifier's), sending through `http` with tokens in `engine`.
+
+    `on_refresh_failure` counts failed token refreshes by reason (a metric).
+    """
     initial = None
     if settings.access_token is not None and settings.refresh_token is not None:
         initial = (settings.access_token, settings.refresh_token)
     tokens = ZaloTokens(
-        TokenStore(engine),
+        TokenStore(engine, sealer=Sealer.from_settings(settings)),
+        Leases(engine),
         http,
         oauth_base_url=settings.oauth_base_url,
         app_id=settings.app_id,
         app_secret_key=settings.app_secret_key,
         initial=initial,
+        timeout=settings.timeout_seconds,
+        on_failure=on_refresh_failure,
     )
     client = ZaloClient(http, tokens, settings.api_base_url)
     return ZaloChannel(client, choices or ChoiceMemory())
@@ -61,6 +71,7 @@ def build_zalo(
     rasa_http: httpx.AsyncClient | None = None,
     rasa: Sender | None = None,
     schedule: Schedule | None = None,
+    on_refresh_failure: OnFailure | None = None,
 ) -> ZaloParts:
     """Everything the gateway needs, asking Rasa through `rasa`, or on `rasa_http`.
 
@@ -71,11 +82,12 @@ def build_zalo(
             raise ValueError("build_zalo needs rasa or rasa_http")
         rasa = RasaClient(rasa_http)
     choices = ChoiceMemory()
-    channel = build_channel(settings, engine, http, choices)
+    channel = build_channel(settings, engine, http, choices, on_refresh_failure)
     processor = ZaloProcessor(SeenUpdates(engine), rasa, channel, choices)
     webhook = ZaloWebhook(
         app_id=settings.app_id,
         oa_secret_key=settings.oa_secret_key,
+        claim=processor.claim,
         process=processor.process,
         schedule=schedule,
     )

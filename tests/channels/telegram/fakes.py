@@ -37,7 +37,7 @@ from tests.support.databases import migrated_sqlite
 from tests.support.served import serving
 
 TOKEN = "123456789:TEST-token_for-the-fake-api"
-SECRET = "webhook-secret_0123456789"
+SECRET = "webhook-secret_0123456789abcdefghij"
 BOT_ID = 123456789
 WAIT = 10.0  # seconds any test waits for something before it fails
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,13 +34,20 @@ def signed(body: dict[str, Any], secret: str = OA_SECRET) -> tuple[bytes, str]:
     return raw, sign(APP_ID, raw, str(body.get("timestamp", "")), secret)
 
 
-def text_event(text: str, msg_id: str, user: str = USER) -> dict[str, Any]:
-    """A `user_send_text` event as Zalo sends it."""
+def now_ms() -> str:
+    """The time now as Zalo stamps its events: milliseconds since 1970, as text."""
+    return str(int(time.time() * 1000))
+
+
+def text_event(
+    text: str, msg_id: str, user: str = USER, timestamp: str | None = None
+) -> dict[str, Any]:
+    """A `user_send_text` event as Zalo sends it, stamped now unless `timestamp` is given."""
     return {
         "app_id": APP_ID,
         "user_id_by_app": "5521772797175877300",
         "event_name": "user_send_text",
-        "timestamp": "1735689600000",
+        "timestamp": timestamp or now_ms(),
         "sender": {"id": user},
         "recipient": {"id": "3886132808788086450"},
         "message": {"text": text, "msg_id": msg_id},
@@ -49,7 +57,7 @@ def text_event(text: str, msg_id: str, user: str = USER) -> dict[str, Any]:
 def settings_for(fake: FakeZalo, url: str) -> ZaloSettings:
     """Settings pointing both Zalo servers at `url`, seeded with a fresh pair from `fake`."""
     access, refresh = fake.issue()
-    return ZaloSettings(
+    return ZaloSettings(  # type: ignore[call-arg]  # HELPDESK_STORE_KEY: from the environment
         app_id=APP_ID,
         oa_secret_key=SecretStr(OA_SECRET),
         app_secret_key=SecretStr(APP_SECRET),

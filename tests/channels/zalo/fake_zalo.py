@@ -3,7 +3,9 @@
 Like the real one it answers errors with HTTP 200 and a non-zero `error`: -216 for an unknown
 or expired access token, -230 for a user who has not written in 7 days, and an OAuth error for
 a refresh token used before (each works once). It counts every use of each refresh token, so
-tests can show that none was spent twice.
+tests can show that none was spent twice, and how many refreshes were in flight at once. It can
+lose a refresh's answer (the client times out) after rotating the pair, as when the connection
+drops on the way back, or before, as when the request never got through.
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ class FakeZalo:
     refresh_delay: float = 0.0
     # Refuse every access token, even fresh ones (a revoked app, say).
     reject_tokens: bool = False
+    # How many refreshes to answer too late (after `hang` seconds), after or before rotating.
+    lose_after_rotating: int = 0
+    lose_before_rotating: int = 0
+    hang: float = 1.0
+    in_flight: int = 0
+    most_in_flight: int = 0
+    refresh_started: threading.Event = field(default_factory=threading.Event)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -96,9 +105,24 @@ class FakeZalo:
         return JSONResponse({"data": data, "error": 0, "message": "Success"})
 
     async def _access_token(self, request: Request) -> JSONResponse:
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        self.refresh_started.set()
+        try:
+            return await self._refresh(request)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    async def _refresh(self, request: Request) -> JSONResponse:
         # A url-encoded form, read by hand: starlette's form parser needs python-multipart.
         form = {key: value[0] for key, value in parse_qs((await request.body()).decode()).items()}
         refresh = form.get("refresh_token", "")
+        if self.lose_before_rotating:
+            self.lose_before_rotating -= 1
+            await asyncio.sleep(self.hang)
+            return JSONResponse({"error": -1, "message": "nobody waits for this"}, 504)
         with self._lock:
             self.refresh_uses[refresh] += 1
             usable = self.refresh.get(refresh) is False
@@ -118,6 +142,9 @@ class FakeZalo:
                 {"error": -14014, "error_name": "Invalid refresh token", "error_reason": ""}
             )
         access, new_refresh = self.issue()
+        if self.lose_after_rotating:
+            self.lose_after_rotating -= 1
+            await asyncio.sleep(self.hang)
         return JSONResponse(
             {"access_token": access, "refresh_token": new_refresh, "expires_in": str(LIFETIME)}
         )

@@ -12,10 +12,12 @@ from sqlalchemy.engine import Engine
 from bot.channels.zalo.channel import ZaloChannel, user_id_of
 from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.errors import AccessTokenInvalid, ZaloError
+from bot.channels.zalo.refresh import ZaloTokens
 from bot.channels.zalo.render import ChoiceMemory
-from bot.channels.zalo.tokens import TokenStore, ZaloTokens
+from bot.channels.zalo.tokens import TokenStore
 from bot.channels.zalo.wiring import ZaloParts
 from bot.messages import Button, Notifier, OutgoingMessage, RecipientUnreachable
+from bot.store.leases import Leases
 from tests.channels.zalo.conftest import USER
 from tests.channels.zalo.fake_zalo import FakeZalo
 
@@ -136,6 +138,7 @@ def _seeded_tokens(engine: Engine, http: httpx.AsyncClient) -> ZaloTokens:
     store.seed("access-x", "refresh-x", datetime.utcnow() + timedelta(days=1))
     return ZaloTokens(
         store,
+        Leases(engine),
         http,
         oauth_base_url="http://oauth.test",
         app_id="1",

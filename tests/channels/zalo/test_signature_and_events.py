@@ -11,6 +11,8 @@ from bot.channels.zalo.signature import sign, verify
 from tests.channels.zalo.conftest import OA_SECRET, USER, signed, text_event
 from tests.channels.zalo.fake_zalo import APP_ID
 
+STAMP = "1735689600000"
+
 
 def test_the_signature_is_the_sha256_of_app_id_body_timestamp_and_key() -> None:
     raw = b'{"timestamp":"1735689600000"}'
@@ -21,7 +23,7 @@ def test_the_signature_is_the_sha256_of_app_id_body_timestamp_and_key() -> None:
 
 
 def test_a_signed_event_verifies_and_any_change_breaks_it() -> None:
-    raw, header = signed(text_event("xin chào", "m1"))
+    raw, header = signed(text_event("xin chào", "m1", timestamp=STAMP))
     assert verify(APP_ID, raw, "1735689600000", OA_SECRET, header)
     assert verify(APP_ID, raw, "1735689600000", OA_SECRET, header.upper().replace("MAC=", "mac="))
     assert not verify(APP_ID, raw + b" ", "1735689600000", OA_SECRET, header)
@@ -34,12 +36,12 @@ def test_a_signed_event_verifies_and_any_change_breaks_it() -> None:
     "header", [None, "", "mac=", "mac=00", "sha256=abc", "mac=" + "é" * 64, "mac=\x00"]
 )
 def test_missing_or_malformed_signatures_do_not_verify(header: str | None) -> None:
-    raw, _ = signed(text_event("xin chào", "m1"))
+    raw, _ = signed(text_event("xin chào", "m1", timestamp=STAMP))
     assert not verify(APP_ID, raw, "1735689600000", OA_SECRET, header)
 
 
 def test_a_text_event_names_its_sender_message_and_time() -> None:
-    event = parse_event(text_event("Không ký số được", "msg-1"))
+    event = parse_event(text_event("Không ký số được", "msg-1", timestamp=STAMP))
     assert (event.name, event.user_id, event.msg_id, event.text) == (
         "user_send_text",
         USER,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -12,7 +13,9 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.channels.zalo.errors import TokenRefreshFailed
-from bot.channels.zalo.tokens import MARGIN, TokenPair, TokenStore, ZaloTokens
+from bot.channels.zalo.refresh import MARGIN, ZaloTokens
+from bot.channels.zalo.tokens import TokenPair, TokenStore
+from bot.store.leases import Leases
 from tests.channels.zalo.fake_zalo import APP_ID, APP_SECRET, LIFETIME, FakeZalo
 
 
@@ -33,16 +36,19 @@ def tokens_for(
     initial: tuple[str, str] | None,
     clock: Clock,
     secret: str = APP_SECRET,
+    **options: Any,
 ) -> ZaloTokens:
     """A refresher on `engine` and the fake at `url`, as one process would build it."""
     return ZaloTokens(
         TokenStore(engine),
+        Leases(engine, clock),
         http,
         oauth_base_url=url,
         app_id=APP_ID,
         app_secret_key=SecretStr(secret),
         initial=(SecretStr(initial[0]), SecretStr(initial[1])) if initial else None,
         clock=clock,
+        **options,
     )
 
 

@@ -76,6 +76,7 @@ def taking_effect(diff: Diff) -> str:
     ]
     later = [said.say("trainer.added_line", id=a.id, title=a.title) for a in diff.added]
     later += [said.say("trainer.removed_line", id=a.id, title=a.title) for a in diff.removed]
+    later += [said.say("trainer.term_line", term=c.term) for c in diff.thesaurus]
     later += [said.say("trainer.file_line", name=n) for n in diff.training_files]
     lines: list[str] = []
     if live:

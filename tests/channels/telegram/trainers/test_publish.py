@@ -23,7 +23,16 @@ from tests.channels.telegram.trainers.fakes import (
     press,
     said,
 )
-from tests.kb.workbooks import MALFORMED, NEW_ARTICLE, cell, edited, exported, row_of
+from tests.kb.workbooks import (
+    MALFORMED,
+    NEW_ARTICLE,
+    cell,
+    edited,
+    edited_terms,
+    exported,
+    row_of,
+    synonyms,
+)
 
 NEW_INTRO = "Anh/chị đăng nhập lần đầu theo các bước sau (đã cập nhật):"
 
@@ -105,6 +114,31 @@ async def test_a_new_article_is_published_and_starts_retraining_in_the_backgroun
         and "Thêm bài qlvb.in_phieu" in reply
     )
     assert reply.endswith(texts("bot.channels.telegram").say("trainer.training_started"))
+
+
+async def test_a_new_synonym_is_published_and_waits_for_the_retraining_it_starts(
+    trainer_gateway: Gateway,
+    fake_telegram: TrainerTelegram,
+    training_starts: TrainingStarts,
+    project: Path,
+    state: Path,
+    tmp_path: Path,
+) -> None:
+    def new_synonym(sheet: Any) -> None:
+        synonyms(sheet, "mật khẩu").value += "\nmã pin"
+
+    source = exported(project / "knowledge_base", tmp_path / "exported.xlsx")
+    data = edited_terms(source, tmp_path / "kho.xlsx", new_synonym).read_bytes()
+
+    await trainer_gateway.post_update(document_update(fake_telegram, data, "kho.xlsx"))
+    assert "Sửa từ đồng nghĩa của thuật ngữ «mật khẩu»:\n      + mã pin" in said(fake_telegram)[0]
+    await press(trainer_gateway, buttons(fake_telegram)["Xuất bản"])
+
+    assert len(training_starts.calls) == 1
+    reply = said(fake_telegram)[-1]
+    heading = texts("bot.channels.telegram").say("trainer.training_heading")
+    assert f"{heading}\n  • Từ đồng nghĩa của «mật khẩu»" in reply
+    assert texts("bot.channels.telegram").say("trainer.live_heading") not in reply
 
 
 @pytest.mark.parametrize(("edit", "article", "expected"), MALFORMED[:4])

@@ -1,0 +1,82 @@
+"""`helpdesk actions` and `helpdesk rasa`: the two servers of the assistant, behind their tokens.
+
+`helpdesk run` starts both. Each listens on 127.0.0.1 only and reads its token from the
+environment (never from the command line, which every user of the machine can read in `ps`):
+- `actions` serves the actions package and refuses any call without
+  HELPDESK_ACTION_SERVER_TOKEN;
+- `rasa` is `rasa run` with its HTTP API (`/status`, `/model`...) on, always behind
+  HELPDESK_RASA_API_TOKEN; it sends HELPDESK_ACTION_SERVER_TOKEN to the action server
+  (endpoints.yml), so it needs that one too. Rasa's channel webhooks (the gateway's REST
+  channel) are not behind the API token: they listen on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from pydantic import BaseSettings, ValidationError
+
+from bot.cli.settings_errors import print_settings_errors
+from bot.settings import ActionServerSettings, RasaServerSettings
+from bot.texts import texts
+
+HOST = "127.0.0.1"
+
+
+def register(commands: Any) -> None:
+    """Add the `actions` and `rasa` commands."""
+    said = texts("bot.cli")
+    port = said.say("metavars.port")
+    actions = commands.add_parser("actions", help=said.say("actions.help"))
+    actions.add_argument(
+        "--port", type=int, default=5055, metavar=port, help=said.say("actions.port")
+    )
+    actions.set_defaults(handler=_actions)
+    rasa = commands.add_parser("rasa", help=said.say("rasa.help"))
+    rasa.add_argument("--port", type=int, default=5005, metavar=port, help=said.say("rasa.port"))
+    rasa.add_argument(
+        "--model", required=True, metavar=said.say("metavars.file"), help=said.say("rasa.model")
+    )
+    rasa.set_defaults(handler=_rasa)
+
+
+def _refused(*kinds: type[BaseSettings]) -> bool:
+    """Whether any of the settings is refused, every refusal printed."""
+    refused = False
+    for kind in kinds:
+        try:
+            kind()
+        except ValidationError as error:
+            print_settings_errors(error)
+            refused = True
+    return refused
+
+
+def _actions(args: argparse.Namespace) -> int:
+    if _refused(ActionServerSettings):
+        return 1
+    token = ActionServerSettings().action_server_token  # type: ignore[call-arg]  # from the env
+    from actions.server import serve  # imports every action, and Sanic
+
+    serve(token.get_secret_value(), args.port)
+    return 0
+
+
+def _rasa(args: argparse.Namespace) -> int:
+    if _refused(RasaServerSettings, ActionServerSettings):
+        return 1
+    token = RasaServerSettings().rasa_api_token  # type: ignore[call-arg]  # from the env
+    from rasa.__main__ import main as rasa_main  # heavy: TensorFlow
+
+    # Rasa reads its own command line; this process's, the one `ps` shows, keeps the token out.
+    # "=": a token may start with "-", which argparse would take for an option.
+    sys.argv = [
+        *("rasa", "run", "--enable-api", f"--auth-token={token.get_secret_value()}"),
+        *("-i", HOST, "-p", str(args.port), "-m", str(args.model)),
+        *("--endpoints", str(args.root / "endpoints.yml")),
+        *("--credentials", str(args.root / "credentials.yml")),
+    ]
+    rasa_main()
+    return 0
