@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from bot.texts import texts
-from bot.vietnamese import fold, normalize_word
+from bot.vietnamese import fold, has_diacritics, normalize_word
 
 FILE = "thesaurus.yml"
 
@@ -47,32 +47,52 @@ class Addition:
 
 @dataclass
 class Thesaurus:
-    """Synonyms by their bare syllables, each with the canonical term's syllables."""
+    """Synonyms by their bare syllables, each with the canonical term's syllables.
+
+    `written` holds each synonym's syllables as written (lower case, with their marks): a word
+    the official typed with marks matches only a synonym written so ("vàng" is not "vắng"),
+    while a word typed bare matches on its bare form, whatever its marks would have been.
+    """
 
     terms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    written: dict[tuple[str, ...], set[tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, entries: Entries) -> Thesaurus:
         """The matcher of well-formed `entries` (as `check` gives them)."""
         terms: dict[tuple[str, ...], tuple[str, ...]] = {}
+        written: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         for term, synonyms in entries.items():
-            written = tuple(normalize_word(s) for s in term.split())
-            terms.update(dict.fromkeys((match_key(s) for s in synonyms), written))
-        return cls(terms)
+            canonical = tuple(normalize_word(s) for s in term.split())
+            for synonym in synonyms:
+                key = match_key(synonym)
+                terms[key] = canonical
+                form = tuple(normalize_word(s).lower() for s in synonym.split())
+                written.setdefault(key, set()).add(form)
+        return cls(terms, written)
 
     @property
     def longest(self) -> int:
         """How many syllables the longest synonym has."""
         return max((len(key) for key in self.terms), default=0)
 
-    def additions(self, bare: Sequence[str]) -> list[Addition]:
-        """Where a synonym ends in `bare` (syllables without diacritics), and what to add."""
+    def additions(self, bare: Sequence[str], typed: Sequence[str] | None = None) -> list[Addition]:
+        """Where a synonym ends in `bare` (syllables without diacritics), and what to add.
+
+        `typed`, beside `bare`, is each syllable as the official typed it (lower case): one
+        typed with marks must carry the synonym's own.
+        """
         found: list[Addition] = []
         index, longest = 0, self.longest
         while index < len(bare):
             for size in range(min(longest, len(bare) - index), 0, -1):
-                canonical = self.terms.get(tuple(bare[index : index + size]))
-                if canonical is not None and not _present(bare, index, size, canonical):
+                key = tuple(bare[index : index + size])
+                canonical = self.terms.get(key)
+                if (
+                    canonical is not None
+                    and (typed is None or self._as_written(key, typed[index : index + size]))
+                    and not _present(bare, index, size, canonical)
+                ):
                     found.append(Addition(index + size, canonical))
                     index += size
                     break
@@ -80,21 +100,39 @@ class Thesaurus:
                 index += 1
         return found
 
-    def expand_bare(self, bare: Sequence[str]) -> list[str]:
-        """`bare` with the bare canonical syllables added after each synonym."""
+    def _as_written(self, key: tuple[str, ...], typed: Sequence[str]) -> bool:
+        forms = self.written.get(key)
+        if not forms:  # a model saved before forms were kept: bare matching, as then
+            return True
+        return any(all(map(_same_marks, typed, form)) for form in forms)
+
+    def expand_bare(self, bare: Sequence[str], typed: Sequence[str] | None = None) -> list[str]:
+        """`bare` with the bare canonical syllables added after each synonym (`additions`)."""
         expanded = list(bare)
-        for addition in reversed(self.additions(bare)):
+        for addition in reversed(self.additions(bare, typed)):
             expanded[addition.end : addition.end] = [fold(s) for s in addition.syllables]
         return expanded
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly form for the model's storage."""
-        return {"terms": [[list(k), list(v)] for k, v in self.terms.items()]}
+        return {
+            "terms": [[list(k), list(v)] for k, v in self.terms.items()],
+            "written": [[list(k), sorted(map(list, v))] for k, v in self.written.items()],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Thesaurus:
         """Rebuild what `to_dict` saved."""
-        return cls({tuple(k): tuple(v) for k, v in data.get("terms", [])})
+        written = {tuple(k): {tuple(f) for f in forms} for k, forms in data.get("written", [])}
+        return cls({tuple(k): tuple(v) for k, v in data.get("terms", [])}, written)
+
+
+def _same_marks(typed: str, written: str) -> bool:
+    # A syllable typed or written bare says nothing of its marks: only two marked ones differ,
+    # and only when their letters agree (a typo the restorer mended was not typed as written).
+    if typed == written or fold(typed) != fold(written):
+        return True
+    return not (has_diacritics(typed) and has_diacritics(written))
 
 
 def _present(bare: Sequence[str], start: int, size: int, canonical: tuple[str, ...]) -> bool:

@@ -27,23 +27,25 @@ def bare_syllables(
 ) -> list[str]:
     """The syllables without diacritics of `text`, abbreviations expanded, terms added.
 
-    `known_words` caches the syllables of each word for callers that read thousands of
+    `known_words` caches the syllables of each word (as typed) for callers that read thousands of
     questions: a knowledge base uses a few thousand distinct words a hundred thousand times.
     """
-    found: list[str] = []
+    typed: list[str] = []
     for span in words_with_offsets(text):
         cached = known_words.get(span.text) if known_words is not None else None
         if cached is None:
             cached = _word_syllables(span.text, abbreviations)
             if known_words is not None and len(known_words) < _MAX_KNOWN_WORDS:
                 known_words[span.text] = cached
-        found.extend(cached)
-    return thesaurus.expand_bare(found) if thesaurus is not None else found
+        typed.extend(cached)
+    found = [fold(s) for s in typed]
+    return thesaurus.expand_bare(found, typed) if thesaurus is not None else found
 
 
 def _word_syllables(text: str, abbreviations: Mapping[str, Sequence[str]]) -> list[str]:
+    """The word's syllables in lower case as typed (marks kept), its abbreviation expanded."""
     word = normalize_word(text)
-    return [bare for s in abbreviations.get(word.lower()) or [word] for bare in fold(s).split()]
+    return [s for part in abbreviations.get(word.lower()) or [word] for s in part.lower().split()]
 
 
 def match_key(syllables: Sequence[str]) -> str:

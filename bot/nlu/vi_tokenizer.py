@@ -176,12 +176,13 @@ class VietnameseTokenizer(Tokenizer):
             expansion = self._abbreviations.get(word.lower())
             for syllable in expansion or [word]:
                 units.append(_Unit(syllable, span.start, span.end))
+        typed = [u.syllable.lower() for u in units]
         if restore and self._restorer and units:
             restored = self._restorer.restore([u.syllable for u in units])
             for unit, syllable in zip(units, restored, strict=True):
                 unit.syllable = syllable
         if terms and self._thesaurus.terms:
-            additions = self._thesaurus.additions([fold(u.syllable) for u in units])
+            additions = self._thesaurus.additions([fold(u.syllable) for u in units], typed)
             for addition in reversed(additions):
                 at = units[addition.end - 1]
                 units[addition.end : addition.end] = [

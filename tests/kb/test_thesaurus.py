@@ -44,6 +44,20 @@ def test_nothing_is_added_where_the_term_already_stands() -> None:
     assert thesaurus.additions(bare("mật khẩu mã đăng nhập")) == []
 
 
+def test_a_word_typed_with_other_marks_is_another_word_but_a_bare_one_may_be_it() -> None:
+    thesaurus = parse_thesaurus({"vắng mặt": ["vắng"], "mật khẩu": ["mã"]}, "test")
+    gold, absent = "giá vàng hôm nay", "hôm nay vắng"
+
+    assert thesaurus.additions(bare(gold), gold.split()) == []
+    assert [a.syllables for a in thesaurus.additions(bare(absent), absent.split())] == [
+        ("vắng", "mặt")
+    ]
+    typed_bare = "gia vang hom nay"
+    assert thesaurus.additions(bare(typed_bare), typed_bare.split()) != []
+    # A typo the restorer mended ("vắngg" read as "vắng") still counts as the word written.
+    assert thesaurus.additions(bare("vắng"), ["vắngg"]) != []
+
+
 def test_it_survives_a_round_trip_through_the_models_storage() -> None:
     thesaurus = parse_thesaurus(TERMS, "test")
 

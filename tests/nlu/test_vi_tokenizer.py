@@ -153,6 +153,15 @@ def test_the_knowledge_base_term_follows_the_officials_word_under_its_offsets(
     assert found[-1][2] == "nhập"
 
 
+def test_a_word_with_its_own_marks_gets_no_term_of_a_word_spelt_alike(
+    with_knowledge_base: VietnameseTokenizer,
+) -> None:
+    # "vắng" (absent) is a synonym of "vắng mặt"; "vàng" (gold) folds to the same letters.
+    lemmas = [lemma for _, lemma, _ in tokens(with_knowledge_base, "giá vàng hôm nay")]
+
+    assert "vang mat" not in lemmas
+
+
 def test_a_typo_in_a_word_reaches_the_lemma_of_the_word_meant(
     with_knowledge_base: VietnameseTokenizer,
 ) -> None:
