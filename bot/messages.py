@@ -5,16 +5,20 @@ Why it looks like this:
   chats, Telegram, Zalo); how a button looks is the channel's business.
 - The Notifier knows channels only by the name a ticket's requester carries, so a new channel
   is one `register` call and nothing else here changes.
-- A channel raises `RecipientUnreachable` when this recipient can never be reached there (an
-  unknown user, a blocked bot): the caller skips that notice instead of retrying it forever.
-  Any other error is taken as passing, and the notice is tried again later.
+- What a channel's refusal calls for decides its exception, so the notifier needs no channel's
+  codes: `RecipientUnreachable` (blocked, not a follower: mark and stop), `OutsideWindow` (the
+  channel allows no message now: hold the notice until the official writes), `AccountProblem`
+  (the operator's account, quota or billing: alert and keep the notice), `RateLimited` (try
+  again after a wait). Any other error is taken as passing, and the notice is tried again later.
+- `OutsideWindow` is a `RecipientUnreachable`, so code written before it (announcements) still
+  counts such a recipient as not reachable now.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 # The channel name of the local web and terminal chats.
 LOCAL = "local"
@@ -43,6 +47,37 @@ class Channel(Protocol):
         """Deliver `message` to `recipient`, or raise."""
 
 
+@runtime_checkable
+class PartedChannel(Protocol):
+    """A channel that says which parts it would cut a message into, so each is sent once."""
+
+    def parts(self, message: OutgoingMessage) -> list[OutgoingMessage]:
+        """`message` as the parts `send` delivers whole, in order."""
+
+
+@runtime_checkable
+class WindowedChannel(Protocol):
+    """A channel with a messaging window that may tell a silent official a notice is waiting."""
+
+    async def send_waiting_notice(self, recipient: str, ticket_code: str, text: str) -> bool:
+        """Tell `recipient` outside the window (Zalo: a template); False when not configured."""
+
+
+class Presence(Protocol):
+    """Told when an official interacts on a channel (the gateway's, for reach and kept notices)."""
+
+    async def wrote(self, channel: str, recipient: str) -> None:
+        """`recipient` interacted on `channel` now (a message, a button, a follow)."""
+
+    async def left(self, channel: str, recipient: str, reason: str) -> None:
+        """`recipient` left `channel` (Zalo's unfollow): no message reaches them there now."""
+
+
+def parts_of(channel: Channel, message: OutgoingMessage) -> list[OutgoingMessage]:
+    """The parts `channel` sends `message` in; the message whole if it does not cut."""
+    return channel.parts(message) if isinstance(channel, PartedChannel) else [message]
+
+
 class NotifyError(Exception):
     """A notice could not be sent, for a reason retrying will not change."""
 
@@ -56,7 +91,57 @@ class UnknownChannel(NotifyError):
 
 
 class RecipientUnreachable(NotifyError):
-    """The channel can never reach this recipient; raised by channels, never with the text."""
+    """The channel can never reach this recipient; raised by channels, never with the text.
+
+    `reason` is how it is recorded and counted (blocked, not_follower...).
+    """
+
+    def __init__(self, message: str = "", reason: str = "unknown") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class OutsideWindow(RecipientUnreachable):
+    """The channel takes no message to this recipient until they write again (Zalo's 7 days)."""
+
+
+class AccountProblem(Exception):
+    """The operator's account cannot send (quota, package, billing); `code` is the channel's."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class RateLimited(Exception):
+    """The channel asks to slow down; `retry_after` is its wait in seconds when it names one."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+# What a failed send calls for, by `outcome_of`: the only words the notifier's rules know.
+UNREACHABLE, OUTSIDE_WINDOW, ACCOUNT, RATE_LIMITED, FAILED = (
+    "unreachable",
+    "outside_window",
+    "account",
+    "rate_limited",
+    "failed",
+)
+
+
+def outcome_of(error: BaseException) -> str:
+    """The class of a failed send: what to do about it, whichever channel raised it."""
+    if isinstance(error, OutsideWindow):
+        return OUTSIDE_WINDOW
+    if isinstance(error, RecipientUnreachable):
+        return UNREACHABLE
+    if isinstance(error, AccountProblem):
+        return ACCOUNT
+    if isinstance(error, RateLimited):
+        return RATE_LIMITED
+    return FAILED
 
 
 class Notifier:
@@ -88,3 +173,10 @@ class Notifier:
         except KeyError:
             raise UnknownChannel(channel) from None
         await target.send(recipient, message)
+
+    def channel(self, name: str) -> Channel:
+        """The channel registered under `name`; `UnknownChannel` if there is none."""
+        try:
+            return self._channels[name]
+        except KeyError:
+            raise UnknownChannel(name) from None

@@ -34,6 +34,12 @@ REFRESH_FAILURES_HELP = (
     "past a few, the stored refresh token may be spent and need replacing by hand."
 )
 
+ACCOUNT_HELP = (
+    "Sends a channel refused for the operator's account (quota, package, billing), by channel "
+    "and the channel's code: the notices are kept, but nothing goes out until it is fixed."
+)
+HELD_HELP = "Notices that could not reach their official now, by channel and state."
+
 # Upper bounds (seconds) of the Rasa latency histogram's buckets.
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 
@@ -71,6 +77,16 @@ class Metrics:
             ["reason"],
             registry=self.registry,
         )
+        self._account = self._counter("account_problems", ACCOUNT_HELP, "code")
+        self._held = self._counter("notices_held", HELD_HELP, "state")
+
+    def account_problem(self, channel: str, code: str) -> None:
+        """`channel` refused the operator's account with `code` (see `ACCOUNT_HELP`)."""
+        self._account.labels(channel=channel, code=code).inc()
+
+    def notice_held(self, channel: str, state: str) -> None:
+        """A notice could not reach its official on `channel` now (`waiting`, `unreachable`)."""
+        self._held.labels(channel=channel, state=state).inc()
 
     def message_in(self, channel: str) -> None:
         """An official's message (or button press) arrived on `channel`."""
@@ -129,6 +145,18 @@ class NotifierMetrics:
             ["reason"],
             registry=self.registry,
         )
+        self._account = Counter(
+            f"{NOTIFIER_PREFIX}account_problems",
+            ACCOUNT_HELP,
+            ["channel", "code"],
+            registry=self.registry,
+        )
+        self._held = Counter(
+            f"{NOTIFIER_PREFIX}notices_held",
+            HELD_HELP,
+            ["channel", "state"],
+            registry=self.registry,
+        )
         self._lease = Gauge(
             f"{NOTIFIER_PREFIX}lease_held",
             "1 while this notifier holds the sending lease; another instance waits at 0.",
@@ -150,6 +178,14 @@ class NotifierMetrics:
     def zalo_token_refresh_failure(self, reason: str) -> None:
         """A refresh of Zalo's token pair failed (see `bot.channels.zalo.refresh`)."""
         self._refresh_failures.labels(reason=reason).inc()
+
+    def account_problem(self, channel: str, code: str) -> None:
+        """`channel` refused the operator's account with `code` (see `ACCOUNT_HELP`)."""
+        self._account.labels(channel=channel, code=code).inc()
+
+    def notice_held(self, channel: str, state: str) -> None:
+        """A notice could not reach its official on `channel` now (`waiting`, `unreachable`)."""
+        self._held.labels(channel=channel, state=state).inc()
 
     def lease_held(self, held: bool) -> None:
         """Whether this instance holds the sending lease now."""

@@ -6,6 +6,8 @@ Why it looks like this:
   skips them, so a busy chat costs one write an hour, not one per message.
 - Opting out keeps the row (with `opted_out_at`): the official stays out even if they go on
   talking, until they opt back in.
+- `reach` is honest about now: an official silent on Zalo for more than 7 days, or one who
+  blocked the bot, is counted apart with the reason (`bot.store.contacts`), not promised.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from bot.store.contacts import Contacts, reach_of
+from bot.store.contacts import Reach as ContactReach
 from bot.store.schema import audience
 
 log = logging.getLogger(__name__)
@@ -37,14 +41,17 @@ class Reach:
     channel: str
     reachable: int
     opted_out: int
+    # Who has not opted out but cannot be reached now, by reason (outside_window, blocked...).
+    not_now: tuple[tuple[str, int], ...] = ()
 
 
 class Audience:
     """The `audience` table."""
 
-    def __init__(self, engine: Engine) -> None:
-        """Use `engine` (migrated)."""
+    def __init__(self, engine: Engine, contacts: Contacts | None = None) -> None:
+        """Use `engine` (migrated); each official's reach from `contacts`."""
         self._engine = engine
+        self.contacts = contacts or Contacts(engine)
         self._lock = threading.Lock()
         self._touched: OrderedDict[tuple[str, str], float] = OrderedDict()
 
@@ -101,7 +108,25 @@ class Audience:
             .order_by(audience.c.channel)
         )
         with self._engine.connect() as connection:
-            return [Reach(str(c), int(r), int(o)) for c, r, o in connection.execute(query)]
+            rows = [(str(c), int(r), int(o)) for c, r, o in connection.execute(query)]
+        found = []
+        for channel, _members, opted_out in rows:
+            counts = self.contacts.census(channel, self.recipients(channel))
+            reachable = counts.pop(ContactReach.IN_WINDOW.value, 0)
+            not_now = tuple(sorted((k, v) for k, v in counts.items() if v))
+            found.append(Reach(channel, reachable, opted_out, not_now))
+        return found
+
+    def reachable_now(self, channel: str, recipients: list[str]) -> tuple[list[str], int]:
+        """Those of `recipients` `channel` allows a message to now, and how many it does not."""
+        now = self.contacts.now()
+        window = self.contacts.window(channel)
+        allowed = [
+            r
+            for r in recipients
+            if reach_of(self.contacts.get(channel, r), window, now) is ContactReach.IN_WINDOW
+        ]
+        return allowed, len(recipients) - len(allowed)
 
     def _set_opt_out(self, channel: str, recipient: str, when: datetime | None) -> None:
         self._upsert(channel, recipient, opted_out_at=when)

@@ -3,8 +3,11 @@
 Why it looks like this:
 - Channels go out side by side, each at its own pace: Telegram allows about 30 messages a
   second per bot, Zalo far fewer, and a slow channel should not hold up a fast one.
-- One official who cannot be reached (blocked the bot, silent on Zalo for 7 days) or one
-  failed send is counted and skipped: the others still get the announcement.
+- Each channel is sent only what it allows now: officials silent on Zalo for more than 7 days
+  or known to have blocked the bot are counted as unreachable without a try (the preview,
+  `reach_lines`, said so and why). One who turns out unreachable, or one failed send, is
+  counted and skipped: the others still get the announcement. What the channel said is
+  recorded, so the next preview knows.
 - Logs carry counts and error types only, never recipients or the text.
 """
 
@@ -16,8 +19,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from bot.announce.audience import Audience
-from bot.messages import Channel, OutgoingMessage, RecipientUnreachable
+from bot.announce.audience import Audience, Reach
+from bot.messages import Channel, OutgoingMessage, OutsideWindow, RecipientUnreachable
 from bot.texts import texts
 
 log = logging.getLogger(__name__)
@@ -65,8 +68,9 @@ async def announce(
     message = OutgoingMessage(compose(text))
 
     async def one_channel(name: str, channel: Channel) -> tuple[str, Tally]:
-        recipients = await asyncio.to_thread(audience.recipients, name)
-        tally = Tally(total=len(recipients))
+        everyone = await asyncio.to_thread(audience.recipients, name)
+        recipients, not_now = await asyncio.to_thread(audience.reachable_now, name, everyone)
+        tally = Tally(total=len(everyone), unreachable=not_now)
         interval = 1.0 / pace.get(name, DEFAULT_PACE)
         next_at = time.monotonic()
         for recipient in recipients:
@@ -75,8 +79,14 @@ async def announce(
             try:
                 await channel.send(recipient, message)
                 tally.sent += 1
-            except RecipientUnreachable:
+            except OutsideWindow:
                 tally.unreachable += 1
+                await asyncio.to_thread(audience.contacts.window_closed, name, recipient)
+            except RecipientUnreachable as error:
+                tally.unreachable += 1
+                await asyncio.to_thread(
+                    audience.contacts.unreachable, name, recipient, error.reason
+                )
             except Exception as error:  # one failed send must not stop the announcement
                 tally.failed += 1
                 log.warning("an announcement was not sent on %s (%s)", name, type(error).__name__)
@@ -87,3 +97,22 @@ async def announce(
 
     results = await asyncio.gather(*(one_channel(n, c) for n, c in channels.items()))
     return dict(results)
+
+
+def reach_lines(reach: Reach | None, channel: str) -> str:
+    """The preview's lines for one channel: who gets it now, who opted out, who cannot and why."""
+    words = texts("bot.announce")
+    label = words.labels("channels").get(channel, channel)
+    if reach is None:
+        return words.say("reach_line", channel=label, reachable=0, opted_out=0)
+    line = words.say(
+        "reach_line", channel=label, reachable=reach.reachable, opted_out=reach.opted_out
+    )
+    if not reach.not_now:
+        return line
+    reasons = words.labels("not_now_reasons")
+    parts = [
+        words.say("not_now_part", count=count, reason=reasons.get(why, reasons["unknown"]))
+        for why, count in reach.not_now
+    ]
+    return "\n".join([line, words.say("not_now_line", parts="; ".join(parts))])

@@ -26,6 +26,7 @@ from bot.announce.settings import AnnounceSettings
 from bot.channels.telegram.channel import CHANNEL as TELEGRAM
 from bot.channels.telegram.channel import TelegramChannel, telegram_bot
 from bot.channels.telegram.staff.board import TelegramStaffBoard
+from bot.channels.telegram.staff.posts import StaffPosts
 from bot.channels.zalo.channel import CHANNEL as ZALO
 from bot.channels.zalo.refresh import OnFailure
 from bot.channels.zalo.settings import ZaloSettings
@@ -105,6 +106,7 @@ async def outside_channels(
                     settings.telegram_staff_chat_id,
                     settings.public_url,
                     software_labels(settings.knowledge_base_dir),
+                    posts=StaffPosts(engine),
                 )
             yield built
     finally:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.announce.audience import Audience
-from bot.announce.broadcast import AnnouncementInvalid, Tally, announce, compose
+from bot.announce.broadcast import AnnouncementInvalid, Tally, announce, compose, reach_lines
 from bot.announce.settings import AnnounceSettings
 from bot.channels.outside import announcement_channels
 from bot.channels.zalo.settings import ZaloSettings, zalo_from_environment
@@ -89,10 +89,8 @@ async def _announce(
         total = 0
         for name in chosen:
             found = reach.get(name)
-            reachable, opted_out = (found.reachable, found.opted_out) if found else (0, 0)
-            total += reachable
-            label = words.labels("channels").get(name, name)
-            print(words.say("reach_line", channel=label, reachable=reachable, opted_out=opted_out))
+            total += found.reachable if found else 0
+            print(reach_lines(found, name))
         if not args.yes and input(words.say("confirm", total=total)).strip().lower() != "c":
             print(words.say("cancelled"))
             return 1

@@ -7,7 +7,8 @@ and with HELPDESK_TELEGRAM_STAFF_CHAT_ID new tickets go to the staff group (link
 HELPDESK_DESK_PUBLIC_URL); with HELPDESK_ZALO_APP_ID and the other HELPDESK_ZALO_* variables,
 officials on Zalo. See docs/telegram.md. HELPDESK_NOTIFIER_METRICS_PORT serves its counters.
 
-`--set-aside` lists the notices given up on after too many failed attempts, and runs nothing.
+`--set-aside` lists the notices given up on after too many failed attempts, and the staff
+replies kept for officials that have not reached them (waiting, unreachable), and runs nothing.
 """
 
 from __future__ import annotations
@@ -30,15 +31,17 @@ from bot.escalation.connection import desk_client
 from bot.escalation.outbox import Outbox
 from bot.messages import Channel
 from bot.metrics import NotifierMetrics
+from bot.notify.delivery import NoticeDelivery
 from bot.notify.feed import FeedWatcher
 from bot.notify.lease import SendingLease
 from bot.notify.notices import NoticeLog
 from bot.notify.queued import queued_ticket_notify
 from bot.notify.settings import NotifierSettings
-from bot.notify.staff_feed import StaffFeedWatcher
+from bot.notify.staff_feed import StaffFeedWatcher, staff_told
 from bot.notify.worker import NotifierWorker, build_notifier
 from bot.settings import StoreSettings
 from bot.store.database import make_engine, migrate
+from bot.store.kept_notices import KeptNotice, KeptNotices
 from bot.store.leases import Leases
 from bot.texts import texts
 
@@ -106,14 +109,17 @@ async def serve(
             staff = None
             if board is not None:
                 staff = StaffFeedWatcher(client, board, engine, metrics=metrics)
+            told = staff_told(board) if board is not None else None
+            delivery = NoticeDelivery(notifier, engine, metrics=metrics, on_held=told)
             worker = NotifierWorker(
                 Outbox(engine),
                 client,
-                FeedWatcher(client, notifier, engine, metrics=metrics),
-                queued_ticket_notify(notifier),
+                FeedWatcher(client, notifier, engine, metrics=metrics, delivery=delivery),
+                queued_ticket_notify(notifier, delivery),
                 settings.notifier_poll_seconds,
                 staff,
                 SendingLease(Leases(engine), metrics=metrics),
+                delivery,
             )
             if once:
                 try:
@@ -151,8 +157,10 @@ def _list_set_aside() -> int:
     engine = make_engine(settings.database_url)
     try:
         marks = NoticeLog(engine).set_aside()
+        kept = KeptNotices(engine).undelivered()
     finally:
         engine.dispose()
+    _print_kept(kept)
     if not marks:
         print(said.say("notifier.none_set_aside"))
         return 0
@@ -169,3 +177,23 @@ def _list_set_aside() -> int:
             )
         )
     return 0
+
+
+def _print_kept(notices: list[KeptNotice]) -> None:
+    """The staff replies kept for officials that have not reached them, if any."""
+    if not notices:
+        return
+    said = texts("bot.cli")
+    states = said.labels("notifier.kept_states")
+    print(said.say("notifier.kept_heading", count=len(notices)))
+    for notice in notices:
+        print(
+            said.say(
+                "notifier.kept_row",
+                code=notice.ticket_code,
+                channel=notice.channel,
+                state=states.get(notice.state, notice.state),
+                reason=notice.reason or "?",
+                time=vietnam_time(notice.updated_at),
+            )
+        )

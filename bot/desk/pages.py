@@ -37,6 +37,7 @@ from bot.desk.models import STATUSES, Page, Ticket, TicketFilter
 from bot.desk.repository import TicketNotFound, TicketRepository, utc_now
 from bot.desk.session import SignIn
 from bot.desk.staff_sessions import Session
+from bot.desk.undelivered import Undelivered
 from bot.desk.validation import InvalidInput
 from bot.display import vietnam_time
 from bot.texts import texts
@@ -57,9 +58,11 @@ class StaffPages:
         access: SignIn,
         tickets: TicketRepository,
         clock: Callable[[], datetime] = utc_now,
+        undelivered: Undelivered | None = None,
     ) -> None:
         """Show and change the repository's tickets to those `access` lets in; `clock` (naive
-        UTC) says what is overdue."""
+        UTC) says what is overdue; `undelivered` which notices did not reach the official."""
+        self._undelivered = undelivered
         self._tickets = tickets
         self._access = access
         self._clock = clock
@@ -190,7 +193,18 @@ class StaffPages:
         done = request.query_params.get("done")
         words = self._t.section("ticket")
         notice = message("notice", words[f"done_{done}"]) if done in _DONE else NOTHING
-        return self._ticket_page(ticket, session, notice=notice)
+        return self._ticket_page(ticket, session, notice=Html(notice + await self._held(ticket)))
+
+    async def _held(self, ticket: Ticket) -> Html:
+        """What the staff should know of notices that did not reach the official: call them."""
+        if self._undelivered is None:
+            return NOTHING
+        found = await run_in_threadpool(self._undelivered.of, ticket.code)
+        said = self._t.section("ticket")["undelivered"]
+        channels = self._t.labels("channels")
+        phone = ticket.fields.phone
+        lines = [said[state].format(channel=channels.get(c, c), phone=phone) for c, state in found]
+        return Html("".join(message("error", line) for line in lines))
 
     async def _reply(self, request: Request, session: Session, form: dict[str, str]) -> Response:
         code = request.path_params["code"]

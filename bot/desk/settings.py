@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import SecretStr, validator
+from pydantic import Field, SecretStr, validator
 
 from bot.desk.accounts import MIN_PASSWORD
 from bot.settings import (
@@ -103,6 +103,9 @@ class DeskSettings(DeskDatabaseSettings):
     sla_hours_normal: float = 24
     sla_hours_urgent: float = 8
     sla_hours_very_urgent: float = 2
+    # The assistant's store (`helpdesk run` sets it for every process): a ticket's page then
+    # says when a staff reply could not reach the official. Unset, the page says nothing.
+    store_database_url: str | None = Field(default=None, env="HELPDESK_DATABASE_URL")
 
     @validator("tokens")
     def _tokens_parse(cls, value: SecretStr) -> SecretStr:

@@ -83,15 +83,20 @@ class FeedReport:
     failed: int = 0  # tried again later
     set_aside: int = 0
     waiting: int = 0  # behind a failure of their ticket, or not due again yet
+    kept: int = 0  # kept for their official (outside the window, unreachable, account)
     stopped: str | None = None
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """A notice ready to go out, and the channel it goes on (for metrics and the operator)."""
+    """A notice ready to go out, and the channel it goes on (for metrics and the operator).
+
+    `send` may return the state the notice was left in (`bot.notify.delivery`): anything but
+    None or "sent" means it is kept for its official, settled as far as the feed goes.
+    """
 
     channel: str
-    send: Callable[[], Awaitable[None]] = field(repr=False)
+    send: Callable[[], Awaitable[str | None]] = field(repr=False)
 
 
 class CursorFeed:
@@ -182,27 +187,30 @@ class CursorFeed:
         except DeskAuthError:
             raise
         except Exception as error:
-            return self._failed(change, UNKNOWN, error, blocked, report)
+            return await self._failed(change, UNKNOWN, error, blocked, report)
         if delivery is None:
             return True
         if keep is not None and not keep():
             report.stopped = LEASE_LOST
             return None
         try:
-            await delivery.send()
+            state = await delivery.send()
         except RecipientUnreachable:
             log.warning("ticket %s: the recipient cannot be reached", change.code)
             report.skipped += 1
             return True
         except Exception as error:
-            return self._failed(change, delivery.channel, error, blocked, report)
+            return await self._failed(change, delivery.channel, error, blocked, report)
         self._notices.sent(self._cursor.name, change.position, change.code, delivery.channel)
+        if state not in (None, "sent"):
+            report.kept += 1
+            return True
         report.sent += 1
         if self._metrics is not None:
             self._metrics.notice_sent(delivery.channel)
         return True
 
-    def _failed(
+    async def _failed(
         self, change: Change, channel: str, error: Exception, blocked: set[str], report: FeedReport
     ) -> bool:
         """Count a failed attempt; True when it was the last one and the notice is set aside."""
@@ -220,6 +228,7 @@ class CursorFeed:
             report.set_aside += 1
             if self._metrics is not None:
                 self._metrics.notice_set_aside(channel)
+            await self._set_aside(change)
             return True
         log.warning(
             "ticket %s: %s not sent (%s), attempt %d, tried again later",
@@ -233,6 +242,9 @@ class CursorFeed:
         if self._metrics is not None:
             self._metrics.notice_failed(channel)
         return False
+
+    async def _set_aside(self, change: Change) -> None:
+        """Called when the notice of `change` is set aside."""
 
     def _pass_starts(self, position: int) -> None:
         """Called with the stored position before each pass."""

@@ -13,6 +13,9 @@ Why it looks like this:
 - Nothing can ever succeed for a channel not registered under the ticket's requester channel, a
   recipient the channel says it can never reach, or a ticket the system no longer has: logged
   by ticket code and skipped.
+- With a `NoticeDelivery` (the notifier command always gives one), each notice is kept for its
+  official and sent as their channel allows (`delivery.py`): one the channel cannot take now
+  waits for the official, and the cursor moves on.
 - Logs name ticket codes and positions only: never recipient ids, phone numbers, tokens or text.
 """
 
@@ -27,7 +30,8 @@ from bot.escalation.client import Change, DeskClient, TicketNotFound
 from bot.messages import Notifier, OutgoingMessage
 from bot.metrics import NotifierMetrics
 from bot.notify.cursor_feed import DESK_FEED, CursorFeed, Delivery, FeedCursor, FeedReport
-from bot.notify.messages import reply_notice, status_notice
+from bot.notify.delivery import NoticeDelivery
+from bot.notify.messages import reply_notice, status_notice, waiting_notice
 from bot.notify.notices import NoticeLog
 
 __all__ = ["DESK_FEED", "CursorFeed", "Delivery", "FeedCursor", "FeedReport", "FeedWatcher"]
@@ -50,10 +54,15 @@ class FeedWatcher(CursorFeed):
         *,
         notices: NoticeLog | None = None,
         metrics: NotifierMetrics | None = None,
+        delivery: NoticeDelivery | None = None,
     ) -> None:
-        """Read with `client`, send through `notifier`, keep the cursor of `feed` in `engine`."""
+        """Read with `client`, send through `notifier`, keep the cursor of `feed` in `engine`.
+
+        With `delivery`, each notice is kept per official and sent as the channel allows.
+        """
         super().__init__(client, engine, feed, batch, notices=notices, metrics=metrics)
         self._notifier = notifier
+        self._kept = delivery
 
     async def _delivery(self, change: Change, report: FeedReport) -> Delivery | None:
         """The official's notice `change` calls for, if any."""
@@ -61,8 +70,24 @@ class FeedWatcher(CursorFeed):
         if message is None:
             return None
         channel, recipient, outgoing = message
-        send = functools.partial(self._notifier.send, channel, recipient, outgoing)
+        if self._kept is None:
+            return Delivery(channel, functools.partial(self._send, channel, recipient, outgoing))
+        short = waiting_notice(change.code, change.kind)
+        send = functools.partial(
+            self._kept.deliver, self._key(change), channel, recipient, change.code, outgoing, short
+        )
         return Delivery(channel, send)
+
+    async def _send(self, channel: str, recipient: str, message: OutgoingMessage) -> None:
+        await self._notifier.send(channel, recipient, message)
+
+    async def _set_aside(self, change: Change) -> None:
+        """The kept notice of `change` is given up too."""
+        if self._kept is not None:
+            await self._kept.give_up(self._key(change))
+
+    def _key(self, change: Change) -> str:
+        return f"{self._cursor.name}:{change.position}"
 
     async def _notice(
         self, change: Change, report: FeedReport

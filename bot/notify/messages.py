@@ -51,3 +51,10 @@ def queued_notice(local_code: str, ticket: Ticket) -> OutgoingMessage:
             deadline=vietnam_time(ticket.deadline),
         )
     )
+
+
+def waiting_notice(code: str, kind: str) -> str:
+    """The short notice a template carries outside Zalo's window: a reply or update waits."""
+    return texts("bot.notify").say(
+        f"waiting_notice.{'reply' if kind == 'reply' else 'status'}", code=code
+    )

@@ -26,7 +26,9 @@ from sqlalchemy.engine import Engine
 from bot.escalation.client import Change, DeskClient, Ticket, TicketNotFound
 from bot.metrics import NotifierMetrics
 from bot.notify.cursor_feed import CursorFeed, Delivery, FeedReport
+from bot.notify.delivery import OnHeld
 from bot.notify.notices import NoticeLog
+from bot.store.kept_notices import KeptNotice
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,9 @@ class StaffBoard(Protocol):
 
     async def post(self, ticket: Ticket) -> None:
         """Show `ticket` to the staff, or raise."""
+
+    async def notice_held(self, ticket_code: str, channel: str, state: str) -> None:
+        """Say that a notice of `ticket_code` on `channel` cannot reach its official now."""
 
 
 def utc_now() -> datetime:
@@ -91,6 +96,15 @@ class StaffFeedWatcher(CursorFeed):
             report.skipped += 1
             return None
         return Delivery(STAFF, functools.partial(self._board.post, ticket))
+
+
+def staff_told(board: StaffBoard) -> OnHeld:
+    """`NoticeDelivery`'s `on_held`: the staff group hears of each notice that cannot go now."""
+
+    async def told(notice: KeptNotice, state: str) -> None:
+        await board.notice_held(notice.ticket_code, notice.channel, state)
+
+    return told
 
 
 def _wanted(change: Change, oldest: datetime | None) -> bool:

@@ -11,6 +11,8 @@ Why it looks like this:
   settings by `bot.channels.outside` (the notifier command puts the two together).
 - New tickets go to the support staff's group last, from their own cursor: a staff group that
   cannot be reached never delays an official's notice.
+- With a `NoticeDelivery`, each tick also delivers officials' kept notices that became due
+  (the official wrote again, a retry's time came), after the feed and before the staff posts.
 - With a `SendingLease` (the command always gives one), a tick does nothing unless this
   notifier holds the lease, and the feeds renew it before each send: of two notifiers on one
   store, one sends and the other waits to take over.
@@ -29,6 +31,7 @@ from bot.escalation.client import DeskClient
 from bot.escalation.delivery import Notify, deliver_pending
 from bot.escalation.outbox import Outbox, mask_phones
 from bot.messages import LOCAL, Channel, Notifier
+from bot.notify.delivery import NoticeDelivery
 from bot.notify.feed import FeedWatcher
 from bot.notify.lease import SendingLease
 from bot.notify.local_inbox import LocalInbox
@@ -49,6 +52,7 @@ class NotifierWorker:
         poll_seconds: float = 2.0,
         staff: StaffFeedWatcher | None = None,
         lease: SendingLease | None = None,
+        delivery: NoticeDelivery | None = None,
     ) -> None:
         """Deliver `outbox` through `client` telling officials with `notify`; poll `watcher`.
 
@@ -63,6 +67,7 @@ class NotifierWorker:
         self._notify = notify
         self._staff = staff
         self._lease = lease
+        self._delivery = delivery
         self.poll_seconds = poll_seconds
         self.ticks = 0
 
@@ -83,6 +88,11 @@ class NotifierWorker:
             await self._watcher.poll_once(keep)
         except Exception as error:
             _log_failure("change feed", error)
+        if self._delivery is not None:
+            try:
+                await self._delivery.redeliver(keep)
+            except Exception as error:
+                _log_failure("kept notices", error)
         if self._staff is not None:
             try:
                 await self._staff.poll_once(keep)

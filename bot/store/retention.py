@@ -39,10 +39,21 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.settings import HelpdeskSettings, positive
-from bot.store.schema import audience, feedback, local_messages, outbox, seen_updates
+from bot.store.schema import (
+    audience,
+    contacts,
+    feedback,
+    kept_notices,
+    local_messages,
+    outbox,
+    seen_updates,
+)
 
 # The outbox's state of a delivered row (`bot.escalation.outbox.DELIVERED`, a package above).
 DELIVERED = "delivered"
+# The kept notices' settled states (`bot.store.kept_notices`): waiting ones stay, like the
+# outbox's pending rows, until they reach the official.
+SETTLED = ("sent", "unreachable", "failed")
 # Senders whose conversations go in one transaction.
 _SENDERS_AT_ONCE = 100
 
@@ -78,6 +89,8 @@ def _conditions(cutoff: datetime) -> list[tuple[Table, ColumnElement[bool]]]:
         (seen_updates, seen_updates.c.seen_at < before),
         (audience, audience.c.last_seen < before),
         (outbox, (outbox.c.status == DELIVERED) & (outbox.c.delivered_at < before)),
+        (kept_notices, kept_notices.c.state.in_(SETTLED) & (kept_notices.c.updated_at < before)),
+        (contacts, contacts.c.updated_at < before),
     ]
 
 

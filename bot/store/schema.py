@@ -135,3 +135,57 @@ feed_notices = Table(
     Column("updated_at", DateTime, nullable=False, default=datetime.utcnow),
     Index("ix_feed_notices_state", "state"),
 )
+
+# Each official's last interaction per channel (`bot.store.contacts`): what the channel allows
+# now. `window_closed_at` is when the channel said the window had closed (Zalo -230) and
+# `unreachable_at` when it said the official cannot be reached at all; an interaction after
+# either opens them again.
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("channel", String(20), primary_key=True),
+    Column("recipient", String(128), primary_key=True),
+    Column("last_interaction_at", DateTime, nullable=True),
+    Column("window_closed_at", DateTime, nullable=True),
+    Column("unreachable_at", DateTime, nullable=True),
+    Column("unreachable_reason", String(32), nullable=True),
+    Column("updated_at", DateTime, nullable=False, default=datetime.utcnow),
+)
+
+# Every notice for an official, kept until delivered (`bot.store.kept_notices`): its state, the
+# parts already sent (never sent again), whether the "a reply is waiting" template went out.
+# `key` names its source once ("desk:42" for the change feed's position 42).
+kept_notices = Table(
+    "kept_notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(96), nullable=False, unique=True),
+    Column("channel", String(20), nullable=False),
+    Column("recipient", String(128), nullable=False),
+    Column("ticket_code", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("short_text", Text, nullable=False),
+    Column("parts_sent", Integer, nullable=False, default=0),
+    Column("template_sent", Boolean, nullable=False, default=False),
+    Column("state", String(16), nullable=False),
+    Column("reason", String(32), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime, nullable=True),
+    Column("claimed_until", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False, default=datetime.utcnow),
+    Column("updated_at", DateTime, nullable=False, default=datetime.utcnow),
+    Index("ix_kept_notices_official", "channel", "recipient", "state"),
+    Index("ix_kept_notices_state", "state"),
+    Index("ix_kept_notices_ticket_code", "ticket_code"),
+)
+
+# The staff group's post of each ticket (`bot.channels.telegram.staff.board`), so what happens
+# to the ticket later (a reply that cannot reach the official) is said under that post.
+staff_posts = Table(
+    "staff_posts",
+    metadata,
+    Column("ticket_code", String(32), primary_key=True),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("message_id", BigInteger, nullable=False),
+    Column("posted_at", DateTime, nullable=False, default=datetime.utcnow),
+)

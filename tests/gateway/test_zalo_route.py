@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
 
 import pytest
+from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from bot.announce.audience import Audience
 from bot.channels.zalo.settings import ZaloSettings
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
+from bot.store.contacts import Contacts
 from bot.store.database import make_engine
-from tests.channels.telegram.fakes import FakeRasa, Gateway, eventually, running_gateway
+from bot.store.kept_notices import SENT, WAITING, KeptNotices
+from tests.channels.telegram.fakes import (
+    CHANNEL_TOKEN,
+    FakeRasa,
+    Gateway,
+    eventually,
+    running_gateway,
+)
 from tests.channels.zalo.conftest import USER, settings_for, signed, text_event
 from tests.channels.zalo.fake_zalo import FakeZalo, served
 
@@ -34,7 +44,12 @@ def zalo(fake_zalo: FakeZalo) -> Iterator[ZaloSettings]:
 @pytest.fixture
 async def gateway(rasa_url: str, sqlite_url: str, zalo: ZaloSettings) -> AsyncIterator[Gateway]:
     """The gateway with Zalo on (Telegram off), served on a free port."""
-    settings = GatewaySettings(rasa_url=rasa_url, rasa_timeout_seconds=2.0, database_url=sqlite_url)
+    settings = GatewaySettings(
+        rasa_url=rasa_url,
+        rasa_timeout_seconds=2.0,
+        database_url=sqlite_url,
+        rasa_channel_token=SecretStr(CHANNEL_TOKEN),
+    )
     app: Starlette = create_app(settings, zalo=zalo)
     async with running_gateway(app) as running:
         yield running
@@ -108,7 +123,9 @@ async def test_health_says_zalo_is_on(gateway: Gateway) -> None:
 
 
 async def test_without_zalo_settings_the_route_is_not_found(rasa_url: str, sqlite_url: str) -> None:
-    settings = GatewaySettings(rasa_url=rasa_url, database_url=sqlite_url)
+    settings = GatewaySettings(
+        rasa_url=rasa_url, database_url=sqlite_url, rasa_channel_token=SecretStr(CHANNEL_TOKEN)
+    )
     async with running_gateway(create_app(settings)) as running:
         raw, signature = signed(text_event("xin chào", "msg-off"))
         response = await running.client.post(
@@ -147,3 +164,23 @@ async def test_a_replayed_event_is_refused_and_counted(
     metrics = (await gateway.client.get("/metrics")).text
     assert 'updates_dropped_total{channel="zalo",reason="replay"} 1' in metrics
     assert "helpdesk_gateway_zalo_token_refresh_failures_total" in metrics
+
+
+async def test_a_reply_waiting_for_a_silent_official_goes_out_before_the_answer_to_them(
+    gateway: Gateway, fake_rasa: FakeRasa, fake_zalo: FakeZalo, sqlite_url: str
+) -> None:
+    store = make_engine(sqlite_url)
+    Contacts(store).interacted("zalo", f"zalo-{USER}", at=datetime.utcnow() - timedelta(days=8))
+    kept = KeptNotices(store)
+    notice, _ = kept.keep("desk:7", "zalo", f"zalo-{USER}", "HT-000007", "Đã trả lời.", "Ngắn")
+    kept.settle(notice.id, WAITING, "outside_window", count_attempt=False)
+    store.dispose()
+    raw, signature = signed(text_event("xin chào", "msg-back"))
+
+    await gateway.client.post("/zalo", content=raw, headers={"X-ZEvent-Signature": signature})
+
+    await eventually(lambda: len(fake_zalo.texts_to(USER)) >= 2)
+    assert fake_zalo.texts_to(USER)[0] == "Đã trả lời."
+    store = make_engine(sqlite_url)
+    assert KeptNotices(store).get(notice.id).state == SENT
+    store.dispose()

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from starlette.testclient import TestClient
 
 from bot.cli.main import main
@@ -18,9 +19,12 @@ from bot.notify.feed import FeedWatcher
 from bot.notify.local_inbox import LocalInbox
 from bot.store.database import make_engine, migrate
 from bot.webchat.app import create_app
+from bot.webchat.sessions import TOKEN_HEADER, WebSessions
+from bot.webchat.settings import WebChatSettings
 from tests.support.desk_server import ASSISTANT, STAFF, DeskServer
 
 SENDER = "web-0123456789abcdef01234567"
+WEB = WebChatSettings(secret=SecretStr("s" * 43))
 
 
 async def open_and_reply(url: str, text: str) -> str:
@@ -58,8 +62,11 @@ async def open_and_reply(url: str, text: str) -> str:
 
 def web_inbox(inbox: LocalInbox, after: int = 0) -> dict[str, Any]:
     rasa = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(500)))
-    with TestClient(create_app(http=rasa, inbox=inbox)) as web:
-        response = web.get("/api/inbox", params={"sender": SENDER, "after": after})
+    token = WebSessions(WEB.secret.get_secret_value()).token_for(SENDER)
+    with TestClient(create_app(http=rasa, inbox=inbox, web=WEB)) as web:
+        response = web.get(
+            "/api/inbox", params={"sender": SENDER, "after": after}, headers={TOKEN_HEADER: token}
+        )
     assert response.status_code == 200
     body: dict[str, Any] = response.json()
     return body

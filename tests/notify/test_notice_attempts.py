@@ -17,6 +17,8 @@ from bot.messages import LOCAL, Notifier, OutgoingMessage
 from bot.metrics import NotifierMetrics
 from bot.notify.feed import FeedCursor, FeedWatcher
 from bot.notify.notices import MAX_ATTEMPTS, SET_ASIDE, NoticeLog, retry_delay
+from bot.store.database import make_engine
+from bot.store.kept_notices import WAITING, KeptNotices
 from tests.escalation.fake_desk import FakeDesk
 from tests.notify.conftest import Recorder
 from tests.notify.test_feed import open_ticket
@@ -152,3 +154,21 @@ def test_with_nothing_set_aside_the_list_says_so(
     monkeypatch.setenv("HELPDESK_DATABASE_URL", database_url)
     assert main(["notifier", "--set-aside"]) == 0
     assert "Không có thông báo nào bị thôi gửi." in capsys.readouterr().out
+
+
+def test_the_list_names_the_replies_still_waiting_for_their_official_without_their_text(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make_engine(database_url)
+    kept = KeptNotices(store)
+    notice, _ = kept.keep("desk:3", "zalo", "zalo-1", "HT-000003", "Bí mật 0912345678", "Ngắn")
+    kept.settle(notice.id, WAITING, "outside_window", count_attempt=False)
+    store.dispose()
+    monkeypatch.setattr("bot.logs.configure", lambda verbose=False: None)
+    monkeypatch.setenv("HELPDESK_DATABASE_URL", database_url)
+
+    assert main(["notifier", "--set-aside"]) == 0
+
+    listed = capsys.readouterr().out
+    assert "- Phiếu HT-000003, kênh zalo: chờ người hỏi nhắn lại (outside_window)" in listed
+    assert "Bí mật" not in listed and "zalo-1" not in listed

@@ -192,6 +192,9 @@ async def test_a_failing_staff_pass_is_logged_and_officials_are_still_told(
         async def post(self, ticket: Ticket) -> None:
             raise RuntimeError("Telegram said no to 0912345678")
 
+        async def notice_held(self, ticket_code: str, channel: str, state: str) -> None:
+            raise RuntimeError("Telegram said no")
+
     an_hour_on = datetime(2025, 3, 4, 9, tzinfo=timezone.utc)
     local = Recorder()
     body = payload(1)

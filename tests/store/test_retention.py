@@ -16,12 +16,28 @@ from bot.cli.main import main
 from bot.escalation.outbox import DELIVERED, PENDING
 from bot.store import retention
 from bot.store.database import make_engine, migrate
-from bot.store.schema import audience, feedback, local_messages, outbox, seen_updates
+from bot.store.schema import (
+    audience,
+    contacts,
+    feedback,
+    kept_notices,
+    local_messages,
+    outbox,
+    seen_updates,
+)
 from tests.report.conversations import Conversation, save
 from tests.support.databases import empty_postgres_schema_url, migrated_sqlite
 
 OLD, RECENT = 400, 10  # days ago, either side of a year
-TABLES = ("feedback", "local_messages", "seen_updates", "audience", "outbox")
+TABLES = (
+    "feedback",
+    "local_messages",
+    "seen_updates",
+    "audience",
+    "outbox",
+    "kept_notices",
+    "contacts",
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,28 @@ def fill(found: Databases, root: Path) -> None:
                     channel="tg", recipient=tag, first_seen=ago(OLD), last_seen=when
                 )
             )
+            connection.execute(
+                insert(contacts).values(
+                    channel="zalo", recipient=tag, last_interaction_at=when, updated_at=when
+                )
+            )
+            for state in ("sent", "waiting"):
+                connection.execute(
+                    insert(kept_notices).values(
+                        key=f"desk:{tag}-{state}",
+                        channel="zalo",
+                        recipient=tag,
+                        ticket_code="HT-000001",
+                        text="Trả lời",
+                        short_text="Ngắn",
+                        parts_sent=0,
+                        template_sent=False,
+                        state=state,
+                        attempts=1,
+                        created_at=when,
+                        updated_at=when,
+                    )
+                )
             for status in (DELIVERED, PENDING):
                 connection.execute(
                     insert(outbox).values(
@@ -117,6 +155,7 @@ def counts(found: Databases) -> dict[str, int]:
     engine = make_engine(found.store)
     tables = {"feedback": feedback, "local_messages": local_messages, "outbox": outbox}
     tables |= {"seen_updates": seen_updates, "audience": audience}
+    tables |= {"kept_notices": kept_notices, "contacts": contacts}
     with engine.connect() as connection:
         found_counts = {
             name: int(connection.execute(select(func.count()).select_from(table)).scalar_one())

@@ -1,11 +1,19 @@
-"""`ZaloChannel`: the notifier's Channel for Zalo, also used for the assistant's replies."""
+"""`ZaloChannel`: the notifier's Channel for Zalo, also used for the assistant's replies.
+
+Why it looks like this:
+- `parts` cuts a notice as `send` would, so the notifier sends and records one part at a time
+  and never sends a part twice.
+- Outside Zalo's 7-day window only a template message goes through: with the operator's
+  approved template id, `send_waiting_notice` fills it with the ticket code and the short
+  notice; without one it says so (False) and the notice waits for the official to write.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.client import ZaloClient, split_text
 from bot.channels.zalo.render import ChoiceMemory, render
 from bot.messages import OutgoingMessage, RecipientUnreachable
 
@@ -31,10 +39,30 @@ def user_id_of(recipient: str) -> str:
 class ZaloChannel:
     """Sends messages to Zalo users, choices as numbered lines remembered for the answer."""
 
-    def __init__(self, client: ZaloClient, choices: ChoiceMemory) -> None:
-        """Send through `client`; keep offered choices in `choices` (shared with the webhook)."""
+    def __init__(
+        self, client: ZaloClient, choices: ChoiceMemory, template_id: str | None = None
+    ) -> None:
+        """Send through `client`; keep offered choices in `choices` (shared with the webhook).
+
+        `template_id`, the OA's approved template, tells officials outside the window.
+        """
         self._client = client
         self._choices = choices
+        self._template_id = template_id
+
+    def parts(self, message: OutgoingMessage) -> list[OutgoingMessage]:
+        """`message` in the parts Zalo takes; one with choices stays whole (they close it)."""
+        if message.buttons:
+            return [message]
+        return [OutgoingMessage(part) for part in split_text(render(message))]
+
+    async def send_waiting_notice(self, recipient: str, ticket_code: str, text: str) -> bool:
+        """Send the template telling `recipient` of a waiting notice; False without a template."""
+        if not self._template_id:
+            return False
+        data = {"ticket_code": ticket_code, "message": text}
+        await self._client.send_template(user_id_of(recipient), self._template_id, data)
+        return True
 
     async def send(self, recipient: str, message: OutgoingMessage) -> None:
         """Deliver a notice to `recipient` ("zalo-<user id>"), or raise."""

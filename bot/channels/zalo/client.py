@@ -5,8 +5,14 @@ Why it looks like this:
   on every answer; only 0 is success.
 - -216 means the access token is invalid or expired (revoked, or expired early): the pair is
   refreshed once and the part sent again. A second -216 is an error like any other.
-- -230 means the user has not written to the OA in the last 7 days and cannot be messaged:
-  that is `RecipientUnreachable`, so the notifier skips the notice instead of retrying forever.
+- Zalo's other codes are sorted by what to do about them (`bot.messages`; the rules and where
+  they come from are in docs/zalo.md, "Errors by what to do about them"): outside the 7-day
+  window (`OutsideWindow`: the notice waits for the official), the official unreachable
+  (`RecipientUnreachable`: marked, not retried), the OA's account, quota or billing
+  (`AccountProblem`: operators alerted, the notice kept), too many requests (`RateLimited`:
+  tried again later). Any other code is a plain `ZaloError`, tried again later.
+- Outside the window a template message (`v3.0/oa/message/template`) with a template the OA
+  had approved carries a short notice; the template id is the operator's setting.
 - Long texts are cut at paragraphs, then lines, then words, so a part never ends mid-word
   unless a single "word" is longer than a message.
 """
@@ -22,15 +28,43 @@ import httpx
 from bot.channels.zalo.errors import AccessTokenInvalid, ZaloError
 from bot.channels.zalo.refresh import ZaloTokens
 from bot.channels.zalo.tokens import TokenPair
-from bot.messages import RecipientUnreachable
+from bot.messages import AccountProblem, OutsideWindow, RateLimited, RecipientUnreachable
 
 log = logging.getLogger(__name__)
 
 # Zalo takes up to 2,000 characters in a text message; parts stay under that.
 MAX_PART = 1999
 TOKEN_ERRORS = frozenset({-216})
-UNREACHABLE_ERRORS = frozenset({-230})
+# By what to do about them; docs/zalo.md says where each comes from.
+OUTSIDE_WINDOW_ERRORS = frozenset({-230, -232})
+# -213 not a follower, -227 inactive, -244 restricted: the reason each is recorded under.
+UNREACHABLE_ERRORS = {-213: "not_follower", -227: "inactive", -244: "restricted"}
+# -211, -218 quota; -224 package; -320, -321 billing.
+ACCOUNT_ERRORS = frozenset({-211, -218, -224, -320, -321})
+# -32: "exceeded the request rate" (unverified, see docs/zalo.md); HTTP 429 likewise.
+RATE_LIMIT_ERRORS = frozenset({-32})
+TOO_MANY_REQUESTS = 429
 _SEPARATORS = ("\n\n", "\n", " ")
+
+
+class ZaloUnreachable(ZaloError, RecipientUnreachable):
+    """Zalo says the official cannot be reached; `reason` is how it is recorded."""
+
+    def __init__(self, message: str, code: int, reason: str) -> None:
+        super().__init__(message, code)
+        self.reason = reason
+
+
+class ZaloOutsideWindow(ZaloError, OutsideWindow):
+    """Zalo refuses a consultation message: the official's last interaction is too old."""
+
+
+class ZaloAccountProblem(ZaloError, AccountProblem):
+    """The OA's account cannot send: quota, package or billing."""
+
+
+class ZaloRateLimited(ZaloError, RateLimited):
+    """Zalo asks to slow down."""
 
 
 class ZaloClient:
@@ -41,6 +75,7 @@ class ZaloClient:
         self._http = http
         self._tokens = tokens
         self._url = api_base_url.rstrip("/") + "/v3.0/oa/message/cs"
+        self._template_url = api_base_url.rstrip("/") + "/v3.0/oa/message/template"
 
     async def send_text(self, user_id: str, text: str) -> int:
         """Send `text` to `user_id` in as many parts as it needs; how many were sent."""
@@ -49,22 +84,33 @@ class ZaloClient:
             await self._send_part(user_id, part)
         return len(parts)
 
+    async def send_template(self, user_id: str, template_id: str, data: dict[str, str]) -> None:
+        """Send the approved template `template_id` filled with `data` to `user_id`."""
+        message = {"template_id": template_id, "template_data": data}
+        body = {"recipient": {"user_id": user_id}, "message": message}
+        await self._send(self._template_url, body)
+
     async def _send_part(self, user_id: str, text: str) -> None:
         body = {"recipient": {"user_id": user_id}, "message": {"text": text}}
+        await self._send(self._url, body)
+
+    async def _send(self, url: str, body: dict[str, Any]) -> None:
         pair = await self._tokens.current()
         try:
-            await self._post(pair, body)
+            await self._post(url, pair, body)
         except AccessTokenInvalid:
             log.info("Zalo refused the access token; refreshing it and sending again")
-            await self._post(await self._tokens.refresh(pair), body)
+            await self._post(url, await self._tokens.refresh(pair), body)
 
-    async def _post(self, pair: TokenPair, body: dict[str, Any]) -> None:
+    async def _post(self, url: str, pair: TokenPair, body: dict[str, Any]) -> None:
         try:
             response = await self._http.post(
-                self._url, json=body, headers={"access_token": pair.access_token}
+                url, json=body, headers={"access_token": pair.access_token}
             )
         except httpx.HTTPError as error:
             raise ZaloError(f"Zalo's API did not answer: {type(error).__name__}") from None
+        if response.status_code == TOO_MANY_REQUESTS:
+            raise ZaloRateLimited("Zalo's API answered HTTP 429", None)
         if response.status_code != 200:
             raise ZaloError(f"Zalo's API answered HTTP {response.status_code}")
         check(response)
@@ -87,9 +133,16 @@ def check(response: httpx.Response) -> None:
     reason = str(body.get("message", ""))[:200]
     if code in TOKEN_ERRORS:
         raise AccessTokenInvalid(f"Zalo error {code}: {reason}", code)
+    message = f"Zalo error {code}: {reason}"
+    if code in OUTSIDE_WINDOW_ERRORS:
+        raise ZaloOutsideWindow(message, code)
     if code in UNREACHABLE_ERRORS:
-        raise RecipientUnreachable(f"Zalo error {code}: {reason}")
-    raise ZaloError(f"Zalo error {code}: {reason}", code)
+        raise ZaloUnreachable(message, code, UNREACHABLE_ERRORS[code])
+    if code in ACCOUNT_ERRORS:
+        raise ZaloAccountProblem(message, code)
+    if code in RATE_LIMIT_ERRORS:
+        raise ZaloRateLimited(message, code)
+    raise ZaloError(message, code)
 
 
 def size(text: str) -> int:

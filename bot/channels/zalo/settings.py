@@ -25,8 +25,17 @@ class ZaloSettings(StoreKeySettings):
     api_base_url: str = "https://openapi.zalo.me"
     oauth_base_url: str = "https://oauth.zaloapp.com"
     timeout_seconds: float = 10.0
+    # An approved template (ZBS/OA template id) for telling officials silent more than 7 days
+    # that a reply waits; without it such notices wait until the official writes.
+    template_id: str | None = None
 
     _not_blank = validator("app_id", allow_reuse=True)(not_blank)
+
+    @validator("template_id")
+    def _template_not_blank(cls, value: str | None) -> str | None:
+        """A template id without spaces around it; blank is refused rather than taken as none."""
+        return None if value is None else not_blank(value)
+
     _no_trailing_slash = validator("api_base_url", "oauth_base_url", allow_reuse=True)(
         no_trailing_slash
     )

@@ -15,6 +15,7 @@ from bot.channels.zalo.seen import SeenUpdates
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.tokens import TokenStore
 from bot.channels.zalo.webhook import Schedule, ZaloProcessor, ZaloWebhook
+from bot.messages import Presence
 from bot.rasa import RasaClient, Sender
 from bot.store.leases import Leases
 from bot.store.sealing import Sealer
@@ -60,7 +61,7 @@ def build_channel(
         on_failure=on_refresh_failure,
     )
     client = ZaloClient(http, tokens, settings.api_base_url)
-    return ZaloChannel(client, choices or ChoiceMemory())
+    return ZaloChannel(client, choices or ChoiceMemory(), settings.template_id)
 
 
 def build_zalo(
@@ -72,10 +73,11 @@ def build_zalo(
     rasa: Sender | None = None,
     schedule: Schedule | None = None,
     on_refresh_failure: OnFailure | None = None,
+    presence: Presence | None = None,
 ) -> ZaloParts:
     """Everything the gateway needs, asking Rasa through `rasa`, or on `rasa_http`.
 
-    `rasa_http` has the Rasa server as its base URL.
+    `rasa_http` has the Rasa server as its base URL; `presence` hears of every event's official.
     """
     if rasa is None:
         if rasa_http is None:
@@ -83,7 +85,7 @@ def build_zalo(
         rasa = RasaClient(rasa_http)
     choices = ChoiceMemory()
     channel = build_channel(settings, engine, http, choices, on_refresh_failure)
-    processor = ZaloProcessor(SeenUpdates(engine), rasa, channel, choices)
+    processor = ZaloProcessor(SeenUpdates(engine), rasa, channel, choices, presence)
     webhook = ZaloWebhook(
         app_id=settings.app_id,
         oa_secret_key=settings.oa_secret_key,

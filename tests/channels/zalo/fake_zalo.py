@@ -6,6 +6,13 @@ a refresh token used before (each works once). It counts every use of each refre
 tests can show that none was spent twice, and how many refreshes were in flight at once. It can
 lose a refresh's answer (the client times out) after rotating the pair, as when the connection
 drops on the way back, or before, as when the request never got through.
+
+It keeps Zalo's 7-day window for consultation messages on its own clock (`clock`, injected):
+a user whose last interaction (`interact`) is older is refused with -230 (users it has never
+seen interact are not checked, as the tests before the window expected). `codes` makes every
+message to a user fail with the given code (-213 not a follower, -211 quota...). Template
+messages (`v3.0/oa/message/template`) go through whatever the window, with an approved
+template id only.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import itertools
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -31,6 +38,8 @@ from tests.support.served import served_in_thread
 APP_ID = "1234567890123456789"
 APP_SECRET = "app-secret-for-tests"
 LIFETIME = 90000  # seconds, as Zalo gives
+WINDOW = 7 * 24 * 3600.0  # seconds after the last interaction a consultation message may go
+TEMPLATE_ID = "412345"
 
 
 @dataclass
@@ -43,6 +52,20 @@ class FakeZalo:
     refresh_uses: Counter[str] = field(default_factory=Counter)
     sent: list[tuple[str, str]] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
+    # The window's clock (seconds since 1970), each user's last interaction on it, and codes
+    # every message to a user fails with.
+    clock: Callable[[], float] = time.time
+    interactions: dict[str, float] = field(default_factory=dict)
+    codes: dict[str, int] = field(default_factory=dict)
+    # Template messages taken: (user, template id, data); the template ids Zalo approved.
+    templates: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    approved: set[str] = field(default_factory=lambda: {TEMPLATE_ID})
+    # How many more messages answer "too many requests" (-32); or the one that would be the
+    # `limit_at`-th taken (counting from 0), once.
+    rate_limited: int = 0
+    limit_at: int | None = None
+    # Every message request, template or not, in order: (path, user).
+    requests: list[tuple[str, str]] = field(default_factory=list)
     refresh_delay: float = 0.0
     # Refuse every access token, even fresh ones (a revoked app, say).
     reject_tokens: bool = False
@@ -69,6 +92,10 @@ class FakeZalo:
         """Make `access_token` expired (it stays known, as Zalo's do)."""
         self.access[access_token] = 0.0
 
+    def interact(self, user_id: str, at: float | None = None) -> None:
+        """`user_id` interacted with the OA at `at` (the fake's clock now if not given)."""
+        self.interactions[user_id] = self.clock() if at is None else at
+
     def texts_to(self, user_id: str) -> list[str]:
         """The texts sent to `user_id`, in order."""
         return [text for user, text in self.sent if user == user_id]
@@ -83,6 +110,7 @@ class FakeZalo:
         return Starlette(
             routes=[
                 Route("/v3.0/oa/message/cs", self._message, methods=["POST"]),
+                Route("/v3.0/oa/message/template", self._template, methods=["POST"]),
                 Route("/v4/oa/access_token", self._access_token, methods=["POST"]),
             ]
         )
@@ -96,13 +124,46 @@ class FakeZalo:
         text = body.get("message", {}).get("text")
         if not isinstance(text, str) or not text or len(text) > 2000:
             return JSONResponse({"error": -201, "message": "message is invalid"})
-        if user_id in self.unreachable:
+        self.requests.append(("cs", user_id))
+        refused = self._refusal(user_id)
+        if refused is not None:
+            return refused
+        last = self.interactions.get(user_id)
+        if user_id in self.unreachable or (last is not None and self.clock() - last > WINDOW):
             return JSONResponse(
                 {"error": -230, "message": "User has not interacted with the OA in 7 days"}
             )
         self.sent.append((user_id, text))
         data = {"message_id": f"m{len(self.sent)}", "user_id": user_id}
         return JSONResponse({"data": data, "error": 0, "message": "Success"})
+
+    async def _template(self, request: Request) -> JSONResponse:
+        token = request.headers.get("access_token", "")
+        if self.reject_tokens or self.access.get(token, 0.0) <= time.monotonic():
+            return JSONResponse({"error": -216, "message": "Access token is invalid"})
+        body = await request.json()
+        user_id = str(body.get("recipient", {}).get("user_id", ""))
+        message = body.get("message", {})
+        template_id = str(message.get("template_id", ""))
+        data = message.get("template_data")
+        self.requests.append(("template", user_id))
+        refused = self._refusal(user_id)
+        if refused is not None:
+            return refused
+        if template_id not in self.approved or not isinstance(data, dict):
+            return JSONResponse({"error": -1124, "message": "Template is not approved"})
+        self.templates.append((user_id, template_id, {str(k): str(v) for k, v in data.items()}))
+        return JSONResponse({"data": {"message_id": f"t{len(self.templates)}"}, "error": 0})
+
+    def _refusal(self, user_id: str) -> JSONResponse | None:
+        """The answer of a user's set failure code, or of a rate limit; None if neither."""
+        if self.rate_limited > 0 or self.limit_at == len(self.sent):
+            self.rate_limited = max(0, self.rate_limited - 1)
+            self.limit_at = None if self.limit_at == len(self.sent) else self.limit_at
+            return JSONResponse({"error": -32, "message": "Exceeded the request rate"})
+        if user_id in self.codes:
+            return JSONResponse({"error": self.codes[user_id], "message": "refused"})
+        return None
 
     async def _access_token(self, request: Request) -> JSONResponse:
         with self._lock:

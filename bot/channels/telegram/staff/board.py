@@ -5,12 +5,16 @@ Why it looks like this:
   urgency, deadline in Vietnam time) and a link to its desk page. The official's phone number
   and conversation stay on the desk page, behind its sign-in: a chat group is copied to every
   member's phone. Anything shaped like a phone number in the summary or unit is hidden too.
+- A staff reply the official cannot get now (Zalo's window closed, a blocked bot) is said in
+  the group too (`notice_held`), as a reply to the ticket's post (`posts.py`), with the desk
+  page's link, where the phone number is.
 - The code is in the text, so a reply to the message, or a press of its button, names the
   ticket without anything stored (see `staff_handlers.py`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 
@@ -20,6 +24,7 @@ from telegram.error import ChatMigrated
 from bot.channels.telegram.channel import send_rendered
 from bot.channels.telegram.render import CallbackPayloads, render
 from bot.channels.telegram.staff.commands import CLAIM
+from bot.channels.telegram.staff.posts import StaffPosts
 from bot.channels.telegram.staff.settings import desk_page
 from bot.display import shorten, vietnam_time
 from bot.escalation.client import Ticket
@@ -44,8 +49,13 @@ class TelegramStaffBoard:
         public_url: str,
         software_labels: Mapping[str, str],
         metrics: Metrics | None = None,
+        posts: StaffPosts | None = None,
     ) -> None:
-        """Send through `bot`; link tickets on the desk at `public_url`; name software by label."""
+        """Send through `bot`; link tickets on the desk at `public_url`; name software by label.
+
+        `posts` remembers each ticket's post, so what is said of it later answers that post.
+        """
+        self._posts = posts
         self._bot = bot
         self._chat_id = chat_id
         self._public_url = public_url
@@ -72,13 +82,33 @@ class TelegramStaffBoard:
         rendered = render(text, (button,), CallbackPayloads(), "")
         await self._bot.initialize()
         try:
-            await send_rendered(self._bot, self._chat_id, rendered, self._metrics)
+            sent = await send_rendered(self._bot, self._chat_id, rendered, self._metrics)
         except ChatMigrated:
             log.error(
                 "the staff group became a supergroup with a new chat id: "
                 "set HELPDESK_TELEGRAM_STAFF_CHAT_ID to it (the id starting with -100)"
             )
             raise
+        if self._posts is not None and sent:
+            await asyncio.to_thread(self._posts.remember, ticket.code, self._chat_id, sent[-1])
+
+    async def notice_held(self, ticket_code: str, channel: str, state: str) -> None:
+        """Say in the group that a notice of `ticket_code` could not reach its official."""
+        words = texts("bot.channels.telegram").section("staff")
+        template = words["notice_held"].get(state)
+        if template is None:
+            return
+        text = template.format(
+            code=ticket_code,
+            channel=words["channel_names"].get(channel, channel),
+            link=desk_page(self._public_url, ticket_code),
+        )
+        post = None
+        if self._posts is not None:
+            post = await asyncio.to_thread(self._posts.of, ticket_code, self._chat_id)
+        rendered = render(text, (), CallbackPayloads(), "")
+        await self._bot.initialize()
+        await send_rendered(self._bot, self._chat_id, rendered, self._metrics, reply_to=post)
 
 
 def _hidden(text: str) -> str:

@@ -21,7 +21,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.announce.audience import Audience
-from bot.announce.broadcast import Tally, announce, compose
+from bot.announce.broadcast import Tally, announce, compose, reach_lines
 from bot.channels.telegram.channel import CHANNEL as TELEGRAM
 from bot.channels.telegram.channel import TelegramChannel, send_rendered
 from bot.channels.telegram.render import CallbackPayloads, render
@@ -75,13 +75,8 @@ class TrainerAnnouncements:
         lines, total = [], 0
         for name in names:
             found = reach.get(name)
-            reachable, opted_out = (found.reachable, found.opted_out) if found else (0, 0)
-            total += reachable
-            lines.append(
-                said.say(
-                    "reach_line", channel=_label(name), reachable=reachable, opted_out=opted_out
-                )
-            )
+            total += found.reachable if found else 0
+            lines.append(reach_lines(found, name))
         parts = [
             said.say("telegram.preview"),
             composed,
