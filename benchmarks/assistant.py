@@ -19,7 +19,8 @@ from bot import logs
 from bot.assistant import processes
 from bot.assistant.runtime import LocalAssistant
 from bot.assistant.training import Project, train
-from bot.settings import ACTION_SERVER_TOKEN
+from bot.rasa import WEBHOOK, channel_headers
+from bot.settings import ACTION_SERVER_TOKEN, RASA_CHANNEL_TOKEN
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -51,13 +52,15 @@ async def ask_latency(model: Path, root: Path, questions: list[str]) -> list[flo
 def server_memory(model: Path, root: Path, questions: list[str]) -> tuple[float, float]:
     """RSS of `rasa run` after loading the model, and after answering the questions."""
     ports = processes.free_port(), processes.free_port()
-    token = secrets.token_urlsafe(32)
+    token, channel = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     actions = processes.start_action_server(root, ports[1], token)
     env = {
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports[1]}/webhook",
         # endpoints.yml sends it to the action server, which refuses calls without it.
         ACTION_SERVER_TOKEN: token,
         "RASA_TRACKER_DB": str(root / "build" / "bench_tracker.db"),
+        # credentials.yml (read by default) puts the channel behind this token.
+        RASA_CHANNEL_TOKEN: channel,
     }
     # Started as `helpdesk run` starts its children: it dies with the benchmark.
     rasa = processes.spawn(
@@ -72,12 +75,14 @@ def server_memory(model: Path, root: Path, questions: list[str]) -> tuple[float,
     try:
         processes.wait_healthy(f"http://127.0.0.1:{ports[0]}/", rasa, timeout=300)
         loaded = rss_mib(rasa.pid)
-        with httpx.Client(base_url=f"http://127.0.0.1:{ports[0]}", timeout=60) as http:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{ports[0]}", timeout=60, headers=channel_headers(channel)
+        ) as http:
             for number, question in enumerate(questions):
-                http.post(
-                    "/webhooks/rest/webhook",
-                    json={"sender": f"bench-{number % 50}", "message": question},
+                answer = http.post(
+                    WEBHOOK, json={"sender": f"bench-{number % 50}", "message": question}
                 )
+                answer.raise_for_status()  # a refused token would measure nothing
         return loaded, rss_mib(rasa.pid)
     finally:
         processes.stop(rasa)

@@ -10,6 +10,9 @@ Why it looks like this:
 - Metadata carries what the actions read off the message (`channel`, the official's `name`).
 - `before_send` lets the gateway record each official who writes (announcements' audience)
   without this base module knowing about announcements.
+- Every call carries HELPDESK_RASA_CHANNEL_TOKEN (`Authorization: Bearer`): the channel
+  (`bot/assistant/rasa_channel.py`) takes a message for whatever sender id it names, so it
+  answers only the assistant's own processes. `from_settings` is how a chat builds its client.
 - `as_typed` is the one rule for typed text on channels whose buttons come back server-side
   (the web chat, Zalo): Rasa would take a leading "/" as an intent the official names.
 """
@@ -25,10 +28,14 @@ from typing import Any, Protocol
 import httpx
 
 from bot.metrics import Metrics
+from bot.settings import RasaChannelSettings
 
 WEBHOOK = "/webhooks/rest/webhook"
 # The longest message passed on to Rasa; the channels refuse longer ones politely.
 MAX_MESSAGE = 4000
+# The largest body Rasa's channel reads: MAX_MESSAGE characters JSON-escaped (up to 12 bytes
+# each, an escaped surrogate pair), with room for the sender id and the metadata.
+MAX_BODY = 64 * 1024
 # Rasa reads a message whose text starts with this (after spaces) as an intent named directly,
 # with entities: "/request_human", "/kb_x{...}". Only the project's own buttons may send one.
 INTENT_PREFIX = "/"
@@ -47,6 +54,11 @@ def as_typed(text: str) -> str:
     while typed.startswith(INTENT_PREFIX):
         typed = typed[len(INTENT_PREFIX) :].lstrip()
     return typed
+
+
+def channel_headers(token: str) -> dict[str, str]:
+    """What every message to Rasa's channel carries: the channel's token."""
+    return {"Authorization": f"Bearer {token}"}
 
 
 class RasaUnavailable(Exception):
@@ -71,17 +83,34 @@ class RasaClient:
         timeout: float = 30.0,
         metrics: Metrics | None = None,
         before_send: Callable[[str, str], Awaitable[None]] | None = None,
+        *,
+        token: str | None = None,
     ) -> None:
         """Use `http` (base URL: the Rasa server); give up after `timeout`; count in `metrics`.
 
         `before_send(channel, sender)`, if given, is awaited before each message goes out.
+        `token` is the channel's (HELPDESK_RASA_CHANNEL_TOKEN), sent with every message; the
+        real channel refuses a client without it, only a test's stand-in of Rasa does not ask.
         """
         if timeout <= 0:
             raise ValueError("timeout must be more than 0")
         self._http = http
+        self._headers = channel_headers(token) if token is not None else {}
         self._timeout = timeout
         self._metrics = metrics
         self._before_send = before_send
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: RasaChannelSettings,
+        http: httpx.AsyncClient,
+        metrics: Metrics | None = None,
+        before_send: Callable[[str, str], Awaitable[None]] | None = None,
+    ) -> RasaClient:
+        """The client of a chat configured by `settings`: their wait, their channel token."""
+        token = settings.rasa_channel_token.get_secret_value()
+        return cls(http, settings.rasa_timeout_seconds, metrics, before_send, token=token)
 
     async def send(
         self, sender: str, text: str, metadata: Mapping[str, Any] | None = None
@@ -97,7 +126,8 @@ class RasaClient:
         started = time.monotonic()
         try:
             response = await asyncio.wait_for(
-                self._http.post(WEBHOOK, json=body, timeout=self._timeout), self._timeout
+                self._http.post(WEBHOOK, json=body, headers=self._headers, timeout=self._timeout),
+                self._timeout,
             )
         except (asyncio.TimeoutError, httpx.TimeoutException) as error:
             self._failed(channel, "timeout", started)

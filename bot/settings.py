@@ -28,6 +28,9 @@ MIN_SECRET = 32
 # The secrets guarding the hops between the assistant's own processes (docs/architecture.md).
 ACTION_SERVER_TOKEN = "HELPDESK_ACTION_SERVER_TOKEN"
 RASA_API_TOKEN = "HELPDESK_RASA_API_TOKEN"
+RASA_CHANNEL_TOKEN = "HELPDESK_RASA_CHANNEL_TOKEN"
+# Signs the web chat's sessions and buttons (bot/webchat/settings.py); `helpdesk run` makes one.
+WEBCHAT_SECRET = "HELPDESK_WEBCHAT_SECRET"
 # Telegram's ids fit in 64 bits: more digits than that is a typo, not an id.
 _ID_DIGITS = 20
 
@@ -274,7 +277,19 @@ class RasaApiSettings(AssistantSettings):
     _long_token = validator("rasa_api_token", allow_reuse=True)(long_secret)
 
 
-class RasaServerSettings(RasaApiSettings):
-    """The Rasa server `helpdesk rasa` starts: its API is only ever served behind the token."""
+class RasaChannelSettings(AssistantSettings):
+    """What a chat needs to talk to Rasa's REST channel: the address, the wait and the token.
+
+    Required: the channel takes a message for any sender id, so without it anyone on the
+    machine could talk as any official and ask for their tickets. `helpdesk run` generates one.
+    """
+
+    rasa_channel_token: SecretStr
+
+    _long_channel_token = validator("rasa_channel_token", allow_reuse=True)(long_secret)
+
+
+class RasaServerSettings(RasaApiSettings, RasaChannelSettings):
+    """The Rasa server `helpdesk rasa` starts: its API and its channel only ever behind tokens."""
 
     rasa_api_token: SecretStr

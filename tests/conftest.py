@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # The key that seals channel tokens in the store, required with Zalo as an office sets it; the
 # tests of the key itself set their own.
 os.environ.setdefault("HELPDESK_STORE_KEY", Fernet.generate_key().decode("ascii"))
+# The web chat's secret, required wherever the web chat is served (the gateway); the tests of
+# the web chat's settings set their own.
+os.environ.setdefault("HELPDESK_WEBCHAT_SECRET", secrets.token_urlsafe(32))
+# The token Rasa's channel asks for, required wherever a chat talks to Rasa (the gateway); the
+# tests of the channel and of the settings set their own.
+os.environ.setdefault("HELPDESK_RASA_CHANNEL_TOKEN", secrets.token_urlsafe(32))
 
 tls.share_default_context()
 tiers.install_guards()

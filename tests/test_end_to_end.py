@@ -9,16 +9,17 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from bot.desk.accounts import FIRST_ADMIN_LOGIN, FIRST_ADMIN_NAME
 from bot.kb.loader import KnowledgeBase
-from bot.settings import RASA_API_TOKEN
+from bot.rasa import WEBHOOK, channel_headers
+from bot.settings import RASA_API_TOKEN, RASA_CHANNEL_TOKEN, WEBCHAT_SECRET
 from tests.support.process_tree import LOOPBACK, listening_addresses
 from tests.support.running import Running, helpdesk_run
+from tests.support.webchat import WebChatUser
 
 pytestmark = pytest.mark.slow
 
@@ -73,20 +74,20 @@ def running(root: Path, model: Path, tmp_path: Path) -> Iterator[Running]:
         yield running
 
 
-def test_run_serves_a_web_chat_that_answers_and_stores_feedback(running: Running) -> None:
-    url = f"http://127.0.0.1:{running.chat}/api/messages"
-    sender = "web-00112233445566778899aabb"
-    answer = httpx.post(url, json={"sender": sender, "text": "lam sao doi mk qlvb"}, timeout=60)
-    assert answer.status_code == 200
-    messages = answer.json()["messages"]
-    assert "mật khẩu" in messages[0]["text"].lower()
-    assert [b["payload"] for b in messages[-1]["buttons"]] == [
-        "/feedback_helpful",
-        "/feedback_not_helpful",
-    ]
+def web_chat(running: Running) -> WebChatUser:
+    """A page of the web chat `helpdesk run` serves, under the secret it generated."""
+    secret = running.secrets()[WEBCHAT_SECRET]
+    return WebChatUser(f"http://127.0.0.1:{running.chat}", secret)
 
-    thanks = httpx.post(url, json={"sender": sender, "text": "/feedback_helpful"}, timeout=60)
-    assert thanks.status_code == 200
+
+def test_run_serves_a_web_chat_that_answers_and_stores_feedback(running: Running) -> None:
+    chat = web_chat(running)
+    messages = chat.say("lam sao doi mk qlvb")
+    assert "mật khẩu" in messages[0]["text"].lower()
+    assert chat.payloads(messages[-1:]) == ["/feedback_helpful", "/feedback_not_helpful"]
+
+    chat.press("/feedback_helpful")
+    chat.close()
     from bot.store.database import make_engine
     from bot.store.feedback import FeedbackStore
 
@@ -97,32 +98,24 @@ def test_run_serves_a_web_chat_that_answers_and_stores_feedback(running: Running
 def test_an_official_gets_a_ticket_sees_the_staff_reply_and_asks_its_status(
     running: Running,
 ) -> None:
-    chat = httpx.Client(base_url=f"http://127.0.0.1:{running.chat}", timeout=60)
-    sender = "web-aabbccddeeff00112233"
-
-    def say(text: str) -> list[dict[str, Any]]:
-        response = chat.post("/api/messages", json={"sender": sender, "text": text})
-        assert response.status_code == 200, response.text
-        return list(response.json()["messages"])
-
-    def buttons(messages: list[dict[str, Any]]) -> list[str]:
-        return [b["payload"] for m in messages for b in m.get("buttons") or []]
+    chat = web_chat(running)
+    sender, say, buttons = chat.sender, chat.say, chat.payloads
 
     question = "máy tính không nhận usb token ký số"
     say(question)
     offer = say("cho tôi gặp cán bộ hỗ trợ")
     assert buttons(offer) == ["/affirm", "/deny"]
-    software = say("/affirm")
+    software = chat.press("/affirm")
     assert "Chữ ký số" in buttons(software)
     proposed = say("Chữ ký số")
     assert question in proposed[0]["text"]
-    say("/affirm")  # the proposed description
+    chat.press("/affirm")  # the proposed description
     say("UBND xã Tân Phú")
     wrong = say("0912 345")
     assert "0912 345 678" in wrong[0]["text"]  # asked again, with an example
     summary = say("0912 345 678")
     assert "UBND xã Tân Phú" in summary[0]["text"] and buttons(summary)[0] == "/affirm"
-    created = say("/affirm")[0]["text"]
+    created = chat.press("/affirm")[0]["text"]
     code = re.search(r"HT-[0-9]{6}", created)
     assert code is not None, created
 
@@ -174,7 +167,7 @@ def test_an_official_gets_a_ticket_sees_the_staff_reply_and_asks_its_status(
     pushed: list[str] = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not any(reply in text for text in pushed):
-        inbox = chat.get("/api/inbox", params={"sender": sender, "after": 0}).json()
+        inbox = chat.inbox()
         pushed = [m["text"] for m in inbox["messages"]]
         time.sleep(0.2)
     assert any(reply in text and code.group() in text for text in pushed), pushed
@@ -214,7 +207,7 @@ def test_conversation_stories_pass_rasa_test(root: Path, model: Path, tmp_path: 
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
 
 
-def test_every_server_listens_on_loopback_and_rasas_api_asks_for_its_token(
+def test_every_server_listens_on_loopback_and_rasas_api_and_channel_ask_for_their_tokens(
     running: Running,
 ) -> None:
     for port in (running.chat, running.desk, running.rasa, running.actions):
@@ -227,6 +220,10 @@ def test_every_server_listens_on_loopback_and_rasas_api_asks_for_its_token(
     assert rasa.post("/model/parse", json={"text": "xin chào"}).status_code == 401
     assert rasa.get("/status", params={"token": token}).status_code == 200
     # The channel the gateway posts to is not part of the API (Rasa's `requires_auth` guards
-    # the API's routes only): it is reached on 127.0.0.1 alone, and its actions need their token.
-    reply = rasa.post("/webhooks/rest/webhook", json={"sender": "loopback", "message": "xin chào"})
+    # the API's routes only): it asks for its own token (bot/assistant/rasa_channel.py).
+    message = {"sender": "loopback", "message": "xin chào"}
+    channel = running.secrets()[RASA_CHANNEL_TOKEN]
+    assert rasa.post(WEBHOOK, json=message).status_code == 401
+    assert rasa.post(WEBHOOK, json=message, headers=channel_headers(token)).status_code == 403
+    reply = rasa.post(WEBHOOK, json=message, headers=channel_headers(channel))
     assert reply.status_code == 200 and reply.json()

@@ -15,13 +15,20 @@ from pydantic import SecretStr, ValidationError
 
 from bot.desk.settings import DeskSettings
 from bot.gateway.settings import GatewaySettings
-from bot.settings import ActionServerSettings, RasaServerSettings, settings_problems
+from bot.settings import (
+    ActionServerSettings,
+    RasaChannelSettings,
+    RasaServerSettings,
+    settings_problems,
+)
 
 TOKEN = "123456789:AAbb-cc_DD"
 # Looks like a secret, and must never be printed whatever is refused.
 WEAK = "weak-secret-value"
 # The desk's tokens, each as long as the desk asks.
 DESK_TOKENS = "staff:" + "t" * 32
+# Rasa's channel token, which the gateway requires.
+CHANNEL = SecretStr("c" * 32)
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +50,9 @@ def no_helpdesk_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             "HELPDESK_DESK_TOKENS: cặp thứ 2: mã quá ngắn; mã phải dài ít nhất 32 ký tự.",
         ),
         (
-            lambda: GatewaySettings(telegram_webhook_secret=SecretStr("s" * 31)),
+            lambda: GatewaySettings(
+                telegram_webhook_secret=SecretStr("s" * 31), rasa_channel_token=CHANNEL
+            ),
             "HELPDESK_TELEGRAM_WEBHOOK_SECRET: phải gồm từ 32 đến 256 ký tự, chỉ dùng chữ cái"
             " A-Z, a-z, chữ số 0-9, dấu _ và dấu -.",
         ),
@@ -52,11 +61,31 @@ def no_helpdesk_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             "HELPDESK_ACTION_SERVER_TOKEN: quá ngắn; khóa bí mật phải dài ít nhất 32 ký tự.",
         ),
         (
-            lambda: RasaServerSettings(),  # type: ignore[call-arg]  # the token left out on purpose
+            lambda: RasaServerSettings(rasa_channel_token=CHANNEL),  # type: ignore[call-arg]
             "HELPDESK_RASA_API_TOKEN: chưa được đặt; biến này là bắt buộc.",
         ),
+        (
+            lambda: RasaChannelSettings(rasa_channel_token=SecretStr(WEAK)),
+            "HELPDESK_RASA_CHANNEL_TOKEN: quá ngắn; khóa bí mật phải dài ít nhất 32 ký tự.",
+        ),
+        (
+            lambda: GatewaySettings(),  # type: ignore[call-arg]  # the token left out on purpose
+            "HELPDESK_RASA_CHANNEL_TOKEN: chưa được đặt; biến này là bắt buộc.",
+        ),
+        (
+            lambda: RasaServerSettings(rasa_api_token=CHANNEL),  # type: ignore[call-arg]
+            "HELPDESK_RASA_CHANNEL_TOKEN: chưa được đặt; biến này là bắt buộc.",
+        ),
     ],
-    ids=["desk-token", "webhook-secret", "action-server-token", "rasa-api-token"],
+    ids=[
+        "desk-token",
+        "webhook-secret",
+        "action-server-token",
+        "rasa-api-token",
+        "rasa-channel-token-short",
+        "gateway-without-rasa-channel-token",
+        "rasa-without-its-channel-token",
+    ],
 )
 def test_a_short_or_missing_secret_is_one_vietnamese_line_naming_its_variable(
     make: Any, expected: str
@@ -68,7 +97,11 @@ def test_a_short_or_missing_secret_is_one_vietnamese_line_naming_its_variable(
 
 
 def test_secrets_of_32_characters_are_taken() -> None:
-    assert GatewaySettings(telegram_webhook_secret=SecretStr("s" * 32)).telegram_webhook_secret
+    gateway = GatewaySettings(
+        telegram_webhook_secret=SecretStr("s" * 32), rasa_channel_token=CHANNEL
+    )
+    assert gateway.telegram_webhook_secret
+    assert RasaChannelSettings(rasa_channel_token=SecretStr("c" * 32)).rasa_channel_token
     assert ActionServerSettings(action_server_token=SecretStr("a" * 32)).action_server_token
     desk = DeskSettings(tokens=SecretStr(DESK_TOKENS), session_secret=SecretStr("s" * 32))
     assert list(desk.token_roles().values()) == ["staff"]
@@ -112,6 +145,22 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[object]:
             {"ACTION_SERVER_TOKEN": WEAK * 2},
             "HELPDESK_RASA_API_TOKEN: chưa được đặt; biến này là bắt buộc.",
         ),
+        (
+            "rasa --model models/m.tar.gz",
+            {"ACTION_SERVER_TOKEN": WEAK * 2, "RASA_API_TOKEN": WEAK * 2},
+            "HELPDESK_RASA_CHANNEL_TOKEN: chưa được đặt; biến này là bắt buộc.",
+        ),
+        (
+            "rasa --model models/m.tar.gz",
+            {
+                "ACTION_SERVER_TOKEN": WEAK * 2,
+                "RASA_API_TOKEN": WEAK * 2,
+                "RASA_CHANNEL_TOKEN": WEAK,
+            },
+            "HELPDESK_RASA_CHANNEL_TOKEN: quá ngắn",
+        ),
+        ("gateway", {}, "HELPDESK_RASA_CHANNEL_TOKEN: chưa được đặt; biến này là bắt buộc."),
+        ("gateway", {"RASA_CHANNEL_TOKEN": WEAK}, "HELPDESK_RASA_CHANNEL_TOKEN: quá ngắn"),
         ("retrain --wait", {"RASA_API_TOKEN": WEAK}, "HELPDESK_RASA_API_TOKEN: quá ngắn"),
         (
             "ask xin-chào --model m.tar.gz --action-url http://127.0.0.1:9/webhook",
@@ -126,13 +175,21 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[object]:
         ),
         (
             "gateway",
-            {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": " "},
+            {
+                "TELEGRAM_TOKEN": TOKEN,
+                "TELEGRAM_WEBHOOK_SECRET": " ",
+                "RASA_CHANNEL_TOKEN": WEAK * 2,
+            },
             "HELPDESK_TELEGRAM_WEBHOOK_SECRET: chưa được đặt; biến này là bắt buộc khi đã đặt"
             " HELPDESK_TELEGRAM_TOKEN.",
         ),
         (
             "gateway",
-            {"ZALO_APP_ID": "1234567890", "ZALO_OA_SECRET_KEY": WEAK},
+            {
+                "ZALO_APP_ID": "1234567890",
+                "ZALO_OA_SECRET_KEY": WEAK,
+                "RASA_CHANNEL_TOKEN": WEAK * 2,
+            },
             "HELPDESK_ZALO_APP_SECRET_KEY: chưa được đặt; biến này là bắt buộc.",
         ),
         (

@@ -21,6 +21,7 @@ from bot.settings import (
     DeskClientSettings,
     HelpdeskSettings,
     RasaApiSettings,
+    RasaChannelSettings,
     RasaServerSettings,
     SettingsProblem,
     StoreSettings,
@@ -45,6 +46,8 @@ TOKEN = "123456789:AAbb-cc_DD"
 WEAK = "weak-secret-value"
 # The desk's tokens, each as long as the desk asks.
 DESK_TOKENS = "staff:" + "t" * 32
+# Rasa's channel token, which the gateway requires.
+CHANNEL = SecretStr("c" * 32)
 
 # Every variable each process reads: docs and `make run` use these names.
 VARIABLES: dict[type[HelpdeskSettings], str] = {
@@ -53,11 +56,13 @@ VARIABLES: dict[type[HelpdeskSettings], str] = {
     AssistantSettings: "RASA_URL RASA_TIMEOUT_SECONDS",
     ActionServerSettings: "ACTION_SERVER_TOKEN",
     RasaApiSettings: "RASA_URL RASA_TIMEOUT_SECONDS RASA_API_TOKEN",
-    RasaServerSettings: "RASA_URL RASA_TIMEOUT_SECONDS RASA_API_TOKEN",
+    RasaChannelSettings: "RASA_URL RASA_TIMEOUT_SECONDS RASA_CHANNEL_TOKEN",
+    RasaServerSettings: "RASA_URL RASA_TIMEOUT_SECONDS RASA_API_TOKEN RASA_CHANNEL_TOKEN",
     DeskClientSettings: "DESK_URL DESK_PUBLIC_URL DESK_TIMEOUT_SECONDS DESK_TOKEN",
     AnnounceSettings: "DATABASE_URL TELEGRAM_TOKEN TELEGRAM_BASE_URL",
     GatewaySettings: "TELEGRAM_TOKEN TELEGRAM_WEBHOOK_SECRET TELEGRAM_BASE_URL TELEGRAM_WEBHOOK_URL"
-    " RASA_URL RASA_TIMEOUT_SECONDS DATABASE_URL TELEGRAM_TRAINER_IDS STATE_DIR PROJECT_DIR",
+    " RASA_URL RASA_TIMEOUT_SECONDS RASA_CHANNEL_TOKEN DATABASE_URL TELEGRAM_TRAINER_IDS STATE_DIR"
+    " PROJECT_DIR",
     NotifierSettings: "DATABASE_URL DESK_URL DESK_TOKEN DESK_TIMEOUT_SECONDS DESK_PUBLIC_URL"
     " NOTIFIER_POLL_SECONDS TELEGRAM_TOKEN TELEGRAM_BASE_URL TELEGRAM_STAFF_CHAT_ID"
     " KNOWLEDGE_BASE_DIR NOTIFIER_METRICS_PORT NOTIFIER_METRICS_HOST",
@@ -65,13 +70,14 @@ VARIABLES: dict[type[HelpdeskSettings], str] = {
     " DESK_PUBLIC_URL DESK_TIMEOUT_SECONDS",
     ZaloSettings: "ZALO_APP_ID ZALO_OA_SECRET_KEY ZALO_APP_SECRET_KEY ZALO_ACCESS_TOKEN"
     " ZALO_REFRESH_TOKEN ZALO_API_BASE_URL ZALO_OAUTH_BASE_URL ZALO_TIMEOUT_SECONDS"
+    " ZALO_TEMPLATE_ID"
     " STORE_KEY STORE_OLD_KEYS",
     StoreKeySettings: "STORE_KEY STORE_OLD_KEYS",
     RetentionSettings: "RETENTION_DAYS",
     DeskDatabaseSettings: "DESK_DATABASE_URL",
     DeskSettings: "DESK_DATABASE_URL DESK_TOKENS DESK_SESSION_SECRET DESK_SESSION_HOURS"
     " DESK_COOKIE_SECURE DESK_FIRST_ADMIN_PASSWORD DESK_SLA_HOURS_NORMAL"
-    " DESK_SLA_HOURS_URGENT DESK_SLA_HOURS_VERY_URGENT",
+    " DESK_SLA_HOURS_URGENT DESK_SLA_HOURS_VERY_URGENT DATABASE_URL",
 }
 
 
@@ -103,7 +109,7 @@ def test_every_settings_class_keeps_its_variables_on_the_one_base(
 
 
 def test_defaults_are_unchanged() -> None:
-    gateway = GatewaySettings()
+    gateway = GatewaySettings(rasa_channel_token=CHANNEL)
     assert (gateway.rasa_url, gateway.rasa_timeout_seconds) == ("http://127.0.0.1:5005", 8.0)
     assert gateway.database_url == "sqlite:///var/helpdesk.db"
     assert gateway.telegram_base_url == "https://api.telegram.org/bot"
@@ -191,7 +197,10 @@ def test_a_setting_required_with_another_names_both_with_the_class_prefix() -> N
             ["HELPDESK_DESK_TOKEN: chưa được đặt; biến này là bắt buộc."],
         ),
         (
-            lambda: GatewaySettings(rasa_timeout_seconds="tám"),  # type: ignore[arg-type]  # not a number
+            lambda: GatewaySettings(
+                rasa_timeout_seconds="tám",  # type: ignore[arg-type]  # not a number
+                rasa_channel_token=CHANNEL,
+            ),
             ["HELPDESK_RASA_TIMEOUT_SECONDS: phải là một số."],
         ),
         (
@@ -223,6 +232,7 @@ def test_refusals_become_vietnamese_lines_named_by_variable(make: Any, expected:
 def test_no_refusal_line_shows_a_value() -> None:
     with pytest.raises(ValidationError) as refusal:
         GatewaySettings(
+            rasa_channel_token=CHANNEL,
             telegram_token=SecretStr(WEAK),
             telegram_webhook_secret=SecretStr(f"{WEAK} with spaces"),
             telegram_trainer_ids=f"@{WEAK}",
@@ -238,11 +248,14 @@ def test_no_refusal_line_shows_a_value() -> None:
     assert not any(WEAK in line for line in lines)
 
 
-def test_announce_refuses_a_malformed_telegram_token_as_the_notifier_does() -> None:
+def test_announce_refuses_a_malformed_telegram_token_as_the_notifier_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HELPDESK_RASA_CHANNEL_TOKEN", CHANNEL.get_secret_value())
     assert AnnounceSettings(telegram_token=SecretStr(" ")).telegram_token is None
     for settings in (AnnounceSettings, GatewaySettings):
         with pytest.raises(ValidationError) as refusal:
-            settings(telegram_token=SecretStr(WEAK))
+            settings(telegram_token=SecretStr(WEAK))  # type: ignore[call-arg]  # env: the rest
         assert settings_problems(refusal.value) == [
             f"HELPDESK_TELEGRAM_TOKEN: {say('problems.telegram_token')}"
         ]

@@ -1,6 +1,7 @@
 """The built-in desk's secrets for `helpdesk run`, generated once per checkout and kept in var/,
 with the key that seals the channel tokens in the assistant's store and the tokens that guard
-the action server and Rasa's HTTP API.
+the action server, Rasa's HTTP API and Rasa's REST channel (and, through `internal_tokens`, any
+other secret `helpdesk run` makes for its own processes, such as the web chat's).
 
 A province's own document system is used instead when HELPDESK_DESK_URL and HELPDESK_DESK_TOKEN
 are both set; then no desk is started and none of its secrets is generated.
@@ -10,11 +11,11 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.settings import ACTION_SERVER_TOKEN, RASA_API_TOKEN
+from bot.settings import ACTION_SERVER_TOKEN, RASA_API_TOKEN, RASA_CHANNEL_TOKEN
 from bot.store.sealing import STORE_KEY, new_key
 
 DESK_PORT = 8100
@@ -25,6 +26,8 @@ _KEYS = (
     # The desk makes its first admin account (`quantri`) with it; see bot/desk/accounts.py.
     "HELPDESK_DESK_FIRST_ADMIN_PASSWORD",
 )
+# The secrets guarding the hops between the assistant's own processes.
+INTERNAL_TOKENS = (ACTION_SERVER_TOKEN, RASA_API_TOKEN, RASA_CHANNEL_TOKEN)
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,13 @@ def store_key(state: Path, environ: Mapping[str, str]) -> dict[str, str]:
     return {STORE_KEY: key}
 
 
-def internal_tokens(state: Path, environ: Mapping[str, str]) -> dict[str, str]:
-    """HELPDESK_ACTION_SERVER_TOKEN and HELPDESK_RASA_API_TOKEN: the environment's, else those in
+def internal_tokens(
+    state: Path, environ: Mapping[str, str], keys: Sequence[str] = INTERNAL_TOKENS
+) -> dict[str, str]:
+    """The secrets named `keys` (INTERNAL_TOKENS unless told): the environment's, else those in
     var/local-secrets.env, each generated there once (long and random) when missing."""
     path = state / "local-secrets.env"
     kept = _read(path) if path.exists() else {}
-    keys = (ACTION_SERVER_TOKEN, RASA_API_TOKEN)
     tokens = {key: environ.get(key) or kept.get(key) or "" for key in keys}
     added = {key: _token() for key, value in tokens.items() if not value}
     tokens.update(added)

@@ -37,14 +37,16 @@ def render(messages: list[dict[str, Any]], assistant: str) -> tuple[str, list[st
 
 async def chat(
     rasa_url: str,
+    token: str,
     lines: TextIO,
     out: TextIO,
     inbox: LocalInbox | None = None,
     sender: str | None = None,
     poll_seconds: float = 2.0,
 ) -> None:
-    """Talk with the assistant until the input ends or the user quits.
+    """Talk with the assistant at `rasa_url` until the input ends or the user quits.
 
+    `token` is the one Rasa's channel asks for (HELPDESK_RASA_CHANNEL_TOKEN).
     With an `inbox`, notices for `sender` (default: a new `terminal-…` id) are printed as they
     come, checked every `poll_seconds`.
     """
@@ -58,7 +60,7 @@ async def chat(
         watcher = asyncio.create_task(_watch(inbox, sender, out, words, payloads, poll_seconds))
     try:
         async with httpx.AsyncClient(base_url=rasa_url, timeout=30.0) as http:
-            client = RasaClient(http)
+            client = RasaClient(http, token=token)
             while True:
                 print(f"{words['you']}: ", end="", file=out, flush=True)
                 line = await asyncio.to_thread(lines.readline)

@@ -3,8 +3,10 @@
 Reads HELPDESK_TELEGRAM_TOKEN (Telegram is on only when it is set),
 HELPDESK_TELEGRAM_WEBHOOK_SECRET (required with the token), HELPDESK_TELEGRAM_BASE_URL,
 HELPDESK_TELEGRAM_WEBHOOK_URL, HELPDESK_ZALO_APP_ID (Zalo is on only when it is set) with the
-other HELPDESK_ZALO_* variables, HELPDESK_RASA_URL, HELPDESK_RASA_TIMEOUT_SECONDS and
-HELPDESK_DATABASE_URL from the environment. See docs/telegram.md and docs/zalo.md.
+other HELPDESK_ZALO_* variables, HELPDESK_WEBCHAT_SECRET (required: it signs the web chat's
+sessions) with HELPDESK_WEBCHAT_SENDER_PER_MINUTE and HELPDESK_WEBCHAT_ADDRESS_PER_MINUTE,
+HELPDESK_RASA_URL, HELPDESK_RASA_TIMEOUT_SECONDS and HELPDESK_DATABASE_URL from the
+environment. See docs/telegram.md and docs/zalo.md.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bot.cli.settings_errors import print_settings_errors
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
 from bot.texts import texts
+from bot.webchat.settings import WebChatSettings
 
 
 def register(commands: Any) -> None:
@@ -46,8 +49,10 @@ def register(commands: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        settings = GatewaySettings()
+        settings = GatewaySettings()  # type: ignore[call-arg]  # tokens: from the env
         zalo = zalo_from_environment()
+        # Only the first refusal is printed; the web chat's comes after Telegram's and Zalo's.
+        web = WebChatSettings()  # type: ignore[call-arg]  # the secret: from the environment
     except ValidationError as error:
         print_settings_errors(error)
         return 1
@@ -55,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
         print(texts("bot.cli").say("gateway.polling_needs_token"), file=sys.stderr)
         return 1
     config = uvicorn.Config(
-        create_app(settings, polling=args.polling, zalo=zalo),
+        create_app(settings, polling=args.polling, zalo=zalo, web=web),
         host=args.host,
         port=args.port,
         ws="none",  # Rasa pins a websockets too old for uvicorn's; the gateway needs none

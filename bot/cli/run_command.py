@@ -23,11 +23,14 @@ from bot.notify.local_inbox import LocalInbox
 from bot.settings import (
     ACTION_SERVER_TOKEN,
     RASA_API_TOKEN,
+    RASA_CHANNEL_TOKEN,
+    WEBCHAT_SECRET,
     ActionServerSettings,
     RasaServerSettings,
 )
 from bot.store.database import make_engine, migrate
 from bot.texts import texts
+from bot.webchat.settings import WebChatSettings
 
 
 def register(commands: Any) -> None:
@@ -58,12 +61,18 @@ def _run(args: argparse.Namespace) -> int:
     root: Path = args.root
     config = root / "config.yml"
     state: Path = (args.state_dir or root / "var").absolute()
-    # The tokens that guard the action server and Rasa's API: the environment's, else generated.
-    # Checked first: a weak one given in the environment stops the run before any training.
-    tokens = local_desk.internal_tokens(state, os.environ)
+    # The tokens that guard the action server, Rasa's API and its channel, and the web chat's
+    # secret: the environment's, else generated. Checked first: a weak one given in the
+    # environment (or a web chat limit that is not a number) stops the run before any training.
+    keys = (*local_desk.INTERNAL_TOKENS, WEBCHAT_SECRET)
+    tokens = local_desk.internal_tokens(state, os.environ, keys)
     try:
         ActionServerSettings(action_server_token=SecretStr(tokens[ACTION_SERVER_TOKEN]))
-        RasaServerSettings(rasa_api_token=SecretStr(tokens[RASA_API_TOKEN]))
+        RasaServerSettings(
+            rasa_api_token=SecretStr(tokens[RASA_API_TOKEN]),
+            rasa_channel_token=SecretStr(tokens[RASA_CHANNEL_TOKEN]),
+        )
+        WebChatSettings(secret=SecretStr(tokens[WEBCHAT_SECRET]))
     except ValidationError as error:
         print_settings_errors(error)
         return 1
@@ -103,10 +112,13 @@ def _run(args: argparse.Namespace) -> int:
     }
     # A generated token goes only to the processes that use it (one set in the environment
     # reaches every child, as all of the environment does): Rasa calls the action server; the
-    # gateway's trainers retrain, which loads the new model through Rasa's API.
+    # gateway's trainers retrain, which loads the new model through Rasa's API; the gateway
+    # serves the web chat, whose sessions it signs; Rasa's channel answers the gateway (and the
+    # terminal chat, in this process) only with the channel's token.
     actions_env = {**env, ACTION_SERVER_TOKEN: tokens[ACTION_SERVER_TOKEN]}
-    rasa_env = {**actions_env, RASA_API_TOKEN: tokens[RASA_API_TOKEN]}
-    gateway_env = {**env, RASA_API_TOKEN: tokens[RASA_API_TOKEN]}
+    channel = {RASA_CHANNEL_TOKEN: tokens[RASA_CHANNEL_TOKEN]}
+    rasa_env = {**actions_env, RASA_API_TOKEN: tokens[RASA_API_TOKEN], **channel}
+    gateway_env = {**env, **channel, **{k: tokens[k] for k in (RASA_API_TOKEN, WEBCHAT_SECRET)}}
     said = texts("bot.cli")
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
@@ -169,7 +181,8 @@ def _run(args: argparse.Namespace) -> int:
             print(desk_line, file=sys.stderr)
         if sys.stdin.isatty() and not args.no_terminal:
             inbox = LocalInbox(make_engine(store_url))
-            asyncio.run(chat(rasa_url, sys.stdin, sys.stdout, inbox=inbox))
+            token = tokens[RASA_CHANNEL_TOKEN]
+            asyncio.run(chat(rasa_url, token, sys.stdin, sys.stdout, inbox=inbox))
         else:
             signal.pause()
     except KeyboardInterrupt:

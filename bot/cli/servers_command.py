@@ -6,8 +6,9 @@ environment (never from the command line, which every user of the machine can re
   HELPDESK_ACTION_SERVER_TOKEN;
 - `rasa` is `rasa run` with its HTTP API (`/status`, `/model`...) on, always behind
   HELPDESK_RASA_API_TOKEN; it sends HELPDESK_ACTION_SERVER_TOKEN to the action server
-  (endpoints.yml), so it needs that one too. Rasa's channel webhooks (the gateway's REST
-  channel) are not behind the API token: they listen on 127.0.0.1 only.
+  (endpoints.yml), so it needs that one too. Its REST channel, which the API token does not
+  guard, answers only HELPDESK_RASA_CHANNEL_TOKEN (credentials.yml names the channel of
+  bot/assistant/rasa_channel.py, and Rasa reads the token from this process's environment).
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ Phone numbers and tokens never reach the logs: handlers log ticket codes only. T
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -22,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.bodies import BodyTooLarge, read_capped
+from bot.bodies import BodyTooLarge, NotJson, json_of, read_capped
 from bot.desk import validation, wire
 from bot.desk.auth import ASSISTANT, STAFF, Refused, TokenCheck
 from bot.desk.database import make_engine
@@ -31,6 +30,7 @@ from bot.desk.pages import StaffPages
 from bot.desk.repository import KeyConflict, TicketNotFound, TicketRepository
 from bot.desk.session import SignIn
 from bot.desk.settings import DeskSettings
+from bot.desk.undelivered import Undelivered
 from bot.desk.validation import InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,8 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
     database = engine if engine is not None else make_engine(settings.database_url)
     tickets = TicketRepository(database, settings.service_levels())
     tokens = TokenCheck(settings.token_roles())
-    pages = StaffPages(SignIn(settings, database), tickets)
+    store = Undelivered(settings.store_database_url) if settings.store_database_url else None
+    pages = StaffPages(SignIn(settings, database), tickets, undelivered=store)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -56,6 +57,8 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
         finally:
             if own_engine:
                 database.dispose()
+            if store is not None:
+                store.close()
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -142,8 +145,8 @@ async def _json(request: Request) -> object:
     except BodyTooLarge:
         raise InvalidInput("body", f"must be at most {MAX_BODY} bytes") from None
     try:
-        return json.loads(body)
-    except (ValueError, RecursionError):  # bad JSON or UTF-8; absurdly deep nesting
+        return json_of(body)
+    except NotJson:
         raise InvalidInput("body", "must be a JSON object") from None
 
 

@@ -36,23 +36,25 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from telegram.ext import AIORateLimiter
 
 from bot import redact
-from bot.announce.audience import Audience
-from bot.bodies import BodyTooLarge, read_capped
+from bot.bodies import BodyTooLarge, NotJson, json_of, read_capped
 from bot.channels.outside import channel_secrets
+from bot.channels.telegram.channel import CHANNEL as TELEGRAM
 from bot.channels.telegram.claims import UpdateClaims
 from bot.channels.telegram.service import SECRET_HEADER, Outcome, TelegramService, build_service
 from bot.channels.telegram.trainers.wiring import build_trainer_handlers
+from bot.channels.zalo.channel import CHANNEL as ZALO
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.signature import HEADER as ZALO_SIGNATURE
 from bot.channels.zalo.webhook import MAX_BODY as MAX_ZALO_EVENT_BYTES
 from bot.channels.zalo.wiring import ZaloParts, build_zalo, zalo_http
+from bot.gateway.officials import Officials
 from bot.gateway.settings import GatewaySettings
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.notify.local_inbox import LocalInbox
 from bot.rasa import RasaClient
-from bot.settings import AssistantSettings
 from bot.store.database import make_engine, migrate
 from bot.webchat.app import create_app as create_webchat
+from bot.webchat.settings import WebChatSettings
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ def create_app(
     extra_routes: Sequence[BaseRoute] = (),
     zalo: ZaloSettings | None = None,
     zalo_client: httpx.AsyncClient | None = None,
+    web: WebChatSettings | None = None,
 ) -> Starlette:
     """The gateway app.
 
@@ -80,9 +83,10 @@ def create_app(
     migrates the store first. `polling` runs Telegram's getUpdates loop (a token is needed).
     `extra_routes` (other channels' webhooks) come before the web chat's catch-all mount.
     `zalo` turns the Zalo webhook on; `zalo_client` reaches Zalo's servers (made from `zalo`
-    and closed by the app when not given).
+    and closed by the app when not given). `web` holds the web chat's secret and rate limits
+    (default: from the environment, where HELPDESK_WEBCHAT_SECRET is required).
     """
-    settings = settings or GatewaySettings()
+    settings = settings or GatewaySettings()  # type: ignore[call-arg]  # tokens: from the env
     if polling and not settings.telegram_enabled:
         raise ValueError("polling needs a Telegram bot token (HELPDESK_TELEGRAM_TOKEN)")
     # Before the bot is built: python-telegram-bot logs its URL, token included, right away.
@@ -96,24 +100,22 @@ def create_app(
     )
     own_engine = engine is None
     store = engine or make_engine(settings.database_url)
-    rasa = RasaClient(
-        http, settings.rasa_timeout_seconds, metrics, before_send=Audience(store).seen
-    )
+    officials = Officials(store, metrics)
+    rasa = RasaClient.from_settings(settings, http, metrics, before_send=officials.seen)
     own_zalo_http = zalo is not None and zalo_client is None
     zalo_parts: ZaloParts | None = None
     if zalo is not None:
         zalo_client = zalo_client or zalo_http(zalo)
         failed = metrics.zalo_token_refresh_failure
-        zalo_parts = build_zalo(zalo, store, http=zalo_client, rasa=rasa, on_refresh_failure=failed)
+        zalo_parts = build_zalo(
+            zalo, store, http=zalo_client, rasa=rasa, on_refresh_failure=failed, presence=officials
+        )
+        officials.register(ZALO, zalo_parts.channel)
     # After Zalo: trainers' announcements from Telegram go out on its channel too.
     telegram = _telegram(settings, rasa, metrics, store, rate_limiter, poll_timeout, zalo_parts)
-    webchat = create_webchat(
-        AssistantSettings(
-            rasa_url=settings.rasa_url, rasa_timeout_seconds=settings.rasa_timeout_seconds
-        ),
-        http=http,
-        inbox=LocalInbox(store),
-    )
+    officials.register(TELEGRAM, telegram.channel() if telegram else None)
+    # The gateway's settings hold the web chat's Rasa address and wait: one of each.
+    webchat = create_webchat(settings, http=http, inbox=LocalInbox(store), web=web)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -161,8 +163,8 @@ def create_app(
             metrics.update_dropped("telegram", "too_large")
             return JSONResponse({"error": "too large"}, status_code=413)
         try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+            data = json_of(body)
+        except NotJson:
             metrics.update_dropped("telegram", "invalid")
             return JSONResponse({"error": "not JSON"}, status_code=400)
         try:

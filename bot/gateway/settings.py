@@ -9,7 +9,7 @@ from pydantic import SecretStr, root_validator, validator
 
 from bot.settings import (
     MIN_SECRET,
-    AssistantSettings,
+    RasaChannelSettings,
     StoreSettings,
     TelegramBotSettings,
     blank_secret,
@@ -33,14 +33,15 @@ def webhook_secret(value: SecretStr | None) -> SecretStr | None:
     return secret
 
 
-class GatewaySettings(TelegramBotSettings, AssistantSettings, StoreSettings):
+class GatewaySettings(TelegramBotSettings, RasaChannelSettings, StoreSettings):
     """What the gateway reads from the environment.
 
     HELPDESK_TELEGRAM_TOKEN turns Telegram on; HELPDESK_TELEGRAM_WEBHOOK_SECRET is then required
     (no default: a guessable secret would let anyone post forged updates).
     HELPDESK_TELEGRAM_BASE_URL, HELPDESK_TELEGRAM_WEBHOOK_URL (optional: the gateway registers
-    its webhook there at startup), HELPDESK_RASA_URL, HELPDESK_RASA_TIMEOUT_SECONDS (default 8)
-    and HELPDESK_DATABASE_URL.
+    its webhook there at startup), HELPDESK_RASA_URL, HELPDESK_RASA_TIMEOUT_SECONDS (default 8),
+    HELPDESK_RASA_CHANNEL_TOKEN (required: Rasa's channel answers no one without it) and
+    HELPDESK_DATABASE_URL.
     Trainers (docs/telegram.md): HELPDESK_TELEGRAM_TRAINER_IDS, HELPDESK_STATE_DIR (the published
     knowledge base versions live in `<state>/kb`) and HELPDESK_PROJECT_DIR (config, training data
     and the repository's `knowledge_base/`, for retraining).

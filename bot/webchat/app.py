@@ -1,7 +1,22 @@
-"""A small web chat on localhost that talks to the Rasa server through its REST channel.
+"""A small web chat that talks to the Rasa server through its REST channel.
 
-Notices for the official (staff replies, status changes) wait in the local inbox of the store;
-the page polls `GET /api/inbox` for its sender's notices after the last one it has shown.
+Why it looks like this:
+- The server issues the sender id (`POST /api/session`: a random id and its token, signed under
+  HELPDESK_WEBCHAT_SECRET, `sessions.py`); every message and inbox read carries the token in
+  `X-Chat-Token`. An id chosen by the browser would let anyone who guessed one read that
+  official's staff replies. The page keeps both, as it kept the id before; a page with an id
+  and no token simply asks for a new session.
+- A message's body is read through `bot.bodies.read_capped` before it is parsed, so a huge body
+  is refused (413) after at most MAX_BODY bytes, never held whole.
+- Each message needs a token from its sender's bucket and its address's (`limits.py`); a refusal
+  is a 429 with Retry-After. The address is the socket's peer, or the client a reverse proxy on
+  this machine names (uvicorn trusts X-Forwarded-For from 127.0.0.1 only). Inbox reads are not
+  counted: the page polls every 3 seconds, and a read costs no Rasa turn.
+- Typed text never reaches Rasa as an intent (`bot.rasa.as_typed`). Buttons go to the page with
+  a signed `choice` instead of their payload; the page sends the choice back and the server
+  turns it into the payload, so only a button the assistant showed this sender sends an intent.
+- Notices for the official (staff replies, status changes) wait in the local inbox of the store;
+  the page polls `GET /api/inbox` for its sender's notices after the last one it has shown.
 """
 
 from __future__ import annotations
@@ -10,10 +25,12 @@ import asyncio
 import html
 import logging
 import re
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from string import Template
+from typing import Any
 
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,32 +40,47 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
+from bot.bodies import BodyTooLarge, NotJson, json_of, read_capped
 from bot.notify.local_inbox import LocalInbox
-from bot.rasa import MAX_MESSAGE, RasaClient, RasaUnavailable
-from bot.settings import AssistantSettings, StoreSettings
+from bot.plain_text import clean
+from bot.rasa import MAX_MESSAGE, RasaClient, RasaUnavailable, as_typed
+from bot.settings import RasaChannelSettings, StoreSettings
 from bot.store.database import make_engine, migrate
 from bot.texts import texts
+from bot.webchat.limits import Clock, RateLimits
+from bot.webchat.sessions import MAX_CHOICE, SENDER, TOKEN_HEADER, WebSessions
+from bot.webchat.settings import WebChatSettings
 
 log = logging.getLogger(__name__)
 
 _PAGE = Path(__file__).parent / "static" / "index.html"
-_SENDER = re.compile(r"^web-[0-9a-f]{8,32}$")
 _POSITION = re.compile(r"^[0-9]{1,15}$")
 INBOX_BATCH = 50
+# The largest message body read: MAX_MESSAGE characters JSON-escaped (up to 12 bytes each, an
+# escaped surrogate pair) or the longest choice, with room for the sender and the braces.
+MAX_BODY = max(MAX_MESSAGE * 12, MAX_CHOICE) + 1024
+# A session's token must not be kept by a browser cache or a proxy.
+_PRIVATE = {"Cache-Control": "no-store"}
 
 
 def create_app(
-    settings: AssistantSettings | None = None,
+    settings: RasaChannelSettings | None = None,
     http: httpx.AsyncClient | None = None,
     inbox: LocalInbox | None = None,
     store: StoreSettings | None = None,
+    web: WebChatSettings | None = None,
+    clock: Clock = time.monotonic,
 ) -> Starlette:
     """The web chat app.
 
     `http` (base URL: the Rasa server) is made from settings if not given; `inbox` is made on
-    the store of `store` (default: from the environment), migrated first, if not given.
+    the store of `store` (default: from the environment), migrated first, if not given. `web`
+    (default: from the environment) holds the secret and the rate limits, which read `clock`.
     """
-    settings = settings or AssistantSettings()
+    settings = settings or RasaChannelSettings()  # type: ignore[call-arg]  # token: from the env
+    web = web or WebChatSettings()  # type: ignore[call-arg]  # the secret: from the environment
+    sessions = WebSessions(web.secret.get_secret_value())
+    limits = RateLimits(web.sender_per_minute, web.address_per_minute, clock)
     words = texts("bot.chat").section("web")
     page = Template(_PAGE.read_text(encoding="utf-8")).substitute(
         {key: html.escape(str(value)) for key, value in words.items()}
@@ -65,7 +97,7 @@ def create_app(
         else:
             app.state.inbox = inbox
         client = http or httpx.AsyncClient(base_url=settings.rasa_url)
-        app.state.rasa = RasaClient(client, timeout=settings.rasa_timeout_seconds)
+        app.state.rasa = RasaClient.from_settings(settings, client)
         try:
             yield
         finally:
@@ -74,54 +106,111 @@ def create_app(
             if engine is not None:
                 engine.dispose()
 
+    def refusal(key: str, status: int, **values: object) -> JSONResponse:
+        return JSONResponse({"error": words[key].format(**values)}, status_code=status)
+
+    def unsigned(sender: str, token: str | None) -> JSONResponse | None:
+        """The refusal of a call without `sender`'s token (401 none, 403 another), or None."""
+        if not token:
+            return refusal("forbidden", 401)
+        return None if sessions.valid(sender, token) else refusal("forbidden", 403)
+
+    def with_choices(message: Mapping[str, Any], sender: str) -> dict[str, Any]:
+        """`message` as the page gets it: each button's payload replaced by its signed choice."""
+        shown = dict(message)
+        if "buttons" in shown:
+            buttons = shown["buttons"] if isinstance(shown["buttons"], list) else []
+            shown["buttons"] = [
+                {"title": b["title"], "choice": sessions.choice_for(sender, b["payload"])}
+                for b in buttons
+                if isinstance(b, dict)
+                and isinstance(b.get("title"), str)
+                and isinstance(b.get("payload"), str)
+            ]
+        return shown
+
     async def index(request: Request) -> HTMLResponse:
         return HTMLResponse(page)
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    async def session(request: Request) -> JSONResponse:
+        # Nothing is read or kept: the token is the id signed, checked again on each call.
+        sender, token = sessions.issue()
+        return JSONResponse({"sender": sender, "token": token}, headers=_PRIVATE)
+
     async def messages(request: Request) -> JSONResponse:
+        token = request.headers.get(TOKEN_HEADER)
+        if not token:
+            return refusal("forbidden", 401)
         try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            return JSONResponse({"error": words["empty"]}, status_code=400)
-        sender, text = body.get("sender"), body.get("text")
-        if not isinstance(sender, str) or not _SENDER.match(sender):
-            return JSONResponse({"error": words["unavailable"]}, status_code=400)
-        if not isinstance(text, str) or not text.strip():
-            return JSONResponse({"error": words["empty"]}, status_code=400)
-        if len(text) > MAX_MESSAGE:
-            return JSONResponse(
-                {"error": words["too_long"].format(limit=MAX_MESSAGE)}, status_code=400
-            )
+            body = _object(await read_capped(request, MAX_BODY))
+        except BodyTooLarge:
+            return refusal("too_large", 413)
+        if body is None:
+            return refusal("empty", 400)
+        sender = body.get("sender")
+        if not isinstance(sender, str) or not sessions.valid(sender, token):
+            return refusal("forbidden", 403)
+        choice, typed = body.get("choice"), body.get("text")
+        typed = clean(typed) if isinstance(typed, str) else None
+        if choice is not None:
+            text = sessions.payload_of(sender, choice) if isinstance(choice, str) else None
+            if text is None:
+                return refusal("expired_choice", 400)
+        elif typed is None or not as_typed(typed).strip():
+            return refusal("empty", 400)
+        elif len(typed) > MAX_MESSAGE:
+            return refusal("too_long", 400, limit=MAX_MESSAGE)
+        else:
+            text = as_typed(typed)
+        address = request.client.host if request.client else ""
+        wait = limits.admit(sender, address)
+        if wait:
+            refused = refusal("rate_limited", 429, seconds=wait)
+            refused.headers["Retry-After"] = str(wait)
+            return refused
         try:
             replies = await request.app.state.rasa.send(sender, text)
         except RasaUnavailable:
-            return JSONResponse({"error": words["unavailable"]}, status_code=503)
-        return JSONResponse({"messages": replies})
+            return refusal("unavailable", 503)
+        return JSONResponse({"messages": [with_choices(m, sender) for m in replies]})
 
     async def notices(request: Request) -> JSONResponse:
         sender = request.query_params.get("sender", "")
         after = request.query_params.get("after", "0")
-        if not _SENDER.fullmatch(sender) or not _POSITION.fullmatch(after):
-            return JSONResponse({"error": words["inbox_invalid"]}, status_code=400)
+        if not SENDER.fullmatch(sender) or not _POSITION.fullmatch(after):
+            return refusal("inbox_invalid", 400)
+        refused = unsigned(sender, request.headers.get(TOKEN_HEADER))
+        if refused is not None:
+            return refused
         inbox: LocalInbox = request.app.state.inbox
         try:
             found = await run_in_threadpool(inbox.fetch, sender, int(after), INBOX_BATCH)
         except SQLAlchemyError as error:
             log.warning("the local inbox could not be read (%s)", type(error).__name__)
-            return JSONResponse({"error": words["inbox_unavailable"]}, status_code=503)
+            return refusal("inbox_unavailable", 503)
         last = found[-1].id if found else int(after)
-        return JSONResponse({"messages": [m.as_json() for m in found], "last": last})
+        shown = [with_choices(m.as_json(), sender) for m in found]
+        return JSONResponse({"messages": shown, "last": last})
 
     return Starlette(
         routes=[
             Route("/", index),
             Route("/health", health),
+            Route("/api/session", session, methods=["POST"]),
             Route("/api/messages", messages, methods=["POST"]),
             Route("/api/inbox", notices, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
+
+
+def _object(body: bytes) -> dict[str, Any] | None:
+    """`body` read as a JSON object, or None if it is not one."""
+    try:
+        found = json_of(body)
+    except NotJson:
+        return None
+    return found if isinstance(found, dict) else None

@@ -4,7 +4,7 @@ from pathlib import Path
 from bot.assistant.local_desk import internal_tokens, local_secrets, plan, stored_token
 from bot.desk.accounts import FIRST_ADMIN_LOGIN, MIN_PASSWORD
 from bot.desk.settings import parse_tokens
-from bot.settings import ACTION_SERVER_TOKEN, RASA_API_TOKEN
+from bot.settings import ACTION_SERVER_TOKEN, RASA_API_TOKEN, RASA_CHANNEL_TOKEN
 from bot.texts import texts
 
 
@@ -65,9 +65,9 @@ def test_the_internal_tokens_are_long_random_kept_and_overridden_by_the_environm
     path = tmp_path / "local-secrets.env"
     path.write_text("HELPDESK_STORE_KEY=kept-as-it-is")  # no final newline: appended after it
     first = internal_tokens(tmp_path, {})
-    assert set(first) == {ACTION_SERVER_TOKEN, RASA_API_TOKEN}
+    assert set(first) == {ACTION_SERVER_TOKEN, RASA_API_TOKEN, RASA_CHANNEL_TOKEN}
     assert all(len(token) >= 32 for token in first.values())
-    assert len(set(first.values())) == 2
+    assert len(set(first.values())) == 3
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert internal_tokens(tmp_path, {}) == first
     assert path.read_text().splitlines()[0] == "HELPDESK_STORE_KEY=kept-as-it-is"

@@ -13,14 +13,21 @@ from bot.notify.local_inbox import LocalInbox
 from bot.rasa import RasaClient, RasaUnavailable
 from bot.store.database import make_engine, migrate
 
+TOKEN = "t" * 43
+
 
 def rasa_answering(
-    replies: dict[str, list[dict[str, object]]], seen: list[str]
+    replies: dict[str, list[dict[str, object]]],
+    seen: list[str],
+    tokens: list[str | None] | None = None,
 ) -> httpx.MockTransport:
-    """A fake Rasa REST channel that answers by the message text."""
+    """A fake Rasa REST channel that answers by the message text; keeps each `Authorization`
+    in `tokens`."""
 
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.url.path == "/webhooks/rest/webhook"
+        if tokens is not None:
+            tokens.append(request.headers.get("Authorization"))
         body = json.loads(request.content)
         seen.append(body["message"])
         return httpx.Response(200, json=replies.get(body["message"], [{"text": "?"}]))
@@ -66,10 +73,15 @@ def test_buttons_are_numbered_after_the_text() -> None:
     assert payloads == ["/a", "/b"]
 
 
-async def test_typing_a_button_number_sends_its_payload(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_typing_a_button_number_sends_its_payload_with_the_channel_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     seen: list[str] = []
+    tokens: list[str | None] = []
     transport = rasa_answering(
-        {"hỏi": [{"text": "Chọn:", "buttons": [{"title": "A", "payload": "/kb_a"}]}]}, seen
+        {"hỏi": [{"text": "Chọn:", "buttons": [{"title": "A", "payload": "/kb_a"}]}]},
+        seen,
+        tokens,
     )
     real_client = httpx.AsyncClient
 
@@ -78,8 +90,9 @@ async def test_typing_a_button_number_sends_its_payload(monkeypatch: pytest.Monk
 
     monkeypatch.setattr("bot.chat.terminal.httpx.AsyncClient", fake_client)
     out = io.StringIO()
-    await terminal.chat("http://rasa", io.StringIO("hỏi\n1\n/thoat\n"), out)
+    await terminal.chat("http://rasa", TOKEN, io.StringIO("hỏi\n1\n/thoat\n"), out)
     assert seen == ["hỏi", "/kb_a"]
+    assert tokens == [f"Bearer {TOKEN}"] * 2
     assert "[1] A" in out.getvalue()
 
 
@@ -134,7 +147,9 @@ async def test_a_pushed_notice_is_printed_while_waiting_for_input(
     lines = WaitingInput(out, [("[1] Cảm ơn", "1\n"), ("?", "/thoat\n")])
     pusher = asyncio.create_task(push_later())
     await asyncio.wait_for(
-        terminal.chat("http://rasa", lines, out, inbox=inbox, sender=sender, poll_seconds=0.02),
+        terminal.chat(
+            "http://rasa", TOKEN, lines, out, inbox=inbox, sender=sender, poll_seconds=0.02
+        ),
         10,
     )
     await pusher

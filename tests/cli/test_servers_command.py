@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from bot.settings import ACTION_SERVER_TOKEN, RASA_API_TOKEN
+from bot.settings import ACTION_SERVER_TOKEN, RASA_API_TOKEN, RASA_CHANNEL_TOKEN
 
 
 def test_rasa_runs_its_api_on_loopback_behind_the_token_even_one_that_looks_like_an_option(
@@ -20,6 +20,7 @@ def test_rasa_runs_its_api_on_loopback_behind_the_token_even_one_that_looks_like
     token = "-" + "t" * 42  # token_urlsafe starts one in 64 tokens with "-"
     monkeypatch.setenv(RASA_API_TOKEN, token)
     monkeypatch.setenv(ACTION_SERVER_TOKEN, "a" * 43)
+    monkeypatch.setenv(RASA_CHANNEL_TOKEN, "c" * 43)
     parsed = []
     monkeypatch.setattr(
         rasa.__main__,
@@ -32,6 +33,9 @@ def test_rasa_runs_its_api_on_loopback_behind_the_token_even_one_that_looks_like
     assert (args.auth_token, args.enable_api) == (token, True)
     assert (args.interface, args.port, args.model) == ("127.0.0.1", 5123, "m.tar.gz")
     assert args.endpoints == str(root / "endpoints.yml")
+    # The channel's token reaches Rasa through credentials.yml and the environment, never argv.
+    assert args.credentials == str(root / "credentials.yml")
+    assert not any("c" * 43 in arg for arg in sys.argv)
 
 
 def test_run_stops_before_anything_on_a_weak_token_from_the_environment(

@@ -8,13 +8,16 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import create_engine
 
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
 from bot.messages import Button, OutgoingMessage
 from bot.notify.local_inbox import LocalInbox
+from bot.webchat.sessions import TOKEN_HEADER
 from tests.channels.telegram.fakes import (
+    CHANNEL_TOKEN,
     FakeRasa,
     Gateway,
     callback_update,
@@ -35,7 +38,12 @@ def series(page: str, name: str, **labels: str) -> float:
 @pytest.fixture
 async def web_only(rasa_url: str, sqlite_url: str) -> AsyncIterator[Gateway]:
     """The gateway with Telegram off (no token)."""
-    settings = GatewaySettings(rasa_url=rasa_url, database_url=sqlite_url, rasa_timeout_seconds=1)
+    settings = GatewaySettings(
+        rasa_url=rasa_url,
+        database_url=sqlite_url,
+        rasa_timeout_seconds=1,
+        rasa_channel_token=SecretStr(CHANNEL_TOKEN),
+    )
     async with running_gateway(create_app(settings)) as served:
         yield served
 
@@ -86,7 +94,9 @@ async def test_the_web_chat_is_still_served_and_counted(
     web_only: Gateway, fake_rasa: FakeRasa, sqlite_url: str
 ) -> None:
     client = web_only.client
-    sender = "web-0123456789abcdef"
+    session = (await client.post("/api/session")).json()
+    sender = session["sender"]
+    client.headers[TOKEN_HEADER] = session["token"]
 
     page = await client.get("/")
     answer = await client.post("/api/messages", json={"sender": sender, "text": "quên mk"})
@@ -137,11 +147,14 @@ async def test_one_rasa_client_serves_both_channels(
     try:
         async with running_gateway(create_app(settings, rasa_http=shared)) as gateway:
             await gateway.post_update(message_update("telegram"))
+            session = (await gateway.client.post("/api/session")).json()
             await gateway.client.post(
-                "/api/messages", json={"sender": "web-0123456789abcdef", "text": "web"}
+                "/api/messages",
+                json={"sender": session["sender"], "text": "web"},
+                headers={TOKEN_HEADER: session["token"]},
             )
     finally:
         await shared.aclose()
 
-    assert seen == ["telegram-555", "web-0123456789abcdef"]
+    assert seen == ["telegram-555", session["sender"]]
     assert fake_rasa.received == []

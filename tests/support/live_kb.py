@@ -26,7 +26,8 @@ import yaml
 from bot.assistant import local_desk
 from bot.assistant.processes import free_port, wait_healthy
 from bot.kb import folder, publishing
-from bot.settings import RASA_API_TOKEN
+from bot.rasa import WEBHOOK, channel_headers
+from bot.settings import RASA_API_TOKEN, RASA_CHANNEL_TOKEN
 from tests.support.tiers import require_slow
 
 # An article trainers might add: about something no article of the knowledge base answers.
@@ -111,9 +112,12 @@ class RunningAssistant:
         self, text: str, sender: str | None = None, timeout: float = 60.0
     ) -> list[dict[str, Any]]:
         """The assistant's messages in reply to `text` (a new conversation unless `sender`)."""
+        token = local_desk.stored_token(self.state, RASA_CHANNEL_TOKEN)
+        assert token, "helpdesk run keeps HELPDESK_RASA_CHANNEL_TOKEN in local-secrets.env"
         answer = httpx.post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
+            f"{self.rasa_url}{WEBHOOK}",
             json={"sender": sender or f"trial-{uuid.uuid4().hex}", "message": text},
+            headers=channel_headers(token),
             timeout=timeout,
         )
         answer.raise_for_status()

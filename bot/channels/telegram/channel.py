@@ -13,7 +13,11 @@ Why it looks like this:
   (the staff group), one a second. A private chat is paced only overall: the library tells
   groups from private chats by the chat id's sign, and one answer's pieces go out one after
   another anyway. "Retry after N seconds" pauses every request of the bot for N seconds, and
-  the request is made again, three times at most.
+  the request is made again, three times at most. Past those, `RateLimited` with Telegram's
+  wait, so the notifier tries again later; a token Telegram refuses (401) is the operator's
+  `AccountProblem`, not the official's.
+- `parts` cuts a notice as `send` would, so the notifier records each part and never sends
+  one twice.
 """
 
 from __future__ import annotations
@@ -21,15 +25,17 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from datetime import timedelta
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.channels.telegram.render import CallbackPayloads, Rendered, render
-from bot.messages import OutgoingMessage, RecipientUnreachable
+from bot.channels.telegram.render import CallbackPayloads, Rendered, render, split
+from bot.messages import AccountProblem, OutgoingMessage, RateLimited, RecipientUnreachable
 from bot.metrics import Metrics
+from bot.plain_text import clean
 from bot.texts import texts
 
 log = logging.getLogger(__name__)
@@ -52,19 +58,33 @@ def chat_id_of(recipient: str) -> int | None:
 
 
 async def send_rendered(
-    bot: Bot, chat_id: int, messages: Sequence[Rendered], metrics: Metrics | None = None
-) -> None:
-    """Send `messages` to `chat_id` in order, as HTML without link previews."""
-    for message in messages:
-        await bot.send_message(
+    bot: Bot,
+    chat_id: int,
+    messages: Sequence[Rendered],
+    metrics: Metrics | None = None,
+    reply_to: int | None = None,
+) -> list[int]:
+    """Send `messages` to `chat_id` in order, as HTML without link previews; their ids.
+
+    `reply_to`, a message of the chat, is what the first one answers (if it still exists).
+    """
+    sent = []
+    for index, message in enumerate(messages):
+        reply = None
+        if reply_to is not None and index == 0:
+            reply = ReplyParameters(reply_to, allow_sending_without_reply=True)
+        posted = await bot.send_message(
             chat_id,
             message.text,
             parse_mode=ParseMode.HTML,
             reply_markup=message.keyboard,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_parameters=reply,
         )
+        sent.append(posted.message_id)
         if metrics is not None:
             metrics.message_out(CHANNEL)
+    return sent
 
 
 def telegram_rate_limiter(
@@ -109,6 +129,15 @@ class TelegramChannel:
         self._payloads = payloads or CallbackPayloads()
         self._metrics = metrics
 
+    def parts(self, message: OutgoingMessage) -> list[OutgoingMessage]:
+        """`message` as the messages Telegram takes, its buttons under the last."""
+        pieces = split(clean(message.text))
+        if not pieces:
+            return [message]
+        parts = [OutgoingMessage(piece) for piece in pieces]
+        parts[-1] = OutgoingMessage(pieces[-1], message.buttons)
+        return parts
+
     async def send(self, recipient: str, message: OutgoingMessage) -> None:
         """Deliver `message` to the chat `recipient` names, or raise `RecipientUnreachable`."""
         chat_id = chat_id_of(recipient)
@@ -120,7 +149,14 @@ class TelegramChannel:
         try:
             await send_rendered(self._bot, chat_id, rendered, self._metrics)
         except Forbidden as error:
-            raise RecipientUnreachable(f"Telegram refused the chat ({error.message})") from None
+            reason = f"Telegram refused the chat ({error.message})"
+            raise RecipientUnreachable(reason, "blocked") from None
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise RateLimited("Telegram asks to wait", seconds) from None
+        except InvalidToken:
+            raise AccountProblem("Telegram refused the bot's token", 401) from None
         except BadRequest as error:
             if any(reason in error.message.lower() for reason in _NO_CHAT):
                 raise RecipientUnreachable(

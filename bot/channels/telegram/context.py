@@ -7,7 +7,7 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.ext import Application, CallbackContext
 
-from bot.channels.telegram.render import clean
+from bot.plain_text import clean
 from bot.texts import texts
 
 Context = CallbackContext[Any, Any, Any, Any]

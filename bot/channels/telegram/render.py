@@ -28,6 +28,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from bot.messages import Button
+from bot.plain_text import clean
 
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)
 MAX_CALLBACK_DATA = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
@@ -36,16 +37,8 @@ MAX_BUTTONS = 100
 # Titles this short sit two to a row; longer ones get a row each.
 SHORT_TITLE = 14
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff\ufff9-\ufffb]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;:])\s+")
-
-
-def clean(text: str) -> str:
-    """`text` without control characters or lone surrogates, with `\\n` line breaks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", _SURROGATE.sub("", text))
 
 
 def telegram_length(text: str) -> int:

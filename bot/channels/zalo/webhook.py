@@ -18,9 +18,7 @@ Why it looks like this:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -31,14 +29,16 @@ from typing import Any
 from pydantic import SecretStr
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.bodies import NotJson, json_of
 from bot.channels.zalo.channel import CHANNEL, ZaloChannel, sender_id
 from bot.channels.zalo.errors import ZaloError
 from bot.channels.zalo.events import Kind, ZaloEvent, parse_event, timestamp_of
 from bot.channels.zalo.render import ChoiceMemory, rasa_messages
 from bot.channels.zalo.seen import SeenUpdates
 from bot.channels.zalo.signature import verify
-from bot.messages import OutgoingMessage, RecipientUnreachable
-from bot.rasa import MAX_MESSAGE, RasaUnavailable, Sender
+from bot.messages import OutgoingMessage, Presence, RecipientUnreachable
+from bot.plain_text import clean
+from bot.rasa import MAX_MESSAGE, RasaUnavailable, Sender, as_typed
 from bot.texts import texts
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,6 @@ REPLAY_WINDOW = timedelta(minutes=5)
 # Claims older than this are forgotten, at most once every PRUNE_EVERY.
 KEEP = timedelta(days=7)
 PRUNE_EVERY = 24 * 3600.0
-# Control characters other than tab and line breaks: nothing an official types, and NUL breaks
-# the PostgreSQL tracker store.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 Schedule = Callable[[Coroutine[Any, Any, None]], object]
 
@@ -105,8 +102,8 @@ class ZaloWebhook:
             log.warning("refused a Zalo event without a signature")
             return Answer(UNSIGNED, "unsigned")
         try:
-            body = json.loads(raw_body)
-        except (ValueError, RecursionError):
+            body = json_of(raw_body, surrogates=True)
+        except NotJson:
             return Answer(BAD_REQUEST, "invalid")
         if not isinstance(body, dict):
             return Answer(BAD_REQUEST, "invalid")
@@ -172,9 +169,18 @@ class ZaloProcessor:
     """Claims Zalo events, and handles each: asks Rasa, answers the official."""
 
     def __init__(
-        self, seen: SeenUpdates, rasa: Sender, channel: ZaloChannel, choices: ChoiceMemory
+        self,
+        seen: SeenUpdates,
+        rasa: Sender,
+        channel: ZaloChannel,
+        choices: ChoiceMemory,
+        presence: Presence | None = None,
     ) -> None:
-        """Claim in `seen`, ask `rasa`, answer through `channel`, resolve numbers in `choices`."""
+        """Claim in `seen`, ask `rasa`, answer through `channel`, resolve numbers in `choices`.
+
+        `presence` hears of every event's official (a follow opens Zalo's 7-day window too).
+        """
+        self._presence = presence
         self._seen = seen
         self._rasa = rasa
         self._channel = channel
@@ -207,6 +213,12 @@ class ZaloProcessor:
         if kind is Kind.IGNORED:
             return
         async with self._turn(event.user_id):
+            if self._presence is not None:
+                # Before the answer: notices waiting for this official go out first.
+                if kind is Kind.UNFOLLOW:
+                    await self._presence.left(CHANNEL, sender_id(event.user_id), "not_follower")
+                else:
+                    await self._presence.wrote(CHANNEL, sender_id(event.user_id))
             try:
                 await self._handle(kind, event)
             except RecipientUnreachable:
@@ -243,7 +255,8 @@ class ZaloProcessor:
 
     async def _answer(self, event: ZaloEvent) -> None:
         words = texts("bot.channels.zalo")
-        text = clean(event.text or "")
+        # Typed "/request_human" must not name an intent; a numbered choice sends the payload.
+        text = as_typed(clean(event.text or ""))
         if not text.strip():
             await self._say(event, words.say("empty"))
             return
@@ -264,9 +277,3 @@ class ZaloProcessor:
         # The assistant's own words between turns: the choices on screen still stand.
         message = OutgoingMessage(text)
         await self._channel.send_all(sender_id(event.user_id), [message], replace_choices=False)
-
-
-def clean(text: str) -> str:
-    """`text` without control characters or unpaired surrogates (which JSON cannot carry)."""
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return _CONTROL.sub("", text)

@@ -38,6 +38,8 @@ from tests.support.served import serving
 
 TOKEN = "123456789:TEST-token_for-the-fake-api"
 SECRET = "webhook-secret_0123456789abcdefghij"
+# Rasa's channel token: the gateway sends it, the fake Rasa refuses a message without it.
+CHANNEL_TOKEN = "rasa-channel-token_0123456789abcdefghij"
 BOT_ID = 123456789
 WAIT = 10.0  # seconds any test waits for something before it fails
 
@@ -219,7 +221,8 @@ class FakeTelegram:
 
 @dataclass
 class FakeRasa:
-    """Rasa's REST channel: records what it is sent; `reply` makes the answer, `hang` stalls."""
+    """Rasa's REST channel: records what it is sent (401 without CHANNEL_TOKEN, as the real
+    one); `reply` makes the answer, `hang` stalls."""
 
     received: list[dict[str, Any]] = field(default_factory=list)
     reply: Callable[[dict[str, Any]], list[dict[str, Any]]] = field(default_factory=lambda: echo)
@@ -236,6 +239,8 @@ class FakeRasa:
         set_from_any_thread(self._release, self._loop)
 
     async def _webhook(self, request: Request) -> JSONResponse:
+        if request.headers.get("Authorization") != f"Bearer {CHANNEL_TOKEN}":
+            return JSONResponse({"error": "token"}, status_code=401)
         body = await request.json()
         self.received.append(body)
         if self.hang:
@@ -421,6 +426,7 @@ def sqlite_url(tmp_path: Path) -> str:
 def settings(telegram_url: str, rasa_url: str, sqlite_url: str) -> GatewaySettings:
     """Gateway settings pointing at the fakes, with a short Rasa timeout."""
     return GatewaySettings(
+        rasa_channel_token=SecretStr(CHANNEL_TOKEN),
         telegram_token=SecretStr(TOKEN),
         telegram_webhook_secret=SecretStr(SECRET),
         telegram_base_url=telegram_url,

@@ -12,7 +12,6 @@ from bot.channels.telegram.render import (
     MAX_TEXT,
     CallbackPayloads,
     buttons_of,
-    clean,
     keyboard,
     render,
     render_replies,
@@ -78,10 +77,6 @@ def test_text_without_any_break_is_cut_hard_and_emoji_count_twice() -> None:
 def test_small_limits_are_honoured() -> None:
     assert split("một hai ba bốn", limit=7) == ["một hai", "ba bốn"]
     assert split("   ") == []
-
-
-def test_control_characters_and_lone_surrogates_are_dropped() -> None:
-    assert clean("a\x00b\x07c\u200bd\ud800e\r\nf\rg\th") == "abcde\nf\ng\th"
 
 
 def test_short_payloads_are_callback_data_and_long_ones_get_a_short_id() -> None:

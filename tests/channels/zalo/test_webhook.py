@@ -235,6 +235,7 @@ async def test_receipts_and_the_oas_own_messages_are_ignored(
     [
         ("   \n ", WORDS.say("empty")),
         ("\x00\x01", WORDS.say("empty")),
+        (" / ", WORDS.say("empty")),
         ("á" * (MAX_MESSAGE + 1), WORDS.say("too_long", limit=MAX_MESSAGE)),
     ],
 )
@@ -245,11 +246,17 @@ async def test_empty_and_overlong_texts_are_refused_politely(
     assert fake_zalo.texts_to(USER) == [answer] and fake_rasa.turns == []
 
 
+async def test_typed_text_never_names_an_intent(parts: ZaloParts, fake_rasa: FakeRasa) -> None:
+    await deliver(parts, text_event("/request_human", "m1"))
+    await deliver(parts, text_event(' /inform{"software":"kyso"}', "m2"))
+    assert fake_rasa.messages == ["request_human", 'inform{"software":"kyso"}']
+
+
 async def test_control_characters_are_dropped_before_rasa(
     parts: ZaloParts, fake_rasa: FakeRasa
 ) -> None:
     await deliver(parts, text_event("ký\x00 số\x1b[31m\tlỗi\r\n", "m1"))
-    assert fake_rasa.messages == ["ký số[31m\tlỗi\r\n"]
+    assert fake_rasa.messages == ["ký số[31m\tlỗi\n"]
 
 
 async def test_an_unreachable_user_is_logged_without_crashing(

@@ -32,12 +32,12 @@ from bot.channels.telegram.context import AnyApplication, Context, display_name
 from bot.channels.telegram.render import (
     CallbackPayloads,
     Rendered,
-    clean,
     render,
     render_replies,
     to_html,
 )
 from bot.metrics import Metrics
+from bot.plain_text import clean
 from bot.rasa import MAX_MESSAGE, RasaUnavailable, Sender
 from bot.texts import texts
 

@@ -24,7 +24,6 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.channels.telegram.context import AnyApplication, Context, display_name
-from bot.channels.telegram.render import clean
 from bot.channels.telegram.staff.answers import StaffAnswers, answer_press
 from bot.channels.telegram.staff.commands import (
     CLAIM,
@@ -44,6 +43,7 @@ from bot.escalation.client import (
     TicketNotFound,
 )
 from bot.metrics import Metrics
+from bot.plain_text import clean
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,11 @@ from pathlib import Path
 
 from telegram import Bot, Document
 
-from bot.channels.telegram.render import clean
+from bot.kb.import_limits import LIMITS
+from bot.plain_text import clean
 
-MAX_BYTES = 5 * 1024 * 1024
+# The largest file the importer reads: a larger one is refused before it is downloaded.
+MAX_BYTES = LIMITS.file_bytes
 ACCEPTED = frozenset({".xlsx", ".csv", ".yaml", ".yml"})
 MAX_NAME = 100
 _API_SUFFIX = "/bot"

@@ -27,7 +27,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.announce.broadcast import AnnouncementInvalid
 from bot.channels.telegram.channel import CHANNEL
 from bot.channels.telegram.context import AnyApplication, Context, bot_commands
-from bot.channels.telegram.render import clean
 from bot.channels.telegram.trainers.announce import TrainerAnnouncements
 from bot.channels.telegram.trainers.confirm import (
     AnnouncementRequest,
@@ -51,6 +50,7 @@ from bot.display import shorten
 from bot.kb import publishing
 from bot.kb.proposal import Proposal
 from bot.metrics import Metrics
+from bot.plain_text import clean
 from bot.texts import texts
 
 log = logging.getLogger(__name__)
