@@ -20,9 +20,10 @@ from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.wiring import build_channel
 from bot.store.contacts import Contacts
 from bot.store.database import make_engine
-from tests.channels.zalo.conftest import settings_for
-from tests.channels.zalo.fake_zalo import FakeZalo, served
-from tests.notify.delivery_support import Clock
+from tests.channels.zalo.fake_zalo import FakeZalo
+from tests.notify.delivery_support import (
+    Clock,
+)
 from tests.support.databases import migrated_sqlite
 
 RECENT, SILENT, LEFT = "1000000000000000001", "1000000000000000002", "1000000000000000003"
@@ -33,22 +34,6 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine = make_engine(migrated_sqlite(tmp_path / "helpdesk.db"))
     yield engine
     engine.dispose()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def fake(clock: Clock) -> FakeZalo:
-    return FakeZalo(clock=clock.epoch)
-
-
-@pytest.fixture
-def zalo_settings(fake: FakeZalo) -> Iterator[ZaloSettings]:
-    with served(fake) as url:
-        yield settings_for(fake, url)
 
 
 def audience_of_three(engine: Engine, clock: Clock) -> Audience:

@@ -16,6 +16,7 @@ from bot.messages import OutgoingMessage
 from bot.store.database import make_engine
 from tests.channels.telegram.fakes import fake_telegram, telegram_url  # noqa: F401  (fixtures)
 from tests.escalation.fake_desk import TOKEN, FakeDesk
+from tests.notify.delivery_support import clock, fake, http, zalo_settings  # noqa: F401  (fixtures)
 from tests.support.databases import migrated_sqlite, migrated_store_url
 
 
@@ -58,8 +59,8 @@ async def client(desk: FakeDesk) -> AsyncIterator[DeskClient]:
         transport=httpx.MockTransport(desk.handle),
         base_url="http://desk.test/",
         headers={"Authorization": f"Bearer {TOKEN}"},
-    ) as http:
-        yield DeskClient(http, RetryPolicy(attempts=2, sleep=no_wait))
+    ) as desk_http:
+        yield DeskClient(desk_http, RetryPolicy(attempts=2, sleep=no_wait))
 
 
 @dataclass

@@ -7,11 +7,13 @@ Zalo parts (signed webhook event, `Officials` as the presence and Rasa's `before
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy.engine import Engine
 
 from bot.channels.zalo.channel import CHANNEL as ZALO
@@ -26,8 +28,8 @@ from bot.notify.delivery import NoticeDelivery
 from bot.notify.feed import FeedWatcher
 from bot.rasa import RasaClient
 from bot.store.kept_notices import KeptNotice
-from tests.channels.zalo.conftest import USER, signed, text_event
-from tests.channels.zalo.fake_zalo import FakeZalo
+from tests.channels.zalo.conftest import USER, settings_for, signed, text_event
+from tests.channels.zalo.fake_zalo import FakeZalo, served
 from tests.escalation.fake_desk import payload
 
 OFFICIAL = f"zalo-{USER}"
@@ -114,3 +116,29 @@ async def open_ticket(client: DeskClient, number: int, user: str = OFFICIAL) -> 
     body: dict[str, Any] = payload(number)
     body["requester"] = {"channel": ZALO, "user_id": user}
     return (await client.create_ticket(body, f"escalation-{number:04d}")).code
+
+
+# Fixtures for the test modules of this path, which import them by name.
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def fake(clock: Clock) -> FakeZalo:
+    """The fake Zalo OA server, keeping its window on the test's clock."""
+    return FakeZalo(clock=clock.epoch)
+
+
+@pytest.fixture
+def zalo_settings(fake: FakeZalo) -> Iterator[ZaloSettings]:
+    with served(fake) as url:
+        yield settings_for(fake, url)
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=10) as client:
+        yield client

@@ -9,7 +9,7 @@ official's failure holds back no other official's notice.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
@@ -27,36 +27,19 @@ from bot.notify.queued import queued_ticket_notify
 from bot.store.contacts import Reach
 from bot.store.kept_notices import PENDING, SENT, UNREACHABLE, WAITING
 from tests.channels.telegram.fakes import TOKEN, FakeTelegram
-from tests.channels.zalo.conftest import USER, settings_for
-from tests.channels.zalo.fake_zalo import FakeZalo, served
+from tests.channels.zalo.conftest import USER
+from tests.channels.zalo.fake_zalo import FakeZalo
 from tests.escalation.fake_desk import FakeDesk
-from tests.notify.delivery_support import OFFICIAL, Clock, notifier_path, open_ticket
+from tests.notify.delivery_support import (
+    OFFICIAL,
+    Clock,
+    notifier_path,
+    open_ticket,
+)
 from tests.support.served import served_in_thread
 
 OTHER_USER = "1357924680135792468"
 REPLY = "Anh/chị vào mục Quên mật khẩu để đặt lại nhé."
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def fake(clock: Clock) -> FakeZalo:
-    return FakeZalo(clock=clock.epoch)
-
-
-@pytest.fixture
-def zalo_settings(fake: FakeZalo) -> Iterator[ZaloSettings]:
-    with served(fake) as url:
-        yield settings_for(fake, url)
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield client
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ Over the fake Zalo (the official silent for 8 days) and the fake Telegram (the s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -26,32 +26,20 @@ from bot.notify.staff_feed import staff_told
 from bot.store.contacts import Contacts
 from tests.channels.telegram.fakes import TOKEN, FakeTelegram, fast_limiter
 from tests.channels.telegram.staff.fakes import PUBLIC_URL, STAFF_CHAT, said
-from tests.channels.zalo.conftest import USER, settings_for
-from tests.channels.zalo.fake_zalo import FakeZalo, served
+from tests.channels.zalo.conftest import USER
+from tests.channels.zalo.fake_zalo import FakeZalo
 from tests.escalation.fake_desk import FakeDesk
-from tests.notify.delivery_support import OFFICIAL, Clock, open_ticket
+from tests.notify.delivery_support import (
+    OFFICIAL,
+    Clock,
+    open_ticket,
+)
 
 
 @pytest.fixture
 async def bot(telegram_url: str) -> AsyncIterator[ExtBot[int]]:
     async with telegram_bot(TOKEN, telegram_url, fast_limiter()) as bot:
         yield bot
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def fake(clock: Clock) -> FakeZalo:
-    return FakeZalo(clock=clock.epoch)
-
-
-@pytest.fixture
-def zalo_settings(fake: FakeZalo) -> Iterator[ZaloSettings]:
-    with served(fake) as url:
-        yield settings_for(fake, url)
 
 
 @pytest.mark.parametrize(("code", "said_first"), [(None, "⏳"), (-213, "⚠️")])

@@ -7,10 +7,7 @@ the gateway's Zalo webhook when the official writes again.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import httpx
-import pytest
 from sqlalchemy.engine import Engine
 
 from bot.channels.zalo.channel import CHANNEL as ZALO
@@ -19,9 +16,9 @@ from bot.escalation.client import DeskClient
 from bot.notify.feed import FeedCursor
 from bot.store.contacts import Contacts, Reach
 from bot.store.kept_notices import SENT, WAITING
-from tests.channels.zalo.conftest import USER, now_ms, settings_for, signed
+from tests.channels.zalo.conftest import USER, now_ms, signed
 from tests.channels.zalo.fake_rasa import FakeRasa
-from tests.channels.zalo.fake_zalo import APP_ID, TEMPLATE_ID, FakeZalo, served
+from tests.channels.zalo.fake_zalo import APP_ID, TEMPLATE_ID, FakeZalo
 from tests.escalation.fake_desk import FakeDesk
 from tests.notify.delivery_support import (
     OFFICIAL,
@@ -33,28 +30,6 @@ from tests.notify.delivery_support import (
 )
 
 REPLY = "Anh/chị vào mục Quên mật khẩu để đặt lại nhé."
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def fake(clock: Clock) -> FakeZalo:
-    return FakeZalo(clock=clock.epoch)
-
-
-@pytest.fixture
-def zalo_settings(fake: FakeZalo) -> Iterator[ZaloSettings]:
-    with served(fake) as url:
-        yield settings_for(fake, url)
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield client
 
 
 def silent_for(days: float, engine: Engine, fake: FakeZalo, clock: Clock) -> None:
