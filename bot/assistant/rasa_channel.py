@@ -12,7 +12,7 @@ Why it looks like this:
 - The route streams (`stream=True`): Sanic would otherwise read the whole body, up to 100 MB,
   before any check. The token is checked before a byte of it is read, a declared length over
   `bot.rasa.MAX_BODY` is refused at once and a body sent in chunks as soon as it passes it;
-  a refused body is never read, the connection is closed instead.
+  a refused body is never read, the connection is closed instead (and the answer says so).
 - The token comes in through `credentials.yml` (`token: ${HELPDESK_RASA_CHANNEL_TOKEN}`, which
   Rasa fills in from the environment); a short or missing one stops the server.
 """
@@ -71,8 +71,11 @@ class TokenRestInput(RestInput):  # type: ignore[misc]  # Rasa ships no type inf
 
         def refusal(key: str, status: int, request: Request) -> HTTPResponse:
             # The body stays unread: Sanic would otherwise read it all to reuse the connection.
+            # So the connection closes, and the answer says so ("Connection: close"): a client
+            # told "keep-alive" would send its next request on a socket about to close.
             if request.stream is not None:
                 request.stream.request_max_size = 0
+                request.stream.keep_alive = False
             return response.json({"error": words[key]}, status=status)
 
         async def health(request: Request) -> HTTPResponse:

@@ -116,6 +116,19 @@ async def test_a_message_without_the_right_token_is_refused_and_never_processed(
     assert recorded.messages == []
 
 
+async def test_after_a_refusal_the_next_request_on_the_same_client_is_answered(
+    served: tuple[str, Recorded],
+) -> None:
+    url, recorded = served
+    async with httpx.AsyncClient(base_url=url) as http:
+        refused = await http.post(WEBHOOK, json=MESSAGE)
+        # The refusal closes its connection and says so, so the client opens a new one.
+        assert refused.headers["connection"] == "close"
+        answer = await http.post(WEBHOOK, json=MESSAGE, headers=channel_headers(TOKEN))
+    assert (refused.status_code, answer.status_code) == (401, 200)
+    assert len(recorded.messages) == 1
+
+
 async def test_a_message_with_the_token_is_processed_as_rasas_rest_channel_does(
     served: tuple[str, Recorded],
 ) -> None:
