@@ -10,7 +10,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup setup-dev train run validate test test-all lint typecheck eval bench bench-escalation bench-kb bench-hostile clean
+.PHONY: setup setup-dev train run validate test test-all lint typecheck eval bench bench-escalation bench-kb bench-hostile bench-load clean
 
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
@@ -71,6 +71,11 @@ bench: setup bench-escalation bench-hostile
 
 bench-escalation: setup
 	$(BIN)/python -m benchmarks.escalation
+
+# Many officials at once (docs/benchmarks.md, "Many officials at once"): our stack with 1, 2 and 4
+# Rasa replicas on SQLite and on PostgreSQL + Redis, and a stock Rasa server, in one run.
+bench-load: setup
+	$(BIN)/python -m benchmarks.load
 
 bench-kb: setup
 	$(BIN)/python -m benchmarks.live_kb

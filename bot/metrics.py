@@ -101,7 +101,8 @@ class Metrics:
         self._updates_dropped.labels(channel=channel, reason=reason).inc()
 
     def rasa_error(self, channel: str, reason: str) -> None:
-        """Rasa did not answer usefully (`timeout`, `connection`, `status`, `invalid`)."""
+        """Rasa did not answer usefully (`timeout`, `connection`, `status`, `invalid`), or a
+        replica was unreachable and the turn `moved` to the next one."""
         self._rasa_errors.labels(channel=channel, reason=reason).inc()
 
     def rasa_latency(self, channel: str, seconds: float) -> None:

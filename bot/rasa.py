@@ -22,12 +22,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import httpx
 
 from bot.metrics import Metrics
+from bot.replicas import Ring
 from bot.settings import RasaChannelSettings
 
 WEBHOOK = "/webhooks/rest/webhook"
@@ -61,6 +62,10 @@ def channel_headers(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+# What a replica that stopped or died answers: nothing, on a new or on a kept-alive connection.
+_GONE = (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+
+
 class RasaUnavailable(Exception):
     """The Rasa server did not answer in time or answered with an error."""
 
@@ -85,12 +90,15 @@ class RasaClient:
         before_send: Callable[[str, str], Awaitable[None]] | None = None,
         *,
         token: str | None = None,
+        replicas: Sequence[str] = (),
     ) -> None:
         """Use `http` (base URL: the Rasa server); give up after `timeout`; count in `metrics`.
 
         `before_send(channel, sender)`, if given, is awaited before each message goes out.
         `token` is the channel's (HELPDESK_RASA_CHANNEL_TOKEN), sent with every message; the
         real channel refuses a client without it, only a test's stand-in of Rasa does not ask.
+        With `replicas` (their base URLs), each sender's turns go to one of them (bot.replicas);
+        without, to `http`'s base URL.
         """
         if timeout <= 0:
             raise ValueError("timeout must be more than 0")
@@ -99,6 +107,7 @@ class RasaClient:
         self._timeout = timeout
         self._metrics = metrics
         self._before_send = before_send
+        self._ring = Ring(replicas) if replicas else None
 
     @classmethod
     def from_settings(
@@ -110,7 +119,9 @@ class RasaClient:
     ) -> RasaClient:
         """The client of a chat configured by `settings`: their wait, their channel token."""
         token = settings.rasa_channel_token.get_secret_value()
-        return cls(http, settings.rasa_timeout_seconds, metrics, before_send, token=token)
+        timeout = settings.rasa_timeout_seconds
+        replicas = settings.replicas
+        return cls(http, timeout, metrics, before_send, token=token, replicas=replicas)
 
     async def send(
         self, sender: str, text: str, metadata: Mapping[str, Any] | None = None
@@ -125,10 +136,7 @@ class RasaClient:
             await self._before_send(channel, sender)
         started = time.monotonic()
         try:
-            response = await asyncio.wait_for(
-                self._http.post(WEBHOOK, json=body, headers=self._headers, timeout=self._timeout),
-                self._timeout,
-            )
+            response = await asyncio.wait_for(self._post(sender, body, channel), self._timeout)
         except (asyncio.TimeoutError, httpx.TimeoutException) as error:
             self._failed(channel, "timeout", started)
             raise RasaUnavailable("Rasa did not answer in time") from error
@@ -149,6 +157,25 @@ class RasaClient:
             self._error(channel, "invalid")
             raise RasaUnavailable("Rasa answered something that is not a list of messages")
         return [m for m in messages if isinstance(m, dict)]
+
+    async def _post(self, sender: str, body: dict[str, Any], channel: str) -> httpx.Response:
+        """Post to the replica that owns `sender`, or to the next one while one is unreachable.
+
+        Only a replica that is gone moves on: a refused connection, or a kept-alive one it
+        dropped (it was killed): the turn was not taken, or at worst not answered, and its
+        conversation is in the shared tracker store for the next one. A timeout does not: the
+        turn may be under way there, and sending it again could answer it twice.
+        """
+        options: dict[str, Any] = {"json": body, "headers": self._headers}
+        if self._ring is None:
+            return await self._http.post(WEBHOOK, timeout=self._timeout, **options)
+        *fallbacks, last = self._ring.order(sender)
+        for url in fallbacks:
+            try:
+                return await self._http.post(url + WEBHOOK, timeout=self._timeout, **options)
+            except _GONE:
+                self._error(channel, "moved")
+        return await self._http.post(last + WEBHOOK, timeout=self._timeout, **options)
 
     def _failed(self, channel: str, reason: str, started: float) -> None:
         if self._metrics is not None:

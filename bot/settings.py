@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseSettings, PydanticValueError, SecretStr, ValidationError, validator
 
+from bot.replicas import replica_urls
 from bot.texts import texts
 
 _TELEGRAM_TOKEN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$")
@@ -123,6 +124,16 @@ def https(value: str | None) -> str | None:
     return value or None
 
 
+def replica_list(value: str | None) -> str | None:
+    """`value` if it lists http(s) addresses, each once (or is unset or blank)."""
+    if value is None or not value.strip():
+        return None
+    urls = replica_urls(value)
+    if len(set(urls)) != len(urls) or not all(u.startswith(("http://", "https://")) for u in urls):
+        raise problem("replicas")
+    return value
+
+
 def blank_secret(value: SecretStr | None) -> SecretStr | None:
     """None for a blank secret: `VAR=` in an env file means "not set", as leaving it out does."""
     return value if value is not None and value.get_secret_value().strip() else None
@@ -196,6 +207,8 @@ class StoreSettings(HelpdeskSettings):
     """Where the assistant's own data lives: SQLite by default, PostgreSQL by URL."""
 
     database_url: str = "sqlite:///var/helpdesk.db"
+    # Redis, when there is one: Rasa's lock store, and what gateway replicas share.
+    redis_url: str | None = None
 
 
 class ActionSettings(StoreSettings):
@@ -209,9 +222,18 @@ class AssistantSettings(HelpdeskSettings):
     """How the chats reach the Rasa server, and how long an official may wait for a reply."""
 
     rasa_url: str = "http://127.0.0.1:5005"
+    # Several Rasa replicas, comma-separated, in the same order for every gateway: each
+    # conversation goes to one of them (bot/replicas.py). Unset: the one at rasa_url.
+    rasa_urls: str | None = None
     rasa_timeout_seconds: float = 8.0
 
     _positive_rasa_timeout = validator("rasa_timeout_seconds", allow_reuse=True)(positive)
+    _replicas = validator("rasa_urls", allow_reuse=True)(replica_list)
+
+    @property
+    def replicas(self) -> list[str]:
+        """The Rasa replicas' base URLs when there are several (rasa_urls), else none."""
+        return replica_urls(self.rasa_urls or "")
 
 
 class DeskAddressSettings(HelpdeskSettings):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 
 import httpx
-from pydantic import SecretStr
+import pytest
+from pydantic import SecretStr, ValidationError
 
-from bot.rasa import WEBHOOK, RasaClient
+from bot.rasa import WEBHOOK, RasaClient, RasaUnavailable
+from bot.replicas import Ring
 from bot.settings import RasaChannelSettings
 
 TOKEN = secrets.token_urlsafe(32)
@@ -48,3 +50,81 @@ async def test_a_client_without_a_token_sends_no_authorization_header() -> None:
     async with httpx.AsyncClient(transport=recording(seen), base_url="http://rasa") as http:
         await RasaClient(http).send("official-3", "chào")
     assert "Authorization" not in seen[0].headers
+
+
+def replicas_answering(
+    seen: list[str], down: set[str], gone: type[httpx.TransportError] = httpx.ConnectError
+) -> httpx.MockTransport:
+    """Rasa replicas that say which one answered; those in `down` fail with `gone`."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        replica = f"{request.url.scheme}://{request.url.netloc.decode()}"
+        if replica in down:
+            raise gone("connection refused or dropped", request=request)
+        seen.append(replica)
+        return httpx.Response(200, json=[{"text": replica}])
+
+    return httpx.MockTransport(handler)
+
+
+REPLICAS = ["http://rasa-0:5005", "http://rasa-1:5005", "http://rasa-2:5005"]
+
+
+async def test_each_official_s_turns_go_to_one_replica_and_officials_spread_over_all() -> None:
+    seen: list[str] = []
+    async with httpx.AsyncClient(transport=replicas_answering(seen, set())) as http:
+        client = RasaClient(http, token=TOKEN, replicas=REPLICAS)
+        by_official = {}
+        for number in range(30):
+            answers = [await client.send(f"official-{number}", t) for t in ("chào", "cảm ơn")]
+            assert answers[0] == answers[1]
+            by_official[number] = answers[0][0]["text"]
+    assert set(by_official.values()) == set(REPLICAS)
+
+
+@pytest.mark.parametrize(
+    "gone", [httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError]
+)
+async def test_a_replica_that_is_gone_hands_its_officials_to_the_next(
+    gone: type[httpx.TransportError],
+) -> None:
+    seen: list[str] = []
+    transport = replicas_answering(seen, {REPLICAS[0]}, gone)
+    async with httpx.AsyncClient(transport=transport) as http:
+        client = RasaClient(http, token=TOKEN, replicas=REPLICAS)
+        ring = Ring(REPLICAS)
+        owned = [s for s in (f"official-{n}" for n in range(60)) if ring.owner(s) == REPLICAS[0]]
+        assert owned
+        for sender in owned:
+            (reply,) = await client.send(sender, "chào")
+            assert reply["text"] in REPLICAS[1:]
+    assert REPLICAS[0] not in seen
+
+
+async def test_a_replica_that_times_out_is_not_asked_again_elsewhere() -> None:
+    seen: list[str] = []
+    owner = Ring(REPLICAS).owner("official-1")
+    transport = replicas_answering(seen, {owner}, httpx.ReadTimeout)
+    async with httpx.AsyncClient(transport=transport) as http:
+        client = RasaClient(http, token=TOKEN, replicas=REPLICAS)
+        with pytest.raises(RasaUnavailable):
+            await client.send("official-1", "chào")
+    assert seen == []
+
+
+async def test_a_client_from_settings_with_replicas_routes_over_them() -> None:
+    seen: list[str] = []
+    settings = RasaChannelSettings(
+        rasa_channel_token=SecretStr(TOKEN), rasa_urls=",".join(REPLICAS)
+    )
+    async with httpx.AsyncClient(transport=replicas_answering(seen, set())) as http:
+        client = RasaClient.from_settings(settings, http)
+        for number in range(30):
+            await client.send(f"official-{number}", "chào")
+    assert set(seen) == set(REPLICAS)
+
+
+@pytest.mark.parametrize("listed", ["rasa-0:5005", f"{REPLICAS[0]},{REPLICAS[0]}"])
+def test_replicas_that_are_not_addresses_or_repeat_are_refused_by_name(listed: str) -> None:
+    with pytest.raises(ValidationError, match="rasa_urls"):
+        RasaChannelSettings(rasa_channel_token=SecretStr(TOKEN), rasa_urls=listed)

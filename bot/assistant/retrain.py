@@ -36,6 +36,7 @@ from bot.assistant.training import (
     pipeline_config,
 )
 from bot.kb import publishing
+from bot.replicas import replica_urls
 
 logger = logging.getLogger(__name__)
 
@@ -237,10 +238,17 @@ def _lower_priority() -> None:
     os.nice(10)
 
 
-def _load(rasa_url: str | None, model: Path, token: str | None = None) -> bool:
-    """Ask the running Rasa server to serve `model`; False if no server answers."""
-    if not rasa_url:
-        return False
+def _load(rasa_urls: str | None, model: Path, token: str | None = None) -> bool:
+    """Ask each running Rasa replica (comma-separated), one after the other, to serve `model`.
+
+    One at a time: while a replica loads, the others answer. False if no replica answers.
+    """
+    loaded = [_load_one(url, model, token) for url in replica_urls(rasa_urls or "")]
+    return any(loaded)
+
+
+def _load_one(rasa_url: str, model: Path, token: str | None) -> bool:
+    """Ask the Rasa server at `rasa_url` to serve `model`; False if it does not answer."""
     # Rasa takes its token only in the query string, which httpx logs with the URL.
     params = {"token": token} if token else {}
     protection = redact.install([token] if token else [])

@@ -47,6 +47,10 @@ class LocalAssistant:
         from rasa.core.agent import Agent  # heavy: TensorFlow
         from rasa.utils.endpoints import EndpointConfig
 
+        from bot.assistant import action_results
+
+        action_results.install()
+
         token = self._action_token
         if self._action_url is None:
             token = secrets.token_urlsafe(32)
@@ -70,6 +74,11 @@ class LocalAssistant:
         if self._process is not None:
             processes.stop(self._process)
             self._process = None
+
+    @property
+    def agent(self) -> Any:
+        """The loaded Rasa agent (for a benchmark that drives it turn by turn)."""
+        return self._agent
 
     async def ask(self, text: str, sender_id: str | None = None) -> Reply:
         """Send one message and return the assistant's reply."""

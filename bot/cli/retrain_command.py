@@ -45,7 +45,7 @@ def _retrain(args: argparse.Namespace) -> int:
     except ValidationError as error:
         print_settings_errors(error)
         return 1
-    rasa_url = args.rasa_url or settings.rasa_url
+    rasa_url = args.rasa_url or settings.rasa_urls or settings.rasa_url
     if args.action == "status":
         print(describe(retrain.read_progress(state), retrain_lock.is_running(state)))
         return 0

@@ -47,6 +47,13 @@ def register(commands: Any) -> None:
             metavar=port,
             help=said.say(f"run.{name}_port"),
         )
+    parser.add_argument(
+        "--rasa-replicas",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar=said.say("metavars.number"),
+        help=said.say("run.rasa_replicas"),
+    )
     parser.add_argument("--no-terminal", action="store_true", help=said.say("run.no_terminal"))
     parser.add_argument(
         "--state-dir",
@@ -61,6 +68,9 @@ def _run(args: argparse.Namespace) -> int:
     root: Path = args.root
     config = root / "config.yml"
     state: Path = (args.state_dir or root / "var").absolute()
+    if args.rasa_replicas < 1:
+        print(texts("bot.cli").say("run.no_replicas"), file=sys.stderr)
+        return 2
     # The tokens that guard the action server, Rasa's API and its channel, and the web chat's
     # secret: the environment's, else generated. Checked first: a weak one given in the
     # environment (or a web chat limit that is not a number) stops the run before any training.
@@ -94,12 +104,15 @@ def _run(args: argparse.Namespace) -> int:
     migrate(store_url)
     # Rasa opens the conversations' file with its own engine: made WAL here, it stays WAL.
     prepare_sqlite(state / "rasa_tracker.db")
-    rasa_url = f"http://127.0.0.1:{args.rasa_port}"
+    # Replicas on consecutive ports; the gateway gives each conversation one of them.
+    rasa_urls = [f"http://127.0.0.1:{args.rasa_port + i}" for i in range(args.rasa_replicas)]
+    rasa_url = rasa_urls[0]
     desk = local_desk.plan(state, os.environ, args.desk_port)
     env = {
         "ACTION_SERVER_URL": f"http://127.0.0.1:{args.actions_port}/webhook",
         "RASA_TRACKER_DB": str(state / "rasa_tracker.db"),
         "HELPDESK_RASA_URL": rasa_url,
+        "HELPDESK_RASA_URLS": ",".join(rasa_urls),
         "HELPDESK_DATABASE_URL": store_url,
         # Answers, paraphrases and software names come from the published version that is live
         # (actions, and the NLU's live overlay); publishing switches this link.
@@ -143,17 +156,19 @@ def _run(args: argparse.Namespace) -> int:
             f"http://127.0.0.1:{args.actions_port}/health",
             timeout=60,
         )
-        print(said.say("run.starting_rasa"), file=sys.stderr)
-        children.serve(
-            [*_helpdesk(), "rasa", "--port", str(args.rasa_port), "--model", str(model)],
-            root,
-            rasa_env,
-            logs / "rasa.log",
-            f"{rasa_url}/",
-            timeout=300,
-        )
+        print(said.say("run.starting_rasa", replicas=len(rasa_urls)), file=sys.stderr)
+        # All started before any is waited on: they load the model side by side.
+        replicas = []
+        for i in range(len(rasa_urls)):
+            command = [*_helpdesk(), "rasa", "--port", str(args.rasa_port + i)]
+            log = logs / ("rasa.log" if i == 0 else f"rasa-{i}.log")
+            spawned = processes.spawn([*command, "--model", str(model)], root, rasa_env, log)
+            replicas.append(children.adopt(spawned))
+        for url, replica in zip(rasa_urls, replicas, strict=True):
+            processes.wait_healthy(f"{url}/", replica, timeout=300)
         if behind:
-            children.adopt(retrain.start_in_background(state, root, rasa_url, tied=True))
+            every = ",".join(rasa_urls)
+            children.adopt(retrain.start_in_background(state, root, every, tied=True))
         # The gateway serves the web chat, and Telegram when HELPDESK_TELEGRAM_TOKEN is set: by
         # long polling unless a public webhook address is configured.
         gateway = [*_helpdesk(), "gateway", "--port", str(args.chat_port)]

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseSettings, ValidationError
 
+from bot.assistant.rasa_endpoints import write_endpoints
 from bot.cli.settings_errors import print_settings_errors
-from bot.settings import ActionServerSettings, RasaServerSettings
+from bot.settings import ActionServerSettings, RasaServerSettings, StoreSettings
 from bot.texts import texts
 
 HOST = "127.0.0.1"
@@ -66,18 +69,27 @@ def _actions(args: argparse.Namespace) -> int:
 
 
 def _rasa(args: argparse.Namespace) -> int:
-    if _refused(RasaServerSettings, ActionServerSettings):
+    if _refused(RasaServerSettings, ActionServerSettings, StoreSettings):
         return 1
     token = RasaServerSettings().rasa_api_token  # type: ignore[call-arg]  # from the env
     from rasa.__main__ import main as rasa_main  # heavy: TensorFlow
 
-    # Rasa reads its own command line; this process's, the one `ps` shows, keeps the token out.
-    # "=": a token may start with "-", which argparse would take for an option.
-    sys.argv = [
-        *("rasa", "run", "--enable-api", f"--auth-token={token.get_secret_value()}"),
-        *("-i", HOST, "-p", str(args.port), "-m", str(args.model)),
-        *("--endpoints", str(args.root / "endpoints.yml")),
-        *("--credentials", str(args.root / "credentials.yml")),
-    ]
-    rasa_main()
+    from bot.assistant import action_results, model_swap
+
+    action_results.install()
+    model_swap.install()
+    stores = StoreSettings()
+    with tempfile.TemporaryDirectory(prefix="helpdesk-rasa-") as folder:
+        endpoints = write_endpoints(
+            Path(folder), args.root / "endpoints.yml", stores.database_url, stores.redis_url
+        )
+        # Rasa reads its own command line; this process's, the one `ps` shows, keeps the token
+        # out. "=": a token may start with "-", which argparse would take for an option.
+        sys.argv = [
+            *("rasa", "run", "--enable-api", f"--auth-token={token.get_secret_value()}"),
+            *("-i", HOST, "-p", str(args.port), "-m", str(args.model)),
+            *("--endpoints", str(endpoints)),
+            *("--credentials", str(args.root / "credentials.yml")),
+        ]
+        rasa_main()
     return 0

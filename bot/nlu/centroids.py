@@ -32,6 +32,7 @@ class IntentCentroids:
         """Use learned inverse document frequencies and normalised intent vectors."""
         self._idf = idf
         self._centroids = centroids
+        self._postings: dict[str, list[tuple[str, float]]] | None = None
 
     @classmethod
     def learn(cls, examples: Iterable[tuple[Sequence[str], str]]) -> IntentCentroids:
@@ -65,10 +66,24 @@ class IntentCentroids:
     def similarities(self, syllables: Sequence[str]) -> dict[str, float]:
         """Cosine similarity of the message to every intent (all zero if nothing is known)."""
         query = self._vector(features(syllables))
-        return {
-            intent: sum(w * centroid.get(term, 0.0) for term, w in query.items())
-            for intent, centroid in self._centroids.items()
-        }
+        scores = dict.fromkeys(self._centroids, 0.0)
+        # Term by term through an inverted index: a message has a few dozen terms, and each is
+        # in a few intents' vectors, where trying every intent for every term cost ~3 ms a turn.
+        # For each intent the products are added in the same order as term by intent, so the
+        # sums are the same to the last bit.
+        for term, weight in query.items():
+            for intent, centroid_weight in self._index().get(term, ()):
+                scores[intent] += weight * centroid_weight
+        return scores
+
+    def _index(self) -> dict[str, list[tuple[str, float]]]:
+        if self._postings is None:
+            postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+            for intent, centroid in self._centroids.items():
+                for term, weight in centroid.items():
+                    postings[term].append((intent, weight))
+            self._postings = dict(postings)
+        return self._postings
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly form for the model's storage."""

@@ -130,3 +130,15 @@ def test_the_command_takes_the_token_from_the_environment_or_from_helpdesk_runs_
     assert main([*command, "--rasa-url", rasa.url]) == 0
     assert rasa.allowed == ["GET /status", "PUT /model"]
     assert TOKEN not in capsys.readouterr().out
+
+
+def test_every_replica_is_asked_to_load_the_new_model(state: Path, root: Path) -> None:
+    replicas = [GuardedRasa(), GuardedRasa()]
+    try:
+        listed = ",".join(replica.url for replica in replicas)
+        finished = retrain.run(state, root, listed, rasa_token=TOKEN)
+        assert finished is not None and (finished.phase, finished.loaded) == ("done", True)
+        assert [r.allowed for r in replicas] == [["GET /status", "PUT /model"]] * 2
+    finally:
+        for replica in replicas:
+            replica.close()

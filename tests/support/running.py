@@ -36,8 +36,13 @@ class Running:
 
 
 @contextmanager
-def helpdesk_run(root: Path, state: Path, env: Mapping[str, str] = {}) -> Iterator[Running]:
-    """Run the assistant with its state in `state`, HELPDESK_* taken only from `env`."""
+def helpdesk_run(
+    root: Path, state: Path, env: Mapping[str, str] = {}, replicas: int = 1
+) -> Iterator[Running]:
+    """Run the assistant with its state in `state`, HELPDESK_* taken only from `env`.
+
+    One Rasa replica unless told: most tests are about what one turn does, not the spreading.
+    """
     require_slow("starting `helpdesk run`")
     ports = [free_port() for _ in range(4)]
     clean = {key: value for key, value in os.environ.items() if not key.startswith("HELPDESK_")}
@@ -48,7 +53,7 @@ def helpdesk_run(root: Path, state: Path, env: Mapping[str, str] = {}) -> Iterat
             *(sys.executable, "-m", "bot.cli.main", "run", "--no-terminal"),
             *("--rasa-port", str(ports[0]), "--actions-port", str(ports[1])),
             *("--chat-port", str(ports[2]), "--desk-port", str(ports[3])),
-            *("--state-dir", str(state)),
+            *("--state-dir", str(state), "--rasa-replicas", str(replicas)),
         ],
         cwd=root,
         env={**clean, **env},

@@ -40,7 +40,8 @@ class TrainerKnowledgeBase:
     """The versions under `state`/kb, the repository's knowledge base in `project`."""
 
     def __init__(self, state: Path, project: Path, rasa_url: str | None) -> None:
-        """Work on `state`; retrain `project` and load the model into the Rasa at `rasa_url`."""
+        """Work on `state`; retrain `project`; load the model into the Rasa replicas at `rasa_url`
+        (one address, or several comma-separated)."""
         self._state = state.absolute()
         self._project = project.absolute()
         self._rasa_url = rasa_url

@@ -28,6 +28,7 @@ class TrainerSettings(Protocol):
     state_dir: Path
     project_dir: Path
     rasa_url: str
+    rasa_urls: str | None
 
 
 def build_trainer_handlers(
@@ -40,6 +41,8 @@ def build_trainer_handlers(
     """
     if not settings.trainer_ids:
         log.info("HELPDESK_TELEGRAM_TRAINER_IDS is empty: nobody may publish from Telegram")
-    kb = TrainerKnowledgeBase(settings.state_dir, settings.project_dir, settings.rasa_url)
+    kb = TrainerKnowledgeBase(
+        settings.state_dir, settings.project_dir, settings.rasa_urls or settings.rasa_url
+    )
     announcements = TrainerAnnouncements(Audience(engine), zalo, metrics)
     return TrainerHandlers(settings.trainer_ids, kb, announcements, metrics)
