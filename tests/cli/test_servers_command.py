@@ -49,3 +49,35 @@ def test_run_stops_before_anything_on_a_weak_token_from_the_environment(
     assert f"{ACTION_SERVER_TOKEN}: quá ngắn" in error and weak not in error
     # Nothing seeded, trained or started: only the Rasa API's token, generated for next time.
     assert [path.name for path in tmp_path.iterdir()] == ["local-secrets.env"]
+
+
+@pytest.mark.parametrize(("extra", "host"), [([], "127.0.0.1"), (["--host", "0.0.0.0"], "0.0.0.0")])
+def test_the_action_server_listens_on_loopback_unless_a_container_asks_for_its_interface(
+    monkeypatch: pytest.MonkeyPatch, extra: list[str], host: str
+) -> None:
+    monkeypatch.setenv(ACTION_SERVER_TOKEN, "a" * 43)
+    served: list[tuple[str, int, str]] = []
+    monkeypatch.setattr("actions.server.serve", lambda *args: served.append(args))
+    assert main(["actions", "--port", "5056", *extra]) == 0
+    assert served == [("a" * 43, 5056, host)]
+
+
+def test_rasa_listens_on_the_interface_a_container_asks_for_still_behind_its_token(
+    monkeypatch: pytest.MonkeyPatch, root: Path
+) -> None:
+    import rasa.__main__
+
+    monkeypatch.setenv(RASA_API_TOKEN, "t" * 43)
+    monkeypatch.setenv(ACTION_SERVER_TOKEN, "a" * 43)
+    monkeypatch.setenv(RASA_CHANNEL_TOKEN, "c" * 43)
+    parsed = []
+    monkeypatch.setattr(
+        rasa.__main__,
+        "main",
+        lambda: parsed.append(rasa.__main__.create_argument_parser().parse_args(sys.argv[1:])),
+    )
+    monkeypatch.setattr(sys, "argv", ["helpdesk"])
+    command = ["--root", str(root), "rasa", "--host", "0.0.0.0", "--model", "m.tar.gz"]
+    assert main(command) == 0
+    (args,) = parsed
+    assert (args.interface, args.port, args.auth_token) == ("0.0.0.0", 5005, "t" * 43)
