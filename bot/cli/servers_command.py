@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseSettings, ValidationError
@@ -79,6 +80,11 @@ def _actions(args: argparse.Namespace) -> int:
 
 def _rasa(args: argparse.Namespace) -> int:
     if _refused(RasaServerSettings, ActionServerSettings):
+        return 1
+    # Rasa itself starts without a model it cannot find and answers `/` as if ready.
+    model = Path(args.model)
+    if not (model.is_file() or any(model.glob("*.tar.gz"))):
+        print(texts("bot.cli").say("rasa.no_model", model=args.model), file=sys.stderr)
         return 1
     token = RasaServerSettings().rasa_api_token  # type: ignore[call-arg]  # from the env
     from rasa.__main__ import main as rasa_main  # heavy: TensorFlow

@@ -12,8 +12,16 @@ from bot.cli.main import main
 from bot.settings import ACTION_SERVER_TOKEN, RASA_API_TOKEN, RASA_CHANNEL_TOKEN
 
 
+@pytest.fixture
+def model_folder(tmp_path: Path) -> Path:
+    """A models folder holding one trained model's file."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "config-a.tar.gz").write_bytes(b"model")
+    return tmp_path / "models"
+
+
 def test_rasa_runs_its_api_on_loopback_behind_the_token_even_one_that_looks_like_an_option(
-    monkeypatch: pytest.MonkeyPatch, root: Path
+    monkeypatch: pytest.MonkeyPatch, root: Path, model_folder: Path
 ) -> None:
     import rasa.__main__
 
@@ -28,10 +36,11 @@ def test_rasa_runs_its_api_on_loopback_behind_the_token_even_one_that_looks_like
         lambda: parsed.append(rasa.__main__.create_argument_parser().parse_args(sys.argv[1:])),
     )
     monkeypatch.setattr(sys, "argv", ["helpdesk"])
-    assert main(["--root", str(root), "rasa", "--port", "5123", "--model", "m.tar.gz"]) == 0
+    model = str(model_folder / "config-a.tar.gz")
+    assert main(["--root", str(root), "rasa", "--port", "5123", "--model", model]) == 0
     (args,) = parsed
     assert (args.auth_token, args.enable_api) == (token, True)
-    assert (args.interface, args.port, args.model) == ("127.0.0.1", 5123, "m.tar.gz")
+    assert (args.interface, args.port, args.model) == ("127.0.0.1", 5123, model)
     assert args.endpoints == str(root / "endpoints.yml")
     # The channel's token reaches Rasa through credentials.yml and the environment, never argv.
     assert args.credentials == str(root / "credentials.yml")
@@ -63,7 +72,7 @@ def test_the_action_server_listens_on_loopback_unless_a_container_asks_for_its_i
 
 
 def test_rasa_listens_on_the_interface_a_container_asks_for_still_behind_its_token(
-    monkeypatch: pytest.MonkeyPatch, root: Path
+    monkeypatch: pytest.MonkeyPatch, root: Path, model_folder: Path
 ) -> None:
     import rasa.__main__
 
@@ -77,7 +86,32 @@ def test_rasa_listens_on_the_interface_a_container_asks_for_still_behind_its_tok
         lambda: parsed.append(rasa.__main__.create_argument_parser().parse_args(sys.argv[1:])),
     )
     monkeypatch.setattr(sys, "argv", ["helpdesk"])
-    command = ["--root", str(root), "rasa", "--host", "0.0.0.0", "--model", "m.tar.gz"]
+    command = ["--root", str(root), "rasa", "--host", "0.0.0.0", "--model", str(model_folder)]
     assert main(command) == 0
     (args,) = parsed
     assert (args.interface, args.port, args.auth_token) == ("0.0.0.0", 5005, "t" * 43)
+    assert args.model == str(model_folder)  # Rasa loads the folder's newest model
+
+
+@pytest.mark.parametrize("where", ["empty folder", "missing file"])
+def test_rasa_without_a_trained_model_stops_and_says_to_train_rather_than_serve_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    root: Path,
+    where: str,
+) -> None:
+    import rasa.__main__
+
+    for name, value in (
+        (RASA_API_TOKEN, "t"),
+        (ACTION_SERVER_TOKEN, "a"),
+        (RASA_CHANNEL_TOKEN, "c"),
+    ):
+        monkeypatch.setenv(name, value * 43)
+    started: list[str] = []
+    monkeypatch.setattr(rasa.__main__, "main", lambda: started.append("rasa"))
+    model = tmp_path if where == "empty folder" else tmp_path / "config-a.tar.gz"
+    assert main(["--root", str(root), "rasa", "--model", str(model)]) == 1
+    assert f"Chưa có mô hình nào ở {model}." in capsys.readouterr().err
+    assert started == []
