@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
 
@@ -94,3 +95,17 @@ def test_a_wrong_token_stops_at_the_first_replica_and_no_log_line_shows_a_token(
     assert (stopped.value.url, stopped.value.why) == (urls[0], "token")
     assert log == ["rasa-0 GET /status"] and found[0].loads == []
     assert wrong not in caplog.text and TOKEN not in caplog.text
+
+
+def test_a_load_that_outlasts_its_wait_stops_the_roll_before_the_next_replica(
+    replicas: tuple[list[Replica], list[str], list[str]],
+) -> None:
+    found, _, urls = replicas
+    found[0].loading = threading.Event()
+    try:
+        with pytest.raises(RolloutStopped) as stopped:
+            roll(NEW, urls, TOKEN, load_timeout=0.3)
+    finally:
+        found[0].loading.set()  # the load ends, so the replica can stop
+    assert (stopped.value.url, stopped.value.why) == (urls[0], "timeout")
+    assert (found[0].loads, found[1].loads) == ([NEW], [])

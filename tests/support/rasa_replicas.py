@@ -4,6 +4,8 @@ on 127.0.0.1 and recording what it was asked, in one shared log so the order sho
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -23,6 +25,8 @@ class Replica:
     model_file: str = "/app/models/config-old.tar.gz"
     fails_with: int = 0
     pretends: bool = False  # says it loaded, but keeps the old model
+    # A load waits until this is set, as a slow load would (the test sets it before stopping).
+    loading: threading.Event | None = None
     loads: list[str] = field(default_factory=list)
 
     def app(self) -> Starlette:
@@ -42,6 +46,8 @@ class Replica:
                 return JSONResponse({"message": "User is not authenticated."}, status_code=401)
             wanted = str((await request.json())["model_file"])
             self.loads.append(wanted)
+            if self.loading is not None:
+                await asyncio.get_running_loop().run_in_executor(None, self.loading.wait)
             if self.fails_with:
                 message = f"Agent with name '{PurePath(wanted).name}' could not be loaded."
                 return JSONResponse({"message": message}, status_code=self.fails_with)
