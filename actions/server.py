@@ -2,8 +2,9 @@
 
 rasa_sdk 3.6 serves every call on 0.0.0.0 without asking who calls, and an action call carries
 a whole conversation: anyone who reached the port could post a made-up one and read an
-official's tickets. Here the same app listens on 127.0.0.1 only, and every call but `/health`
-must carry the token Rasa sends (`Authorization: Bearer`, set in endpoints.yml).
+official's tickets. Here the same app listens on 127.0.0.1 unless told otherwise (a container
+listens on its own interface, `helpdesk actions --host`), and every call but `/health` must carry
+the token Rasa sends (`Authorization: Bearer`, set in endpoints.yml).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def build_app(token: str) -> Sanic:
     return app
 
 
-def serve(token: str, port: int) -> None:
-    """Serve the actions on 127.0.0.1:`port` until SIGTERM or Ctrl-C."""
+def serve(token: str, port: int, host: str = HOST) -> None:
+    """Serve the actions on `host`:`port` until SIGTERM or Ctrl-C."""
     # No access log: it would hold every caller's path and query for nothing.
-    build_app(token).run(HOST, port, workers=1, access_log=False, motd=False)
+    build_app(token).run(host, port, workers=1, access_log=False, motd=False)

@@ -20,11 +20,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import yaml
 
-from bot import redact
-from bot.assistant import processes
+from bot.assistant import processes, rollout
 from bot.assistant import retrain_progress as progress
 from bot.assistant.retrain_lock import exclusive, is_requested, request, take_request
 from bot.assistant.retrain_progress import Progress, Tracker
@@ -239,50 +237,14 @@ def _lower_priority() -> None:
 
 
 def _load(rasa_urls: str | None, model: Path, token: str | None = None) -> bool:
-    """Ask each running Rasa replica (comma-separated), one after the other, to serve `model`.
-
-    One at a time: while a replica loads, the others answer. False if no replica answers.
-    """
-    loaded = [_load_one(url, model, token) for url in replica_urls(rasa_urls or "")]
-    return any(loaded)
-
-
-def _load_one(rasa_url: str, model: Path, token: str | None) -> bool:
-    """Ask the Rasa server at `rasa_url` to serve `model`; False if it does not answer."""
-    # Rasa takes its token only in the query string, which httpx logs with the URL.
-    params = {"token": token} if token else {}
-    protection = redact.install([token] if token else [])
+    """Have each running Rasa replica (comma-separated) serve `model`, one after the other
+    (bot/assistant/rollout.py); False if none answers: it is used at the next start."""
+    urls = replica_urls(rasa_urls or "")
     try:
-        if _serves(rasa_url, model, params):
-            return True
-        answer = httpx.put(
-            f"{rasa_url.rstrip('/')}/model",
-            params=params,
-            json={"model_file": str(model.resolve())},
-            timeout=_LOAD_TIMEOUT,
-        )
-    except httpx.ConnectError:
-        logger.info("No Rasa server at %s: the new model is used at the next start", rasa_url)
-        return False
-    except httpx.HTTPError as error:
-        raise LoadRefused(redact.mask(str(error))) from error
-    finally:
-        redact.uninstall(protection)
-    if answer.status_code == 401:
-        raise LoadRefused("Rasa refused the API token: is HELPDESK_RASA_API_TOKEN its token?")
-    if not answer.is_success:
-        raise LoadRefused(f"{answer.status_code}: {answer.text[:500]}")
-    return True
-
-
-def _serves(rasa_url: str, model: Path, params: dict[str, str]) -> bool:
-    """Whether the server already serves `model` (a retraining asked for with nothing new)."""
-    status = httpx.get(f"{rasa_url.rstrip('/')}/status", params=params, timeout=10.0)
-    try:
-        served = str(status.json().get("model_file") or "") if status.is_success else ""
-    except ValueError:
-        return False
-    return Path(served).name == model.name
+        steps = rollout.roll(str(model.resolve()), urls, token, _LOAD_TIMEOUT)
+    except rollout.RolloutStopped as stopped:
+        raise LoadRefused(str(stopped)) from stopped
+    return any(step.outcome != "unreachable" for step in steps)
 
 
 def _prune(models: Path, keep: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import uvicorn
 from pydantic import ValidationError
 
-from bot.cli import desk_accounts_command
+from bot.cli import desk_accounts_command, servers_command
 from bot.cli.settings_errors import print_settings_errors
 from bot.desk.accounts import AccountRepository
 from bot.desk.app import create_app
@@ -33,6 +33,7 @@ def register(commands: Any) -> None:
         help=said.say("desk.command"),
     )
     serve = desk_commands.add_parser("serve", help=said.say("desk.serve"))
+    servers_command.add_host(serve)
     serve.add_argument(
         "--port",
         type=int,
@@ -66,7 +67,7 @@ def _serve(args: argparse.Namespace) -> int:
         _first_admin(settings.database_url, settings.first_admin_password.get_secret_value())
     config = uvicorn.Config(
         create_app(settings),
-        host="127.0.0.1",
+        host=args.host,
         port=args.port,
         ws="none",  # Rasa pins a websockets too old for uvicorn's; the desk needs none
     )

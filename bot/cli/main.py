@@ -16,6 +16,8 @@ from bot.cli import (
     eval_command,
     gateway_command,
     kb_command,
+    migrate_command,
+    model_command,
     notifier_command,
     purge_command,
     report_command,
@@ -55,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     announce_command.register(commands)
     retrain_command.register(commands)
     purge_command.register(commands)
+    migrate_command.register(commands)
+    model_command.register(commands)
     servers_command.register(commands)
     return parser
 

@@ -1,7 +1,9 @@
 """`helpdesk actions` and `helpdesk rasa`: the two servers of the assistant, behind their tokens.
 
-`helpdesk run` starts both. Each listens on 127.0.0.1 only and reads its token from the
-environment (never from the command line, which every user of the machine can read in `ps`):
+`helpdesk run` starts both. Each listens on 127.0.0.1 unless `--host` says otherwise (in a
+container, where the other processes reach it over the network: every hop still carries its
+token, docs/security.md) and reads its token from the environment (never from the command
+line, which every user of the machine can read in `ps`):
 - `actions` serves the actions package and refuses any call without
   HELPDESK_ACTION_SERVER_TOKEN;
 - `rasa` is `rasa run` with its HTTP API (`/status`, `/model`...) on, always behind
@@ -34,16 +36,26 @@ def register(commands: Any) -> None:
     said = texts("bot.cli")
     port = said.say("metavars.port")
     actions = commands.add_parser("actions", help=said.say("actions.help"))
+    add_host(actions)
     actions.add_argument(
         "--port", type=int, default=5055, metavar=port, help=said.say("actions.port")
     )
     actions.set_defaults(handler=_actions)
     rasa = commands.add_parser("rasa", help=said.say("rasa.help"))
+    add_host(rasa)
     rasa.add_argument("--port", type=int, default=5005, metavar=port, help=said.say("rasa.port"))
     rasa.add_argument(
         "--model", required=True, metavar=said.say("metavars.file"), help=said.say("rasa.model")
     )
     rasa.set_defaults(handler=_rasa)
+
+
+def add_host(parser: Any) -> None:
+    """Add `--host`: the address a server listens on, 127.0.0.1 unless a container needs more."""
+    said = texts("bot.cli")
+    parser.add_argument(
+        "--host", default=HOST, metavar=said.say("metavars.address"), help=said.say("options.host")
+    )
 
 
 def _refused(*kinds: type[BaseSettings]) -> bool:
@@ -64,12 +76,17 @@ def _actions(args: argparse.Namespace) -> int:
     token = ActionServerSettings().action_server_token  # type: ignore[call-arg]  # from the env
     from actions.server import serve  # imports every action, and Sanic
 
-    serve(token.get_secret_value(), args.port)
+    serve(token.get_secret_value(), args.port, args.host)
     return 0
 
 
 def _rasa(args: argparse.Namespace) -> int:
     if _refused(RasaServerSettings, ActionServerSettings, StoreSettings):
+        return 1
+    # Rasa itself starts without a model it cannot find and answers `/` as if ready.
+    model = Path(args.model)
+    if not (model.is_file() or any(model.glob("*.tar.gz"))):
+        print(texts("bot.cli").say("rasa.no_model", model=args.model), file=sys.stderr)
         return 1
     token = RasaServerSettings().rasa_api_token  # type: ignore[call-arg]  # from the env
     from rasa.__main__ import main as rasa_main  # heavy: TensorFlow
@@ -87,7 +104,7 @@ def _rasa(args: argparse.Namespace) -> int:
         # out. "=": a token may start with "-", which argparse would take for an option.
         sys.argv = [
             *("rasa", "run", "--enable-api", f"--auth-token={token.get_secret_value()}"),
-            *("-i", HOST, "-p", str(args.port), "-m", str(args.model)),
+            *("-i", args.host, "-p", str(args.port), "-m", str(args.model)),
             *("--endpoints", str(endpoints)),
             *("--credentials", str(args.root / "credentials.yml")),
         ]

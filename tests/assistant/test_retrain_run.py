@@ -34,7 +34,8 @@ def state(tmp_path: Path, root: Path) -> Path:
 
 
 class FakeRasa:
-    """A Rasa server's /status and PUT /model on localhost, answering `status` to PUT."""
+    """A Rasa server's /status and PUT /model on localhost, answering `status` to PUT; /status
+    names the last model it loaded."""
 
     def __init__(self, status: int) -> None:
         self.loaded: list[dict[str, Any]] = []
@@ -42,7 +43,8 @@ class FakeRasa:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                body = json.dumps({"model_file": "config-old.tar.gz"}).encode()
+                served = outer.loaded[-1]["model_file"] if outer.loaded and status < 300 else ""
+                body = json.dumps({"model_file": served or "config-old.tar.gz"}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()

@@ -26,6 +26,8 @@ from bot.kb import publishing
 from bot.settings import RASA_API_TOKEN
 
 TOKEN = secrets.token_urlsafe(32)
+# What loading a model asks of a replica: what it serves, load this, and does it serve it now.
+LOADED = ["GET /status", "PUT /model", "GET /status"]
 
 
 class GuardedRasa:
@@ -34,6 +36,7 @@ class GuardedRasa:
     def __init__(self) -> None:
         self.allowed: list[str] = []
         self.refused: list[str] = []
+        self.serves = "config-old.tar.gz"
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -48,15 +51,16 @@ class GuardedRasa:
 
             def do_GET(self) -> None:
                 if self._admitted():
-                    body = json.dumps({"model_file": "config-old.tar.gz"}).encode()
+                    body = json.dumps({"model_file": outer.serves}).encode()
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")
                     self.end_headers()
                     self.wfile.write(body)
 
             def do_PUT(self) -> None:
-                self.rfile.read(int(self.headers["Content-Length"]))
+                asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 if self._admitted():
+                    outer.serves = asked["model_file"]
                     self.send_response(204)
                     self.end_headers()
 
@@ -97,7 +101,7 @@ def test_the_model_is_loaded_with_the_token_which_no_log_shows(
     caplog.set_level(logging.DEBUG)
     finished = retrain.run(state, root, rasa.url, rasa_token=TOKEN)
     assert finished is not None and (finished.phase, finished.loaded) == ("done", True)
-    assert (rasa.allowed, rasa.refused) == (["GET /status", "PUT /model"], [])
+    assert (rasa.allowed, rasa.refused) == (LOADED, [])
     assert TOKEN not in caplog.text
 
 
@@ -109,7 +113,7 @@ def test_without_the_token_the_server_refuses_and_the_retraining_fails(
         "failed",
         progress.LOAD_FAILED,
     )
-    assert (rasa.allowed, rasa.refused) == ([], ["GET /status", "PUT /model"])
+    assert (rasa.allowed, rasa.refused) == ([], ["GET /status"])
 
 
 @pytest.mark.parametrize("where", ["environment", "state"])
@@ -128,7 +132,7 @@ def test_the_command_takes_the_token_from_the_environment_or_from_helpdesk_runs_
         (state / "local-secrets.env").write_text(f"{RASA_API_TOKEN}={TOKEN}\n")
     command = ["--root", str(root), "retrain", "--wait", "--state-dir", str(state)]
     assert main([*command, "--rasa-url", rasa.url]) == 0
-    assert rasa.allowed == ["GET /status", "PUT /model"]
+    assert rasa.allowed == LOADED
     assert TOKEN not in capsys.readouterr().out
 
 
@@ -138,7 +142,7 @@ def test_every_replica_is_asked_to_load_the_new_model(state: Path, root: Path) -
         listed = ",".join(replica.url for replica in replicas)
         finished = retrain.run(state, root, listed, rasa_token=TOKEN)
         assert finished is not None and (finished.phase, finished.loaded) == ("done", True)
-        assert [r.allowed for r in replicas] == [["GET /status", "PUT /model"]] * 2
+        assert [r.allowed for r in replicas] == [LOADED] * 2
     finally:
         for replica in replicas:
             replica.close()

@@ -48,6 +48,16 @@ def test_serve_migrates_then_serves_on_localhost_without_websockets(
     assert served[-1].port == 8123
 
 
+def test_serve_listens_on_the_interface_a_container_asks_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, served: list[uvicorn.Config]
+) -> None:
+    monkeypatch.setenv("HELPDESK_DESK_DATABASE_URL", f"sqlite:///{tmp_path / 'desk.db'}")
+    monkeypatch.setenv("HELPDESK_DESK_TOKENS", TOKENS)
+    monkeypatch.setenv("HELPDESK_DESK_SESSION_SECRET", SESSION_SECRET)
+    assert main(["desk", "serve", "--host", "0.0.0.0"]) == 0
+    assert (served[-1].host, served[-1].port) == ("0.0.0.0", 8100)
+
+
 @pytest.mark.parametrize("missing", ["HELPDESK_DESK_TOKENS", "HELPDESK_DESK_SESSION_SECRET"])
 def test_serve_without_tokens_or_session_secret_says_which_variable_is_missing(
     monkeypatch: pytest.MonkeyPatch,
