@@ -56,9 +56,17 @@ TEST_WORKERS ?= 2
 test: lint typecheck validate
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" -n $(TEST_WORKERS) --dist worksteal
 
+# The slow tier's browser tests (tests/browser) drive Debian's Chromium through Playwright, which
+# never downloads a browser of its own. Installed here only when missing (as root, on Debian).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@test "$$(id -u)" = 0 || { echo "Các bài kiểm thử trên trình duyệt cần Chromium, anh/chị vui lòng cài bằng: sudo apt-get install -y --no-install-recommends chromium" >&2; exit 1; }
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
 # Everything `make test` does, then the slow tier (trains models: ten minutes or more), in one
 # process: its tests share the trained model and `helpdesk run`s. CI runs it.
-test-all: test
+test-all: test $(CHROMIUM)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m slow
 
 eval: setup
