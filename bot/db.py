@@ -61,6 +61,12 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     return engine
 
 
+def holds_conversations(database_url: str | None) -> bool:
+    """Whether Rasa keeps its conversations in the store at `database_url`: on PostgreSQL it
+    does (bot/assistant/rasa_endpoints.py), on SQLite they have a file of their own."""
+    return bool(database_url) and make_url(str(database_url)).get_backend_name() == "postgresql"
+
+
 def prepare_sqlite(path: Path) -> None:
     """Create the SQLite file at `path` (owner-only) and switch it to WAL now.
 

@@ -21,13 +21,15 @@ from typing import Any
 import yaml
 from sqlalchemy.engine import make_url
 
+from bot.db import holds_conversations
+
 LOCK_PREFIX = "helpdesk"
 
 
 def endpoints(base: Path, database_url: str | None, redis_url: str | None) -> dict[str, Any]:
     """The endpoints of `base` (endpoints.yml), with the tracker and lock stores the URLs name."""
     config: dict[str, Any] = yaml.safe_load(base.read_text(encoding="utf-8")) or {}
-    if database_url and make_url(database_url).get_backend_name() == "postgresql":
+    if database_url and holds_conversations(database_url):
         url = make_url(database_url)
         config["tracker_store"] = {
             "type": "SQL",

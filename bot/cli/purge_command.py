@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.settings_errors import print_settings_errors
-from bot.db import make_engine
+from bot.db import holds_conversations, make_engine
 from bot.display import vietnam_time
 from bot.report.databases import as_url, shown_url
 from bot.store.database import migrate
@@ -70,8 +70,11 @@ def _purge(args: argparse.Namespace) -> int:
         said.say("purge.dry" if dry_run else "purge.done", days=keep, cutoff=vietnam_time(cutoff))
     )
     state: Path = (args.state_dir or args.root / "var").absolute()
-    tracker = as_url(os.environ.get("RASA_TRACKER_DB") or str(state / "rasa_tracker.db"))
     store = as_url(os.environ.get("HELPDESK_DATABASE_URL") or str(state / "helpdesk.db"))
+    # On PostgreSQL Rasa's conversations are in the store's database (bot/db.py).
+    tracker = store
+    if not holds_conversations(store):
+        tracker = as_url(os.environ.get("RASA_TRACKER_DB") or str(state / "rasa_tracker.db"))
 
     def conversations(engine: Engine) -> list[str]:
         removed = purge_conversations(engine, cutoff, dry_run=dry_run)

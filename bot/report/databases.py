@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from bot.db import make_engine
+from bot.db import holds_conversations, make_engine
 from bot.texts import texts
 
 
@@ -19,8 +19,12 @@ class ReportInputError(Exception):
 
 
 def tracker_url(given: str | None, environ: Mapping[str, str], root: Path) -> str:
-    """The conversations' database: --tracker-db, else RASA_TRACKER_DB as `helpdesk run` sets it
-    (a file path), else the file `helpdesk run` uses."""
+    """The conversations' database: --tracker-db; else the store's when it is PostgreSQL, where
+    every Rasa replica keeps them; else RASA_TRACKER_DB as `helpdesk run` sets it (a file
+    path); else the file `helpdesk run` uses."""
+    store = environ.get("HELPDESK_DATABASE_URL")
+    if not given and holds_conversations(store):
+        return as_url(str(store))
     value = given or environ.get("RASA_TRACKER_DB") or str(root / "var" / "rasa_tracker.db")
     return as_url(value)
 

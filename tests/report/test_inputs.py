@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.cli.main import main
+from bot.report.databases import tracker_url
 from bot.store.database import migrate
 from tests.report import scenario
 from tests.report.conversations import save
@@ -103,6 +104,20 @@ def test_the_conversation_database_is_the_one_helpdesk_run_uses_unless_told(
     monkeypatch.setenv("RASA_TRACKER_DB", str(tmp_path / "state" / "rasa_tracker.db"))
     assert _run(project, tmp_path / "r.html", "--database-url", store_url) == 1
     assert str(tmp_path / "state" / "rasa_tracker.db") in capsys.readouterr().err
+
+
+def test_on_postgresql_the_conversations_are_read_from_the_store_s_database(
+    tmp_path: Path,
+) -> None:
+    postgres = "postgresql://helpdesk:bi-mat@db.local:5432/helpdesk"
+    environ = {"HELPDESK_DATABASE_URL": postgres, "RASA_TRACKER_DB": "/var/khac.db"}
+    assert tracker_url(None, environ, tmp_path) == postgres
+    assert tracker_url("sqlite:///chi-dinh.db", environ, tmp_path) == "sqlite:///chi-dinh.db"
+    on_sqlite = {
+        "HELPDESK_DATABASE_URL": "sqlite:///var/helpdesk.db",
+        "RASA_TRACKER_DB": "/var/t.db",
+    }
+    assert tracker_url(None, on_sqlite, tmp_path) == "sqlite:////var/t.db"
 
 
 @pytest.mark.parametrize(
