@@ -1,3 +1,4 @@
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -122,8 +123,8 @@ async def test_overdue_open_tickets_come_first_the_longest_overdue_at_the_top(
     browser: httpx.AsyncClient, engine: Engine, settings: DeskSettings
 ) -> None:
     for day, summary in ((6, "Quá hạn lâu nhất"), (8, "Quá hạn"), (7, "Đã xong, cũng cũ")):
-        at = datetime(2025, 1, day, 1, 5)
-        old = TicketRepository(engine, settings.service_levels(), clock=lambda at=at: at)
+        opened_then = functools.partial(datetime, 2025, 1, day, 1, 5)
+        old = TicketRepository(engine, settings.service_levels(), clock=opened_then)
         old.create(new_ticket(ticket_body(summary=summary)), f"escalation-old-{day}")
     TicketRepository(engine, settings.service_levels()).change_status("HT-000003", "closed", "B")
     await open_ticket(browser, 4, summary="Còn hạn, mới nhất")
