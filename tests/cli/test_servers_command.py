@@ -49,3 +49,16 @@ def test_run_stops_before_anything_on_a_weak_token_from_the_environment(
     assert f"{ACTION_SERVER_TOKEN}: quá ngắn" in error and weak not in error
     # Nothing seeded, trained or started: only the Rasa API's token, generated for next time.
     assert [path.name for path in tmp_path.iterdir()] == ["local-secrets.env"]
+
+
+def test_the_action_server_stops_at_start_on_a_wrong_office_hours_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    wrong = tmp_path / "office_hours.yml"
+    wrong.write_text("timezone: Asia/Ho_Chi_Minh\nweek:\n  monday: ['7h30-11h30']\n")
+    monkeypatch.setenv(ACTION_SERVER_TOKEN, "a" * 43)
+    monkeypatch.setenv("HELPDESK_OFFICE_HOURS_FILE", str(wrong))
+    assert main(["actions", "--port", "5999"]) == 1
+    assert "HELPDESK_OFFICE_HOURS_FILE: khoảng giờ 7h30-11h30 không đúng dạng" in (
+        capsys.readouterr().err
+    )

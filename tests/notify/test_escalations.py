@@ -220,3 +220,28 @@ async def test_a_pass_runs_at_most_once_a_minute(
     clock.now += timedelta(seconds=31)
     ran.append((await escalations.poll_once()).ran)
     assert ran == [True, False, True]
+
+
+async def test_a_notifier_that_lost_its_lease_sends_nothing(
+    desk_server: DeskServer,
+    bot: ExtBot[int],
+    sqlite_engine: Engine,
+    clock: Clock,
+    fake_telegram: FakeTelegram,
+) -> None:
+    code = await open_ticket(desk_server.url)
+    clock.now = HOURS.next_opening(utc((await read_ticket(desk_server.url, code)).deadline))
+
+    report = await watcher(desk_server.url, bot, sqlite_engine, clock).poll_once(lambda: False)
+
+    assert (report.sent, report.stopped) == (0, "LeaseLost")
+    assert fake_telegram.of("sendMessage") == []
+    assert EscalationAlerts(sqlite_engine).marks([code]) == {}
+
+
+async def test_a_desk_that_is_down_ends_the_pass_quietly(
+    desk_server: DeskServer, bot: ExtBot[int], sqlite_engine: Engine, clock: Clock
+) -> None:
+    desk_server.stop()
+    report = await watcher(desk_server.url, bot, sqlite_engine, clock).poll_once()
+    assert (report.ran, report.stopped, report.sent) == (True, "DeskUnavailable", 0)
