@@ -16,6 +16,8 @@ from bot.escalation.outbox import Outbox
 from bot.kb.live_folder import LiveFolder, LiveVersion
 from bot.kb.loader import KnowledgeBase
 from bot.nlu.live_index import LiveIndex
+from bot.office_hours.loading import OfficeSchedule
+from bot.office_hours.settings import OfficeHoursSettings
 from bot.settings import ActionSettings, DeskClientSettings
 from bot.store.database import make_engine, migrate
 from bot.store.feedback import FeedbackStore
@@ -72,6 +74,12 @@ def _file_stamp(folder: Path) -> tuple[Path, float, int]:
 def settings() -> ActionSettings:
     """The action server's settings."""
     return ActionSettings()
+
+
+@lru_cache(maxsize=1)
+def office_schedule() -> OfficeSchedule:
+    """The office hours (HELPDESK_OFFICE_HOURS_FILE): when a person will answer a new ticket."""
+    return OfficeHoursSettings().office_schedule()
 
 
 @lru_cache(maxsize=1)

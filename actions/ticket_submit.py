@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -17,6 +19,8 @@ from bot.escalation.client import DeskClient, DeskRejected
 from bot.escalation.delivery import BUDGET_SECONDS, EscalationResult, escalate
 from bot.escalation.outbox import Outbox
 from bot.escalation.request import TicketRequest, idempotency_key, payload
+from bot.office_hours.loading import OfficeSchedule
+from bot.office_hours.wording import opening_words
 
 logger = logging.getLogger(__name__)
 
@@ -28,19 +32,29 @@ def _clear_form() -> list[EventType]:
     return [SlotSet(slot, None) for slot in _FORM_SLOTS]
 
 
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 class ActionSubmitTicket(Action):
-    """Open the ticket and give the official its code and deadline, or a code to wait with."""
+    """Open the ticket and give the official its code and deadline, or a code to wait with;
+    outside office hours, say when a person will answer."""
 
     def __init__(
         self,
         client: DeskClient | None = None,
         outbox: Outbox | None = None,
         budget: float = BUDGET_SECONDS,
+        schedule: OfficeSchedule | None = None,
+        clock: Callable[[], datetime] = _utc_now,
     ) -> None:
-        """Use these services, or the configured ones; queue what takes over `budget` seconds."""
+        """Use these services, or the configured ones; queue what takes over `budget` seconds.
+        `schedule` (the configured office hours if None) and `clock` say if the office is open."""
         self._client = client
         self._outbox = outbox
         self._budget = budget
+        self._schedule = schedule
+        self._clock = clock
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -80,6 +94,11 @@ class ActionSubmitTicket(Action):
             )
         else:
             dispatcher.utter_message(response="utter_ticket_queued", code=result.local_code)
+        hours = (self._schedule or services.office_schedule()).hours
+        now = self._clock()
+        if not hours.is_open(now):
+            opening = opening_words(hours, hours.next_opening(now))
+            dispatcher.utter_message(response="utter_ticket_after_hours", opening=opening)
         return _clear_form()
 
     async def _escalate(

@@ -14,6 +14,7 @@ from bot.channels.zalo.settings import ZaloSettings
 from bot.desk.settings import DeskDatabaseSettings, DeskSettings
 from bot.gateway.settings import GatewaySettings
 from bot.notify.settings import NotifierSettings
+from bot.office_hours.settings import OfficeHoursSettings
 from bot.settings import (
     ActionServerSettings,
     ActionSettings,
@@ -65,7 +66,7 @@ VARIABLES: dict[type[HelpdeskSettings], str] = {
     " PROJECT_DIR",
     NotifierSettings: "DATABASE_URL DESK_URL DESK_TOKEN DESK_TIMEOUT_SECONDS DESK_PUBLIC_URL"
     " NOTIFIER_POLL_SECONDS TELEGRAM_TOKEN TELEGRAM_BASE_URL TELEGRAM_STAFF_CHAT_ID"
-    " KNOWLEDGE_BASE_DIR NOTIFIER_METRICS_PORT NOTIFIER_METRICS_HOST",
+    " KNOWLEDGE_BASE_DIR NOTIFIER_METRICS_PORT NOTIFIER_METRICS_HOST OFFICE_HOURS_FILE",
     StaffSettings: "TELEGRAM_STAFF_CHAT_ID TELEGRAM_STAFF_IDS DESK_URL DESK_STAFF_TOKEN"
     " DESK_PUBLIC_URL DESK_TIMEOUT_SECONDS",
     ZaloSettings: "ZALO_APP_ID ZALO_OA_SECRET_KEY ZALO_APP_SECRET_KEY ZALO_ACCESS_TOKEN"
@@ -77,7 +78,8 @@ VARIABLES: dict[type[HelpdeskSettings], str] = {
     DeskDatabaseSettings: "DESK_DATABASE_URL",
     DeskSettings: "DESK_DATABASE_URL DESK_TOKENS DESK_SESSION_SECRET DESK_SESSION_HOURS"
     " DESK_COOKIE_SECURE DESK_FIRST_ADMIN_PASSWORD DESK_SLA_HOURS_NORMAL"
-    " DESK_SLA_HOURS_URGENT DESK_SLA_HOURS_VERY_URGENT DATABASE_URL",
+    " DESK_SLA_HOURS_URGENT DESK_SLA_HOURS_VERY_URGENT DATABASE_URL OFFICE_HOURS_FILE",
+    OfficeHoursSettings: "OFFICE_HOURS_FILE",
 }
 
 

@@ -25,6 +25,7 @@ from bot import redact
 from bot.announce.settings import AnnounceSettings
 from bot.channels.telegram.channel import CHANNEL as TELEGRAM
 from bot.channels.telegram.channel import TelegramChannel, telegram_bot
+from bot.channels.telegram.staff.alerts import TelegramAlerts
 from bot.channels.telegram.staff.board import TelegramStaffBoard
 from bot.channels.telegram.staff.posts import StaffPosts
 from bot.channels.zalo.channel import CHANNEL as ZALO
@@ -32,6 +33,7 @@ from bot.channels.zalo.refresh import OnFailure
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.wiring import build_channel, zalo_http
 from bot.messages import Channel
+from bot.notify.escalations import EscalationBoard
 from bot.notify.settings import NotifierSettings
 from bot.notify.software_labels import software_labels
 from bot.notify.staff_feed import StaffBoard
@@ -39,10 +41,11 @@ from bot.notify.staff_feed import StaffBoard
 
 @dataclass
 class OutsideChannels:
-    """The channels by name, and the staff board if the staff group is on."""
+    """The channels by name; the staff board and the escalation alerts if the group is on."""
 
     channels: dict[str, Channel] = field(default_factory=dict)
     staff_board: StaffBoard | None = None
+    alerts: EscalationBoard | None = None
 
 
 def officials_channels(
@@ -101,12 +104,17 @@ async def outside_channels(
             )
             built = OutsideChannels(channels)
             if bot is not None and settings.telegram_staff_chat_id is not None:
+                posts = StaffPosts(engine)
                 built.staff_board = TelegramStaffBoard(
                     bot,
                     settings.telegram_staff_chat_id,
                     settings.public_url,
                     software_labels(settings.knowledge_base_dir),
-                    posts=StaffPosts(engine),
+                    posts=posts,
+                )
+                escalation = settings.office_schedule().escalation
+                built.alerts = TelegramAlerts(
+                    bot, settings.telegram_staff_chat_id, settings.public_url, escalation, posts
                 )
             yield built
     finally:

@@ -4,7 +4,8 @@ Reads HELPDESK_DESK_TOKEN (required), HELPDESK_DESK_URL, HELPDESK_DESK_TIMEOUT_S
 HELPDESK_DATABASE_URL and HELPDESK_NOTIFIER_POLL_SECONDS from the environment; with
 HELPDESK_TELEGRAM_TOKEN (and HELPDESK_TELEGRAM_BASE_URL) officials on Telegram are told too,
 and with HELPDESK_TELEGRAM_STAFF_CHAT_ID new tickets go to the staff group (linked to
-HELPDESK_DESK_PUBLIC_URL); with HELPDESK_ZALO_APP_ID and the other HELPDESK_ZALO_* variables,
+HELPDESK_DESK_PUBLIC_URL), and tickets left waiting are told to it, then to the supervisors
+(HELPDESK_OFFICE_HOURS_FILE); with HELPDESK_ZALO_APP_ID and the other HELPDESK_ZALO_* variables,
 officials on Zalo. See docs/telegram.md. HELPDESK_NOTIFIER_METRICS_PORT serves its counters.
 
 `--set-aside` lists the notices given up on after too many failed attempts, and the staff
@@ -32,6 +33,7 @@ from bot.escalation.outbox import Outbox
 from bot.messages import Channel
 from bot.metrics import NotifierMetrics
 from bot.notify.delivery import NoticeDelivery
+from bot.notify.escalations import EscalationWatcher
 from bot.notify.feed import FeedWatcher
 from bot.notify.lease import SendingLease
 from bot.notify.notices import NoticeLog
@@ -41,6 +43,7 @@ from bot.notify.staff_feed import StaffFeedWatcher, staff_told
 from bot.notify.worker import NotifierWorker, build_notifier
 from bot.settings import StoreSettings
 from bot.store.database import make_engine, migrate
+from bot.store.escalation_alerts import EscalationAlerts
 from bot.store.kept_notices import KeptNotice, KeptNotices
 from bot.store.leases import Leases
 from bot.texts import texts
@@ -110,6 +113,13 @@ async def serve(
             if board is not None:
                 staff = StaffFeedWatcher(client, board, engine, metrics=metrics)
             told = staff_told(board) if board is not None else None
+            escalations = None
+            if outside.alerts is not None:
+                schedule = settings.office_schedule()
+                alerts = EscalationAlerts(engine)
+                escalations = EscalationWatcher(
+                    client, outside.alerts, alerts, schedule, metrics=metrics
+                )
             delivery = NoticeDelivery(notifier, engine, metrics=metrics, on_held=told)
             worker = NotifierWorker(
                 Outbox(engine),
@@ -120,6 +130,7 @@ async def serve(
                 staff,
                 SendingLease(Leases(engine), metrics=metrics),
                 delivery,
+                escalations,
             )
             if once:
                 try:

@@ -25,6 +25,7 @@ from pydantic import BaseSettings, ValidationError
 
 from bot.assistant.rasa_endpoints import write_endpoints
 from bot.cli.settings_errors import print_settings_errors
+from bot.office_hours.settings import OfficeHoursSettings
 from bot.settings import ActionServerSettings, RasaServerSettings, StoreSettings
 from bot.texts import texts
 
@@ -71,7 +72,8 @@ def _refused(*kinds: type[BaseSettings]) -> bool:
 
 
 def _actions(args: argparse.Namespace) -> int:
-    if _refused(ActionServerSettings):
+    # The office hours too: a wrong file must stop the server, not a ticket's confirmation.
+    if _refused(ActionServerSettings, OfficeHoursSettings):
         return 1
     token = ActionServerSettings().action_server_token  # type: ignore[call-arg]  # from the env
     from actions.server import serve  # imports every action, and Sanic

@@ -45,7 +45,8 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
     settings = settings or DeskSettings()  # type: ignore[call-arg]  # tokens: from the env
     own_engine = engine is None
     database = engine if engine is not None else make_engine(settings.database_url)
-    tickets = TicketRepository(database, settings.service_levels())
+    hours = settings.office_schedule().hours
+    tickets = TicketRepository(database, settings.service_levels(), hours=hours)
     tokens = TokenCheck(settings.token_roles())
     store = Undelivered(settings.store_database_url) if settings.store_database_url else None
     pages = StaffPages(SignIn(settings, database), tickets, undelivered=store)

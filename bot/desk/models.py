@@ -95,6 +95,8 @@ class TicketFilter:
     requester_id: str | None = None
     updated_since: datetime | None = None
     words: tuple[str, ...] = field(default_factory=tuple)
+    # When set (the staff page), open tickets whose deadline is before it come first.
+    overdue_first_at: datetime | None = None
     limit: int = 50
     offset: int = 0
 

@@ -131,7 +131,7 @@ class StaffPages:
         return self._page(words["title"], content, session, status_code)
 
     def _find_with_counts(self, wanted: TicketFilter) -> tuple[Page, dict[str, int]]:
-        found = self._tickets.find(wanted)
+        found = self._tickets.find(replace(wanted, overdue_first_at=self._clock()))
         counts = {
             status: self._tickets.find(replace(wanted, status=status, limit=1, offset=0)).total
             for status in STATUSES

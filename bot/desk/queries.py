@@ -6,11 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection, Row
 
 from bot.desk.models import Change, NewTicket, Note, Page, Ticket, TicketFilter, folded
 from bot.desk.schema import changes, notes, tickets
+
+FINISHED = ("resolved", "closed")  # never overdue
 
 
 def ticket_where(connection: Connection, *conditions: Any) -> Ticket | None:
@@ -28,7 +30,7 @@ def ticket_page(connection: Connection, wanted: TicketFilter) -> Page:
     rows = connection.execute(
         select(tickets)
         .where(*conditions)
-        .order_by(tickets.c.updated_at.desc(), tickets.c.id.desc())
+        .order_by(*_overdue_first(wanted), tickets.c.updated_at.desc(), tickets.c.id.desc())
         .limit(wanted.limit)
         .offset(wanted.offset)
     ).all()
@@ -87,6 +89,14 @@ def _conditions(wanted: TicketFilter) -> Iterable[Any]:
     if wanted.words:
         # `search` is folded already; % and _ typed by the caller are matched literally.
         yield and_(*(tickets.c.search.contains(folded(w), autoescape=True) for w in wanted.words))
+
+
+def _overdue_first(wanted: TicketFilter) -> list[Any]:
+    """Open tickets past their deadline before the others, the longest overdue first."""
+    if wanted.overdue_first_at is None:
+        return []
+    late = and_(tickets.c.deadline < wanted.overdue_first_at, tickets.c.status.notin_(FINISHED))
+    return [case((late, 0), else_=1), case((late, tickets.c.deadline), else_=None)]
 
 
 def _notes_of(connection: Connection, ticket_ids: Sequence[int]) -> dict[int, list[Note]]:

@@ -28,6 +28,7 @@ from bot.desk.models import (
     ticket_code,
 )
 from bot.desk.schema import changes, idempotency, notes, tickets
+from bot.office_hours.calendar import OfficeHours
 
 _WRITE_LOCK = 0x48540001  # any number; only the desk takes it
 
@@ -53,11 +54,14 @@ class TicketRepository:
         engine: Engine,
         service_levels: Mapping[str, timedelta],
         clock: Callable[[], datetime] = utc_now,
+        hours: OfficeHours | None = None,
     ) -> None:
-        """Use the engine; a ticket's deadline is its creation plus its urgency's service level."""
+        """Use the engine; a ticket's deadline is its creation plus its urgency's service level,
+        counted in the working time of `hours` when given (the server always gives them)."""
         self._engine = engine
         self._service_levels = dict(service_levels)
         self._clock = clock
+        self._hours = hours
 
     def create(self, new: NewTicket, key: str) -> Created:
         """Open a ticket, or return the one an earlier call with this key and body opened.
@@ -70,7 +74,8 @@ class TicketRepository:
         if earlier is not None:
             return earlier
         now = self._clock()
-        deadline = now + self._service_levels[new.urgency]
+        level = self._service_levels[new.urgency]
+        deadline = now + level if self._hours is None else self._hours.add_working_time(now, level)
         try:
             with self._engine.begin() as connection:
                 _take_turn(connection)

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pydantic import Field, SecretStr, validator
 
 from bot.desk.accounts import MIN_PASSWORD
+from bot.office_hours.settings import OfficeHoursSettings
 from bot.settings import (
     MIN_SECRET,
     HelpdeskSettings,
@@ -86,8 +87,9 @@ class DeskDatabaseSettings(HelpdeskSettings):
         env_prefix = "HELPDESK_DESK_"
 
 
-class DeskSettings(DeskDatabaseSettings):
-    """Where tickets are kept, who may call, and how long each urgency may wait."""
+class DeskSettings(DeskDatabaseSettings, OfficeHoursSettings):
+    """Where tickets are kept, who may call, and how long each urgency may wait (in working
+    hours of the office hours file, HELPDESK_OFFICE_HOURS_FILE)."""
 
     # SecretStr keeps the tokens out of reprs and validation messages.
     tokens: SecretStr
@@ -132,7 +134,8 @@ class DeskSettings(DeskDatabaseSettings):
         return parse_tokens(self.tokens.get_secret_value())
 
     def service_levels(self) -> dict[str, timedelta]:
-        """How long a ticket of each urgency may wait: its deadline is creation plus this."""
+        """How long a ticket of each urgency may wait: its deadline is creation plus this much
+        working time."""
         return {
             "normal": timedelta(hours=self.sla_hours_normal),
             "urgent": timedelta(hours=self.sla_hours_urgent),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import root_validator, validator
 
+from bot.office_hours.settings import OfficeHoursSettings
 from bot.settings import (
     ActionSettings,
     DeskClientSettings,
@@ -14,7 +15,9 @@ from bot.settings import (
 )
 
 
-class NotifierSettings(TelegramBotSettings, ActionSettings, DeskClientSettings):
+class NotifierSettings(
+    TelegramBotSettings, ActionSettings, DeskClientSettings, OfficeHoursSettings
+):
     """HELPDESK_DATABASE_URL, HELPDESK_DESK_URL, HELPDESK_DESK_TOKEN (required, no default),
     HELPDESK_DESK_TIMEOUT_SECONDS and HELPDESK_NOTIFIER_POLL_SECONDS (default 2).
 
@@ -23,7 +26,8 @@ class NotifierSettings(TelegramBotSettings, ActionSettings, DeskClientSettings):
     HELPDESK_DESK_PUBLIC_URL (default: the desk URL), with software named as in
     HELPDESK_KNOWLEDGE_BASE_DIR/software.yml. Zalo has its own settings (`ZaloSettings`).
     HELPDESK_NOTIFIER_METRICS_PORT serves the notifier's counters (Prometheus text) on that port
-    of HELPDESK_NOTIFIER_METRICS_HOST (default 127.0.0.1).
+    of HELPDESK_NOTIFIER_METRICS_HOST (default 127.0.0.1). With the staff group on, tickets left
+    waiting are told to it, then to the supervisors, as HELPDESK_OFFICE_HOURS_FILE says.
     """
 
     notifier_poll_seconds: float = 2.0

@@ -13,6 +13,8 @@ Why it looks like this:
   cannot be reached never delays an official's notice.
 - With a `NoticeDelivery`, each tick also delivers officials' kept notices that became due
   (the official wrote again, a retry's time came), after the feed and before the staff posts.
+- With an `EscalationWatcher`, tickets left waiting are told to the staff group, then to the
+  supervisors, last of all (`escalations.py`; it looks at most once a minute).
 - With a `SendingLease` (the command always gives one), a tick does nothing unless this
   notifier holds the lease, and the feeds renew it before each send: of two notifiers on one
   store, one sends and the other waits to take over.
@@ -32,6 +34,7 @@ from bot.escalation.delivery import Notify, deliver_pending
 from bot.escalation.outbox import Outbox, mask_phones
 from bot.messages import LOCAL, Channel, Notifier
 from bot.notify.delivery import NoticeDelivery
+from bot.notify.escalations import EscalationWatcher
 from bot.notify.feed import FeedWatcher
 from bot.notify.lease import SendingLease
 from bot.notify.local_inbox import LocalInbox
@@ -53,11 +56,12 @@ class NotifierWorker:
         staff: StaffFeedWatcher | None = None,
         lease: SendingLease | None = None,
         delivery: NoticeDelivery | None = None,
+        escalations: EscalationWatcher | None = None,
     ) -> None:
         """Deliver `outbox` through `client` telling officials with `notify`; poll `watcher`.
 
         `staff`, if given, posts new tickets to the support staff after that. With `lease`,
-        only while this notifier holds it.
+        only while this notifier holds it. `escalations`, if given, sends the alerts due.
         """
         if poll_seconds <= 0:
             raise ValueError("poll_seconds must be more than 0")
@@ -68,6 +72,7 @@ class NotifierWorker:
         self._staff = staff
         self._lease = lease
         self._delivery = delivery
+        self._escalations = escalations
         self.poll_seconds = poll_seconds
         self.ticks = 0
 
@@ -98,6 +103,11 @@ class NotifierWorker:
                 await self._staff.poll_once(keep)
             except Exception as error:
                 _log_failure("new tickets for the staff", error)
+        if self._escalations is not None:
+            try:
+                await self._escalations.poll_once(keep)
+            except Exception as error:
+                _log_failure("escalations", error)
         return True
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -189,3 +189,18 @@ staff_posts = Table(
     Column("message_id", BigInteger, nullable=False),
     Column("posted_at", DateTime, nullable=False, default=datetime.utcnow),
 )
+
+# Each escalation alert about a ticket (`bot.notify.escalations`): to whom, at which level, and
+# whether it went out, so each is sent once, and one that fails is retried, then set aside.
+escalation_alerts = Table(
+    "escalation_alerts",
+    metadata,
+    Column("ticket_code", String(32), primary_key=True),
+    Column("level", String(16), primary_key=True),
+    Column("recipient", String(40), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime, nullable=True),
+    Column("updated_at", DateTime, nullable=False, default=datetime.utcnow),
+    Index("ix_escalation_alerts_state", "state"),
+)

@@ -12,6 +12,7 @@ from bot.escalation.client import DeskClient
 from bot.escalation.outbox import Outbox
 from bot.escalation.retry import RetryPolicy
 from tests.actions.conftest import bot_event, make_tracker, user_event
+from tests.office_hours.moments import in_office_hours, on_saturday_evening
 
 FORM = {
     "ticket_software": "kyso",
@@ -43,7 +44,9 @@ async def test_a_confirmed_form_opens_a_ticket_and_gives_its_code_and_deadline(
     desk: DeskClient, staff: httpx.AsyncClient, outbox: Outbox
 ) -> None:
     dispatcher = CollectingDispatcher()
-    events = await ActionSubmitTicket(desk, outbox).run(dispatcher, confirmed(), {})
+    events = await ActionSubmitTicket(desk, outbox, clock=in_office_hours).run(
+        dispatcher, confirmed(), {}
+    )
     (message,) = dispatcher.messages
     assert message["response"] == "utter_ticket_created"
     stored = (await staff.get(f"/api/v1/tickets/{message['code']}")).json()
@@ -67,7 +70,9 @@ async def test_the_same_confirmation_handled_twice_opens_one_ticket(
     codes = []
     for _ in range(2):
         dispatcher = CollectingDispatcher()
-        await ActionSubmitTicket(desk, outbox).run(dispatcher, confirmed(), {})
+        await ActionSubmitTicket(desk, outbox, clock=in_office_hours).run(
+            dispatcher, confirmed(), {}
+        )
         codes.append(dispatcher.messages[0]["code"])
     assert codes[0] == codes[1]
     assert (await staff.get("/api/v1/tickets")).json()["total"] == 1
@@ -84,7 +89,7 @@ async def test_with_the_system_down_the_ticket_is_queued_with_a_local_code(
         RetryPolicy(attempts=2, base_delay=0),
     )
     dispatcher = CollectingDispatcher()
-    await ActionSubmitTicket(down, outbox).run(dispatcher, confirmed(), {})
+    await ActionSubmitTicket(down, outbox, clock=in_office_hours).run(dispatcher, confirmed(), {})
     assert [(m["response"], m["code"]) for m in dispatcher.messages] == [
         ("utter_ticket_queued", "CHO-000001")
     ]
@@ -98,7 +103,7 @@ async def test_without_a_configured_token_the_ticket_waits_in_the_outbox(
     monkeypatch.delenv("HELPDESK_DESK_TOKEN", raising=False)
     services.desk_client.cache_clear()
     dispatcher = CollectingDispatcher()
-    await ActionSubmitTicket(outbox=outbox).run(dispatcher, confirmed(), {})
+    await ActionSubmitTicket(outbox=outbox, clock=in_office_hours).run(dispatcher, confirmed(), {})
     assert dispatcher.messages[0]["response"] == "utter_ticket_queued"
     assert len(outbox.pending()) == 1
 
@@ -107,7 +112,9 @@ async def test_a_ticket_the_system_refuses_is_explained_and_not_queued(
     desk: DeskClient, outbox: Outbox
 ) -> None:
     dispatcher = CollectingDispatcher()
-    await ActionSubmitTicket(desk, outbox).run(dispatcher, confirmed(ticket_phone="12345"), {})
+    await ActionSubmitTicket(desk, outbox, clock=in_office_hours).run(
+        dispatcher, confirmed(ticket_phone="12345"), {}
+    )
     assert [m["response"] for m in dispatcher.messages] == ["utter_ticket_rejected"]
     assert outbox.pending() == []
 
@@ -117,3 +124,34 @@ async def test_cancelling_clears_the_form() -> None:
     events = await ActionCancelTicket().run(dispatcher, confirmed(), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_ticket_cancelled"]
     assert events == [*CLEARED, SlotSet("requested_slot", None)]
+
+
+async def test_outside_office_hours_the_official_is_told_when_a_person_will_answer(
+    desk: DeskClient, outbox: Outbox
+) -> None:
+    dispatcher = CollectingDispatcher()
+    action = ActionSubmitTicket(desk, outbox, clock=on_saturday_evening)
+    await action.run(dispatcher, confirmed(), {})
+    created, after_hours = dispatcher.messages
+    assert created["response"] == "utter_ticket_created"
+    assert after_hours["response"] == "utter_ticket_after_hours"
+    assert after_hours["opening"] == "7 giờ 30 sáng thứ Hai 7/12"
+
+
+async def test_a_queued_ticket_outside_office_hours_also_says_when_a_person_will_answer(
+    outbox: Outbox,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitTicket(outbox=outbox, clock=on_saturday_evening).run(
+        dispatcher, confirmed(), {}
+    )
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_ticket_queued",
+        "utter_ticket_after_hours",
+    ]
+
+
+async def test_in_office_hours_nothing_is_said_of_them(desk: DeskClient, outbox: Outbox) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitTicket(desk, outbox, clock=in_office_hours).run(dispatcher, confirmed(), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ticket_created"]

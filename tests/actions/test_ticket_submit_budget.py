@@ -35,6 +35,7 @@ from bot.notify.worker import NotifierWorker, build_notifier
 from bot.settings import AssistantSettings
 from bot.store.database import make_engine
 from tests.actions.test_ticket_submit import confirmed
+from tests.office_hours.moments import in_office_hours
 from tests.support.databases import migrated_sqlite
 from tests.support.desk_server import ASSISTANT, DeskServer
 from tests.support.served import served_in_thread
@@ -97,7 +98,9 @@ async def submit_through(url: str, store: Engine) -> tuple[str, float]:
         timeout=httpx.Timeout(10.0, connect=3.0),  # the settings' defaults
     )
     async with http:
-        action = ActionSubmitTicket(DeskClient(http, RetryPolicy()), Outbox(store), BUDGET)
+        action = ActionSubmitTicket(
+            DeskClient(http, RetryPolicy()), Outbox(store), BUDGET, clock=in_office_hours
+        )
         dispatcher = CollectingDispatcher()
         started = time.monotonic()
         await action.run(dispatcher, confirmed(SENDER), {})

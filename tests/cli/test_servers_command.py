@@ -87,15 +87,11 @@ def test_rasa_listens_on_the_interface_a_container_asks_for_still_behind_its_tok
     monkeypatch.setenv(ACTION_SERVER_TOKEN, "a" * 43)
     monkeypatch.setenv(RASA_CHANNEL_TOKEN, "c" * 43)
     parsed = []
-    endpoints = []
-
-    def rasa_main() -> None:
-        parsed.append(rasa.__main__.create_argument_parser().parse_args(sys.argv[1:]))
-        endpoints.append(yaml.safe_load(Path(parsed[-1].endpoints).read_text(encoding="utf-8")))
-
-    monkeypatch.setattr(rasa.__main__, "main", rasa_main)
-    monkeypatch.delenv("HELPDESK_DATABASE_URL", raising=False)
-    monkeypatch.delenv("HELPDESK_REDIS_URL", raising=False)
+    monkeypatch.setattr(
+        rasa.__main__,
+        "main",
+        lambda: parsed.append(rasa.__main__.create_argument_parser().parse_args(sys.argv[1:])),
+    )
     monkeypatch.setattr(sys, "argv", ["helpdesk"])
     command = ["--root", str(root), "rasa", "--host", "0.0.0.0", "--model", str(model_folder)]
     assert main(command) == 0
@@ -126,3 +122,16 @@ def test_rasa_without_a_trained_model_stops_and_says_to_train_rather_than_serve_
     assert main(["--root", str(root), "rasa", "--model", str(model)]) == 1
     assert f"Chưa có mô hình nào ở {model}." in capsys.readouterr().err
     assert started == []
+
+
+def test_the_action_server_stops_at_start_on_a_wrong_office_hours_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    wrong = tmp_path / "office_hours.yml"
+    wrong.write_text("timezone: Asia/Ho_Chi_Minh\nweek:\n  monday: ['7h30-11h30']\n")
+    monkeypatch.setenv(ACTION_SERVER_TOKEN, "a" * 43)
+    monkeypatch.setenv("HELPDESK_OFFICE_HOURS_FILE", str(wrong))
+    assert main(["actions", "--port", "5999"]) == 1
+    assert "HELPDESK_OFFICE_HOURS_FILE: khoảng giờ 7h30-11h30 không đúng dạng" in (
+        capsys.readouterr().err
+    )

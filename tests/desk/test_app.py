@@ -15,6 +15,7 @@ from bot.desk.app import create_app
 from bot.desk.database import make_engine
 from bot.desk.schema import changes, idempotency, notes, tickets
 from bot.desk.settings import DeskSettings
+from bot.office_hours.loading import office_hours_from
 from tests.desk.conftest import ASSISTANT, STAFF, ticket_body
 
 TICKETS = "/api/v1/tickets"
@@ -57,13 +58,18 @@ def test_health_answers_without_a_token(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
 
 
-def test_a_new_ticket_is_created_with_its_code_and_deadline(client: TestClient) -> None:
+def test_a_new_ticket_is_created_with_its_code_and_a_deadline_in_working_hours(
+    client: TestClient,
+) -> None:
     response = open_ticket(client, urgency="urgent")
     assert response.status_code == 201
     ticket = response.json()
     assert ticket["code"] == "HT-000001"
     assert response.headers["location"] == "/api/v1/tickets/HT-000001"
-    assert moment(ticket["deadline"]) - moment(ticket["created_at"]) == timedelta(hours=8)
+    hours = office_hours_from().hours
+    opened = moment(ticket["created_at"])
+    assert moment(ticket["deadline"]) == hours.add_working_time(opened, timedelta(hours=8))
+    assert hours.working_time_between(opened, moment(ticket["deadline"])) == timedelta(hours=8)
     assert ticket["status"] == "new"
     assert ticket["notes"] == []
     sent = ticket_body(urgency="urgent")

@@ -1,3 +1,4 @@
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -116,6 +117,22 @@ async def test_overdue_open_tickets_are_marked(
     assert "08:05 07/01/2025" in page  # the deadline, 24 hours on, in Vietnam time
     assert "Quá hạn" in (await browser.get("/desk/tickets/HT-000001")).text
     assert "Quá hạn" not in (await browser.get("/desk/tickets/HT-000002")).text
+
+
+async def test_overdue_open_tickets_come_first_the_longest_overdue_at_the_top(
+    browser: httpx.AsyncClient, engine: Engine, settings: DeskSettings
+) -> None:
+    for day, summary in ((6, "Quá hạn lâu nhất"), (8, "Quá hạn"), (7, "Đã xong, cũng cũ")):
+        opened_then = functools.partial(datetime, 2025, 1, day, 1, 5)
+        old = TicketRepository(engine, settings.service_levels(), clock=opened_then)
+        old.create(new_ticket(ticket_body(summary=summary)), f"escalation-old-{day}")
+    TicketRepository(engine, settings.service_levels()).change_status("HT-000003", "closed", "B")
+    await open_ticket(browser, 4, summary="Còn hạn, mới nhất")
+    await sign_in(browser)
+    page = (await browser.get("/desk")).text
+    assert ROW.findall(page) == ["HT-000001", "HT-000002", "HT-000004", "HT-000003"]
+    only_new = (await browser.get("/desk", params={"status": "new"})).text
+    assert ROW.findall(only_new) == ["HT-000001", "HT-000002", "HT-000004"]
 
 
 # One ticket

@@ -1,10 +1,12 @@
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import SecretStr, ValidationError
 
 from bot.desk.settings import DeskSettings, TokenError, parse_tokens
+from bot.settings import settings_problems
 from tests.desk.conftest import ASSISTANT_TOKEN, SESSION_SECRET, STAFF_TOKEN
 
 STAFF = f"staff:{STAFF_TOKEN}"
@@ -140,3 +142,19 @@ def test_bad_sign_in_settings_are_refused_without_showing_them(
     with pytest.raises(ValidationError, match=problem) as refused:
         DeskSettings(tokens=SecretStr(STAFF), session_secret=SecretStr(SESSION_SECRET), **changes)
     assert "ngan-qua" not in str(refused.value)
+
+
+def test_a_wrong_office_hours_file_stops_the_desk_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    wrong = tmp_path / "office_hours.yml"
+    wrong.write_text("timezone: Asia/Ho_Chi_Minh\nweek: {saturday: []}\n", encoding="utf-8")
+    monkeypatch.setenv("HELPDESK_DESK_TOKENS", STAFF)
+    monkeypatch.setenv("HELPDESK_DESK_SESSION_SECRET", SESSION_SECRET)
+    monkeypatch.setenv("HELPDESK_OFFICE_HOURS_FILE", str(wrong))
+    with pytest.raises(ValidationError) as refused:
+        DeskSettings()  # type: ignore[call-arg]  # from the environment
+    assert settings_problems(refused.value) == [
+        "HELPDESK_OFFICE_HOURS_FILE: trong tuần không có khoảng giờ làm việc nào; "
+        "ít nhất một ngày phải có giờ làm việc."
+    ]

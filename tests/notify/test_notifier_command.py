@@ -1,12 +1,19 @@
+import asyncio
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import inspect
 
 from bot.cli.main import main
+from bot.cli.notifier_command import serve
 from bot.escalation.retry import RetryPolicy
 from bot.notify.settings import NotifierSettings
+from bot.office_hours.loading import WEEKDAYS
 from bot.store.database import make_engine
+from tests.channels.telegram.fakes import TOKEN, FakeTelegram
+from tests.channels.telegram.staff.fakes import STAFF_CHAT, open_ticket, said
+from tests.support.desk_server import ASSISTANT, DeskServer
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +62,39 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings.desk_token.get_secret_value() == "assistant-token-123"
     assert (settings.desk_url, settings.notifier_poll_seconds) == ("http://desk.example:8100", 5)
     assert "assistant-token-123" not in repr(settings)
+
+
+async def test_the_notifier_tells_the_staff_group_of_a_ticket_left_unanswered(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    desk_server: DeskServer,
+    telegram_url: str,
+    fake_telegram: FakeTelegram,
+) -> None:
+    always_open = {
+        "timezone": "Asia/Ho_Chi_Minh",
+        "week": {day: ["00:00-24:00"] for day in WEEKDAYS},
+        # A few milliseconds: long gone by the time the notifier has started.
+        "escalation": {"first_alert_hours": 0.000001},
+    }
+    hours_file = tmp_path / "office_hours.yml"
+    hours_file.write_text(yaml.safe_dump(always_open), encoding="utf-8")
+    for name, value in {
+        "HELPDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'helpdesk.db'}",
+        "HELPDESK_DESK_URL": desk_server.url,
+        "HELPDESK_DESK_TOKEN": ASSISTANT,
+        "HELPDESK_TELEGRAM_TOKEN": TOKEN,
+        "HELPDESK_TELEGRAM_BASE_URL": telegram_url,
+        "HELPDESK_TELEGRAM_STAFF_CHAT_ID": str(STAFF_CHAT),
+        "HELPDESK_OFFICE_HOURS_FILE": str(hours_file),
+    }.items():
+        monkeypatch.setenv(name, value)
+    code = await open_ticket(desk_server.url)
+
+    await serve(NotifierSettings(), asyncio.Event(), once=True)  # type: ignore[call-arg]
+
+    posts = [text.splitlines()[0] for text in said(fake_telegram)]
+    assert posts == [
+        f"🆕 Phiếu mới {code}",
+        f"⏰ Phiếu {code} chưa có ý kiến xử lý sau 1e-06 giờ làm việc.",
+    ]
