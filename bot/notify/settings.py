@@ -12,9 +12,12 @@ from bot.settings import (
     positive,
     required_with,
 )
+from bot.store.shared_settings import SharedStateSettings
 
 
-class NotifierSettings(TelegramBotSettings, ActionSettings, DeskClientSettings):
+class NotifierSettings(
+    TelegramBotSettings, ActionSettings, SharedStateSettings, DeskClientSettings
+):
     """HELPDESK_DATABASE_URL, HELPDESK_DESK_URL, HELPDESK_DESK_TOKEN (required, no default),
     HELPDESK_DESK_TIMEOUT_SECONDS and HELPDESK_NOTIFIER_POLL_SECONDS (default 2).
 
@@ -23,7 +26,8 @@ class NotifierSettings(TelegramBotSettings, ActionSettings, DeskClientSettings):
     HELPDESK_DESK_PUBLIC_URL (default: the desk URL), with software named as in
     HELPDESK_KNOWLEDGE_BASE_DIR/software.yml. Zalo has its own settings (`ZaloSettings`).
     HELPDESK_NOTIFIER_METRICS_PORT serves the notifier's counters (Prometheus text) on that port
-    of HELPDESK_NOTIFIER_METRICS_HOST (default 127.0.0.1).
+    of HELPDESK_NOTIFIER_METRICS_HOST (default 127.0.0.1). HELPDESK_REDIS_URL, as the gateways
+    read it: a notice's buttons are kept where the gateway answering them looks.
     """
 
     notifier_poll_seconds: float = 2.0
