@@ -110,16 +110,22 @@ class SqlState:
 
     def _add(self, name: str, value: str, seconds: float) -> bool:
         now = self._clock()
-        with self._engine.begin() as connection:
-            connection.execute(delete(table).where(table.c.key == name, table.c.expires_at <= now))
-        try:
-            with self._engine.begin() as connection:
-                connection.execute(
-                    insert(table).values(key=name, value=value, expires_at=now + seconds)
-                )
-        except IntegrityError:
-            return False  # a live value is there: another replica's
-        return True
+        row = {"key": name, "value": value, "expires_at": now + seconds}
+        for _ in range(2):
+            try:
+                with self._engine.begin() as connection:
+                    connection.execute(insert(table).values(row))
+            except IntegrityError:
+                # A value is there: if it expired, it goes and the insert is tried once more.
+                with self._engine.begin() as connection:
+                    gone = connection.execute(
+                        delete(table).where(table.c.key == name, table.c.expires_at <= now)
+                    )
+                if gone.rowcount == 0:
+                    return False  # a live value: another replica's
+            else:
+                return True
+        return False
 
     def _get(self, name: str) -> str | None:
         query = select(table.c.value).where(table.c.key == name, table.c.expires_at > self._clock())

@@ -22,7 +22,14 @@ from bot.store.shared_state import (
     shared_state,
 )
 from tests.support.databases import migrated_sqlite
-from tests.support.shared_states import BACKENDS, REDIS, shared_state_on
+from tests.support.shared_states import (
+    BACKENDS,
+    REDIS,
+    forget_prefix,
+    redis_client,
+    shared_state_on,
+    unique_prefix,
+)
 
 
 class Clock:
@@ -154,15 +161,17 @@ async def test_a_value_expires_when_its_time_is_up_in_the_store(
 
 
 async def test_redis_keeps_each_value_and_bucket_only_for_its_time(clock: Clock) -> None:
-    async with shared_state_on("redis", Path("."), clock) as state:
-        assert isinstance(state, RedisState)
-        await state.put("a", "một", 30)
-        await state.spend([Bucket("b", 6)])
-        client = state._client
-        prefix = state._prefix
+    prefix = unique_prefix()
+    async with redis_client() as client:
+        state = RedisState(client, prefix, clock)
+        try:
+            await state.put("a", "một", 30)
+            await state.spend([Bucket("b", 6)])
 
-        assert 0 < await client.pttl(f"{prefix}a") <= 30_000
-        assert 60_000 < await client.pttl(f"{prefix}b") <= 61_000
+            assert 0 < await client.pttl(f"{prefix}a") <= 30_000
+            assert 60_000 < await client.pttl(f"{prefix}b") <= 61_000
+        finally:
+            await forget_prefix(prefix)
 
 
 async def test_redis_that_does_not_answer_is_unavailable() -> None:
