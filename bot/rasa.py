@@ -28,8 +28,8 @@ from typing import Any, Protocol
 import httpx
 
 from bot.metrics import Metrics
+from bot.rasa_settings import RasaChannelSettings
 from bot.replicas import Ring
-from bot.settings import RasaChannelSettings
 
 WEBHOOK = "/webhooks/rest/webhook"
 # The longest message passed on to Rasa; the channels refuse longer ones politely.

@@ -9,8 +9,8 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from bot.rasa import WEBHOOK, RasaClient, RasaUnavailable
+from bot.rasa_settings import RasaChannelSettings
 from bot.replicas import Ring
-from bot.settings import RasaChannelSettings
 
 TOKEN = secrets.token_urlsafe(32)
 

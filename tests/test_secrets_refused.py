@@ -15,12 +15,8 @@ from pydantic import SecretStr, ValidationError
 
 from bot.desk.settings import DeskSettings
 from bot.gateway.settings import GatewaySettings
-from bot.settings import (
-    ActionServerSettings,
-    RasaChannelSettings,
-    RasaServerSettings,
-    settings_problems,
-)
+from bot.rasa_settings import RasaChannelSettings, RasaServerSettings
+from bot.settings import ActionServerSettings, settings_problems
 
 TOKEN = "123456789:AAbb-cc_DD"
 # Looks like a secret, and must never be printed whatever is refused.

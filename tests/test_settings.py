@@ -15,15 +15,17 @@ from bot.desk.settings import DeskDatabaseSettings, DeskSettings
 from bot.gateway.settings import GatewaySettings
 from bot.notify.settings import NotifierSettings
 from bot.office_hours.settings import OfficeHoursSettings
-from bot.settings import (
-    ActionServerSettings,
-    ActionSettings,
+from bot.rasa_settings import (
     AssistantSettings,
-    DeskClientSettings,
-    HelpdeskSettings,
     RasaApiSettings,
     RasaChannelSettings,
     RasaServerSettings,
+)
+from bot.settings import (
+    ActionServerSettings,
+    ActionSettings,
+    DeskClientSettings,
+    HelpdeskSettings,
     SettingsProblem,
     StoreSettings,
     blank_secret,
@@ -41,6 +43,7 @@ from bot.settings import (
 )
 from bot.store.retention import RetentionSettings
 from bot.store.sealing import StoreKeySettings, new_key
+from bot.store.shared_settings import SharedStateSettings
 
 TOKEN = "123456789:AAbb-cc_DD"
 # Looks like a secret, and must never be printed whatever is refused.
@@ -54,18 +57,19 @@ CHANNEL = SecretStr("c" * 32)
 VARIABLES: dict[type[HelpdeskSettings], str] = {
     StoreSettings: "DATABASE_URL",
     ActionSettings: "DATABASE_URL KNOWLEDGE_BASE_DIR",
-    AssistantSettings: "RASA_URL RASA_TIMEOUT_SECONDS",
+    AssistantSettings: "RASA_URL RASA_URLS RASA_TIMEOUT_SECONDS",
     ActionServerSettings: "ACTION_SERVER_TOKEN",
-    RasaApiSettings: "RASA_URL RASA_TIMEOUT_SECONDS RASA_API_TOKEN",
-    RasaChannelSettings: "RASA_URL RASA_TIMEOUT_SECONDS RASA_CHANNEL_TOKEN",
-    RasaServerSettings: "RASA_URL RASA_TIMEOUT_SECONDS RASA_API_TOKEN RASA_CHANNEL_TOKEN",
+    RasaApiSettings: "RASA_URL RASA_URLS RASA_TIMEOUT_SECONDS RASA_API_TOKEN",
+    RasaChannelSettings: "RASA_URL RASA_URLS RASA_TIMEOUT_SECONDS RASA_CHANNEL_TOKEN",
+    RasaServerSettings: "RASA_URL RASA_URLS RASA_TIMEOUT_SECONDS RASA_API_TOKEN RASA_CHANNEL_TOKEN",
     DeskClientSettings: "DESK_URL DESK_PUBLIC_URL DESK_TIMEOUT_SECONDS DESK_TOKEN",
-    AnnounceSettings: "DATABASE_URL TELEGRAM_TOKEN TELEGRAM_BASE_URL",
+    SharedStateSettings: "DATABASE_URL REDIS_URL",
+    AnnounceSettings: "DATABASE_URL REDIS_URL TELEGRAM_TOKEN TELEGRAM_BASE_URL",
     GatewaySettings: "TELEGRAM_TOKEN TELEGRAM_WEBHOOK_SECRET TELEGRAM_BASE_URL TELEGRAM_WEBHOOK_URL"
-    " RASA_URL RASA_TIMEOUT_SECONDS RASA_CHANNEL_TOKEN DATABASE_URL TELEGRAM_TRAINER_IDS STATE_DIR"
-    " PROJECT_DIR",
-    NotifierSettings: "DATABASE_URL DESK_URL DESK_TOKEN DESK_TIMEOUT_SECONDS DESK_PUBLIC_URL"
-    " NOTIFIER_POLL_SECONDS TELEGRAM_TOKEN TELEGRAM_BASE_URL TELEGRAM_STAFF_CHAT_ID"
+    " RASA_URL RASA_URLS RASA_TIMEOUT_SECONDS RASA_CHANNEL_TOKEN DATABASE_URL REDIS_URL"
+    " TELEGRAM_TRAINER_IDS STATE_DIR PROJECT_DIR",
+    NotifierSettings: "DATABASE_URL REDIS_URL DESK_URL DESK_TOKEN DESK_TIMEOUT_SECONDS"
+    " DESK_PUBLIC_URL NOTIFIER_POLL_SECONDS TELEGRAM_TOKEN TELEGRAM_BASE_URL TELEGRAM_STAFF_CHAT_ID"
     " KNOWLEDGE_BASE_DIR NOTIFIER_METRICS_PORT NOTIFIER_METRICS_HOST OFFICE_HOURS_FILE",
     StaffSettings: "TELEGRAM_STAFF_CHAT_ID TELEGRAM_STAFF_IDS DESK_URL DESK_STAFF_TOKEN"
     " DESK_PUBLIC_URL DESK_TIMEOUT_SECONDS",

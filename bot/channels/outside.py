@@ -9,6 +9,9 @@ Why it looks like this:
 - The secrets are registered with the log masking before any client is built:
   python-telegram-bot and httpx write URLs, and the Bot API puts the token in every one.
 - One context holds every client and closes them on the way out, whatever ended the run.
+- A notice's buttons (Zalo's numbered choices, Telegram's long payloads) are kept in the
+  gateways' shared state (`bot.store.shared_state`, from the same settings), so the gateway
+  that receives the official's answer understands it.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ from bot import redact
 from bot.announce.settings import AnnounceSettings
 from bot.channels.telegram.channel import CHANNEL as TELEGRAM
 from bot.channels.telegram.channel import TelegramChannel, telegram_bot
+from bot.channels.telegram.render import CallbackPayloads
 from bot.channels.telegram.staff.alerts import TelegramAlerts
 from bot.channels.telegram.staff.board import TelegramStaffBoard
 from bot.channels.telegram.staff.posts import StaffPosts
 from bot.channels.zalo.channel import CHANNEL as ZALO
 from bot.channels.zalo.refresh import OnFailure
+from bot.channels.zalo.render import ChoiceMemory
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.wiring import build_channel, zalo_http
 from bot.messages import Channel
@@ -37,6 +42,8 @@ from bot.notify.escalations import EscalationBoard
 from bot.notify.settings import NotifierSettings
 from bot.notify.software_labels import software_labels
 from bot.notify.staff_feed import StaffBoard
+from bot.store.shared_settings import SharedStateSettings
+from bot.store.shared_state import shared_state
 
 
 @dataclass
@@ -54,22 +61,27 @@ def officials_channels(
     telegram_base_url: str,
     zalo: ZaloSettings | None,
     engine: Engine,
+    store: SharedStateSettings,
     on_refresh_failure: OnFailure | None = None,
 ) -> tuple[dict[str, Channel], ExtBot[int] | None]:
     """Telegram and Zalo where configured, their clients closed by `stack`; the Telegram bot.
 
-    `on_refresh_failure` counts Zalo's failed token refreshes (a metric).
+    `store` says where the gateways share their state; `on_refresh_failure` counts Zalo's
+    failed token refreshes (a metric).
     """
     channels: dict[str, Channel] = {}
     bot = None
+    state = shared_state(store, engine)
+    stack.push_async_callback(state.aclose)
     if telegram_token is not None:
         bot = telegram_bot(telegram_token.get_secret_value(), telegram_base_url)
         stack.push_async_callback(bot.shutdown)
-        channels[TELEGRAM] = TelegramChannel(bot)
+        channels[TELEGRAM] = TelegramChannel(bot, CallbackPayloads(state))
     if zalo is not None:
         http = zalo_http(zalo)
         stack.push_async_callback(http.aclose)
-        channels[ZALO] = build_channel(zalo, engine, http, on_refresh_failure=on_refresh_failure)
+        choices = ChoiceMemory(state)
+        channels[ZALO] = build_channel(zalo, engine, http, choices, on_refresh_failure)
     return channels, bot
 
 
@@ -100,6 +112,7 @@ async def outside_channels(
                 settings.telegram_base_url,
                 zalo,
                 engine,
+                settings,
                 on_refresh_failure,
             )
             built = OutsideChannels(channels)
@@ -130,7 +143,7 @@ async def announcement_channels(
     try:
         async with contextlib.AsyncExitStack() as stack:
             channels, _ = officials_channels(
-                stack, settings.telegram_token, settings.telegram_base_url, zalo, engine
+                stack, settings.telegram_token, settings.telegram_base_url, zalo, engine, settings
             )
             yield channels
     finally:

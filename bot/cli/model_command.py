@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from bot.assistant.rollout import RolloutStopped, Step, roll
 from bot.cli.settings_errors import print_settings_errors
-from bot.settings import RasaApiSettings
+from bot.rasa_settings import RasaApiSettings
 from bot.texts import texts
 
 

@@ -13,7 +13,8 @@ from bot.assistant import local_desk, retrain, retrain_lock
 from bot.assistant.retrain_display import describe
 from bot.assistant.retrain_progress import FAILED, Progress
 from bot.cli.settings_errors import print_settings_errors
-from bot.settings import RASA_API_TOKEN, RasaApiSettings
+from bot.rasa_settings import RasaApiSettings
+from bot.settings import RASA_API_TOKEN
 from bot.texts import texts
 
 # With --wait, the progress is printed when the phase changes and at least this often.

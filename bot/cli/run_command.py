@@ -20,13 +20,13 @@ from bot.db import prepare_sqlite
 from bot.kb import publishing
 from bot.nlu.live_overlay import KNOWLEDGE_BASE_ENV
 from bot.notify.local_inbox import LocalInbox
+from bot.rasa_settings import RasaServerSettings
 from bot.settings import (
     ACTION_SERVER_TOKEN,
     RASA_API_TOKEN,
     RASA_CHANNEL_TOKEN,
     WEBCHAT_SECRET,
     ActionServerSettings,
-    RasaServerSettings,
 )
 from bot.store.database import make_engine, migrate
 from bot.texts import texts

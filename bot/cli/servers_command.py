@@ -26,7 +26,9 @@ from pydantic import BaseSettings, ValidationError
 from bot.assistant.rasa_endpoints import write_endpoints
 from bot.cli.settings_errors import print_settings_errors
 from bot.office_hours.settings import OfficeHoursSettings
-from bot.settings import ActionServerSettings, RasaServerSettings, StoreSettings
+from bot.rasa_settings import RasaServerSettings
+from bot.settings import ActionServerSettings
+from bot.store.shared_settings import SharedStateSettings
 from bot.texts import texts
 
 HOST = "127.0.0.1"
@@ -83,7 +85,7 @@ def _actions(args: argparse.Namespace) -> int:
 
 
 def _rasa(args: argparse.Namespace) -> int:
-    if _refused(RasaServerSettings, ActionServerSettings, StoreSettings):
+    if _refused(RasaServerSettings, ActionServerSettings, SharedStateSettings):
         return 1
     # Rasa itself starts without a model it cannot find and answers `/` as if ready.
     model = Path(args.model)
@@ -97,7 +99,7 @@ def _rasa(args: argparse.Namespace) -> int:
 
     action_results.install()
     model_swap.install()
-    stores = StoreSettings()
+    stores = SharedStateSettings()
     with tempfile.TemporaryDirectory(prefix="helpdesk-rasa-") as folder:
         endpoints = write_endpoints(
             Path(folder), args.root / "endpoints.yml", stores.database_url, stores.redis_url

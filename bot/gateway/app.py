@@ -10,8 +10,10 @@ Why it looks like this:
 - Zalo is on only when its settings are given. `POST /zalo` answers once the signature and time
   are checked and the event is claimed in the store (503 if it cannot be, so Zalo sends it
   again); the turn runs in the background, and shutdown waits a while for the turns in flight.
-- The process holds no conversation state: Rasa keeps it, and the store keeps which updates were
-  handled. A Rasa outage costs an apology per message and nothing to reset afterwards.
+- The process holds no conversation state: Rasa keeps it, the store keeps which updates were
+  handled, and what the channels keep between messages is in the shared state (`wiring.py`:
+  Redis or the store), so any replica can take any message. A Rasa outage costs an apology
+  per message and nothing to reset afterwards.
 """
 
 from __future__ import annotations
@@ -39,9 +41,7 @@ from bot import redact
 from bot.bodies import BodyTooLarge, NotJson, json_of, read_capped
 from bot.channels.outside import channel_secrets
 from bot.channels.telegram.channel import CHANNEL as TELEGRAM
-from bot.channels.telegram.claims import UpdateClaims
-from bot.channels.telegram.service import SECRET_HEADER, Outcome, TelegramService, build_service
-from bot.channels.telegram.trainers.wiring import build_trainer_handlers
+from bot.channels.telegram.service import SECRET_HEADER, Outcome
 from bot.channels.zalo.channel import CHANNEL as ZALO
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.signature import HEADER as ZALO_SIGNATURE
@@ -49,10 +49,12 @@ from bot.channels.zalo.webhook import MAX_BODY as MAX_ZALO_EVENT_BYTES
 from bot.channels.zalo.wiring import ZaloParts, build_zalo, zalo_http
 from bot.gateway.officials import Officials
 from bot.gateway.settings import GatewaySettings
+from bot.gateway.wiring import build_telegram, start_webhook_mode
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.notify.local_inbox import LocalInbox
 from bot.rasa import RasaClient
 from bot.store.database import make_engine, migrate
+from bot.store.shared_state import SharedState, shared_state
 from bot.webchat.app import create_app as create_webchat
 from bot.webchat.settings import WebChatSettings
 
@@ -75,6 +77,7 @@ def create_app(
     zalo: ZaloSettings | None = None,
     zalo_client: httpx.AsyncClient | None = None,
     web: WebChatSettings | None = None,
+    state: SharedState | None = None,
 ) -> Starlette:
     """The gateway app.
 
@@ -84,7 +87,8 @@ def create_app(
     `extra_routes` (other channels' webhooks) come before the web chat's catch-all mount.
     `zalo` turns the Zalo webhook on; `zalo_client` reaches Zalo's servers (made from `zalo`
     and closed by the app when not given). `web` holds the web chat's secret and rate limits
-    (default: from the environment, where HELPDESK_WEBCHAT_SECRET is required).
+    (default: from the environment, where HELPDESK_WEBCHAT_SECRET is required). `state` is
+    what the channels share with other replicas (default: from `settings`, closed by the app).
     """
     settings = settings or GatewaySettings()  # type: ignore[call-arg]  # tokens: from the env
     if polling and not settings.telegram_enabled:
@@ -100,6 +104,7 @@ def create_app(
     )
     own_engine = engine is None
     store = engine or make_engine(settings.database_url)
+    shared = state or shared_state(settings, store)
     officials = Officials(store, metrics)
     rasa = RasaClient.from_settings(settings, http, metrics, before_send=officials.seen)
     own_zalo_http = zalo is not None and zalo_client is None
@@ -108,14 +113,22 @@ def create_app(
         zalo_client = zalo_client or zalo_http(zalo)
         failed = metrics.zalo_token_refresh_failure
         zalo_parts = build_zalo(
-            zalo, store, http=zalo_client, rasa=rasa, on_refresh_failure=failed, presence=officials
+            zalo,
+            store,
+            http=zalo_client,
+            rasa=rasa,
+            on_refresh_failure=failed,
+            presence=officials,
+            state=shared,
         )
         officials.register(ZALO, zalo_parts.channel)
     # After Zalo: trainers' announcements from Telegram go out on its channel too.
-    telegram = _telegram(settings, rasa, metrics, store, rate_limiter, poll_timeout, zalo_parts)
+    telegram = build_telegram(
+        settings, rasa, metrics, store, shared, rate_limiter, poll_timeout, zalo_parts
+    )
     officials.register(TELEGRAM, telegram.channel() if telegram else None)
     # The gateway's settings hold the web chat's Rasa address and wait: one of each.
-    webchat = create_webchat(settings, http=http, inbox=LocalInbox(store), web=web)
+    webchat = create_webchat(settings, http=http, inbox=LocalInbox(store), web=web, state=shared)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -128,7 +141,7 @@ def create_app(
                 if telegram is not None and polling:
                     background.append(asyncio.create_task(telegram.poll(stop)))
                 elif telegram is not None:
-                    await _start_webhook_mode(telegram, stop, background)
+                    await start_webhook_mode(telegram, stop, background)
                 yield
         finally:
             stop.set()
@@ -145,6 +158,8 @@ def create_app(
                 await zalo_client.aclose()
             if own_http:
                 await http.aclose()
+            if state is None:
+                await shared.aclose()
             if own_engine:
                 store.dispose()
             redact.uninstall(protection)
@@ -219,45 +234,6 @@ def create_app(
     app.state.telegram = telegram
     app.state.zalo = zalo_parts
     return app
-
-
-def _telegram(
-    settings: GatewaySettings,
-    rasa: RasaClient,
-    metrics: Metrics,
-    engine: Engine,
-    rate_limiter: AIORateLimiter | None,
-    poll_timeout: int,
-    zalo: ZaloParts | None = None,
-) -> TelegramService | None:
-    if settings.telegram_token is None or settings.telegram_webhook_secret is None:
-        return None
-    trainers = build_trainer_handlers(settings, engine, metrics, zalo.channel if zalo else None)
-    return build_service(
-        settings.telegram_token.get_secret_value(),
-        settings.telegram_webhook_secret.get_secret_value(),
-        rasa,
-        metrics,
-        UpdateClaims(engine),
-        base_url=settings.telegram_base_url,
-        webhook_url=settings.telegram_webhook_url,
-        rate_limiter=rate_limiter,
-        poll_timeout=poll_timeout,
-        trainers=trainers,
-    )
-
-
-async def _start_webhook_mode(
-    telegram: TelegramService, stop: asyncio.Event, background: list[asyncio.Task[Any]]
-) -> None:
-    """Start Telegram now if it answers; otherwise keep trying in the background."""
-    try:
-        await telegram.start()
-    except Exception as error:
-        log.warning(
-            "Telegram is not ready yet (%s); retrying in the background", type(error).__name__
-        )
-        background.append(asyncio.create_task(telegram.keep_starting(stop)))
 
 
 class _CountWebChat:

@@ -7,10 +7,9 @@ from pathlib import Path
 
 from pydantic import SecretStr, root_validator, validator
 
+from bot.rasa_settings import RasaChannelSettings
 from bot.settings import (
     MIN_SECRET,
-    RasaChannelSettings,
-    StoreSettings,
     TelegramBotSettings,
     blank_secret,
     https,
@@ -19,6 +18,7 @@ from bot.settings import (
     required_with,
     telegram_ids,
 )
+from bot.store.shared_settings import SharedStateSettings
 
 # What Telegram accepts as a webhook's secret token, at least as long as any secret of ours:
 # the webhook is reachable from the internet, and a short secret can be guessed there.
@@ -33,7 +33,7 @@ def webhook_secret(value: SecretStr | None) -> SecretStr | None:
     return secret
 
 
-class GatewaySettings(TelegramBotSettings, RasaChannelSettings, StoreSettings):
+class GatewaySettings(TelegramBotSettings, RasaChannelSettings, SharedStateSettings):
     """What the gateway reads from the environment.
 
     HELPDESK_TELEGRAM_TOKEN turns Telegram on; HELPDESK_TELEGRAM_WEBHOOK_SECRET is then required
@@ -41,7 +41,8 @@ class GatewaySettings(TelegramBotSettings, RasaChannelSettings, StoreSettings):
     HELPDESK_TELEGRAM_BASE_URL, HELPDESK_TELEGRAM_WEBHOOK_URL (optional: the gateway registers
     its webhook there at startup), HELPDESK_RASA_URL, HELPDESK_RASA_TIMEOUT_SECONDS (default 8),
     HELPDESK_RASA_CHANNEL_TOKEN (required: Rasa's channel answers no one without it) and
-    HELPDESK_DATABASE_URL.
+    HELPDESK_DATABASE_URL, and HELPDESK_REDIS_URL (optional: what the gateways share, in Redis
+    rather than the store).
     Trainers (docs/telegram.md): HELPDESK_TELEGRAM_TRAINER_IDS, HELPDESK_STATE_DIR (the published
     knowledge base versions live in `<state>/kb`) and HELPDESK_PROJECT_DIR (config, training data
     and the repository's `knowledge_base/`, for retraining).

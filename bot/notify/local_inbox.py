@@ -53,6 +53,11 @@ class LocalInbox:
         """Use `engine`; `bot.store.database.migrate` must have created the table."""
         self._engine = engine
 
+    @property
+    def engine(self) -> Engine:
+        """The store the inbox is kept in (the web chat keeps its rate limits there too)."""
+        return self._engine
+
     async def send(self, recipient: str, message: OutgoingMessage) -> None:
         """Keep `message` for `recipient` (a local chat's sender id)."""
         await asyncio.to_thread(self.store, recipient, message)

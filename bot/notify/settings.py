@@ -13,10 +13,15 @@ from bot.settings import (
     positive,
     required_with,
 )
+from bot.store.shared_settings import SharedStateSettings
 
 
 class NotifierSettings(
-    TelegramBotSettings, ActionSettings, DeskClientSettings, OfficeHoursSettings
+    TelegramBotSettings,
+    ActionSettings,
+    SharedStateSettings,
+    DeskClientSettings,
+    OfficeHoursSettings,
 ):
     """HELPDESK_DATABASE_URL, HELPDESK_DESK_URL, HELPDESK_DESK_TOKEN (required, no default),
     HELPDESK_DESK_TIMEOUT_SECONDS and HELPDESK_NOTIFIER_POLL_SECONDS (default 2).
@@ -28,6 +33,8 @@ class NotifierSettings(
     HELPDESK_NOTIFIER_METRICS_PORT serves the notifier's counters (Prometheus text) on that port
     of HELPDESK_NOTIFIER_METRICS_HOST (default 127.0.0.1). With the staff group on, tickets left
     waiting are told to it, then to the supervisors, as HELPDESK_OFFICE_HOURS_FILE says.
+    HELPDESK_REDIS_URL, as the gateways read it: a notice's buttons are kept where the gateway
+    answering them looks.
     """
 
     notifier_poll_seconds: float = 2.0

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -203,4 +204,19 @@ escalation_alerts = Table(
     Column("next_attempt_at", DateTime, nullable=True),
     Column("updated_at", DateTime, nullable=False, default=datetime.utcnow),
     Index("ix_escalation_alerts_state", "state"),
+)
+
+# What the gateways share so any replica can take any message (`bot.store.shared_sql`), when
+# no Redis is configured: values with an expiry (Zalo's numbered choices, Telegram's long button
+# payloads, trainers' pending confirmations) and the web chat's token buckets (`tokens` as
+# counted at `counted_at`). Times are seconds since 1970; expired rows are deleted as they go.
+shared_state = Table(
+    "shared_state",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("value", Text, nullable=True),
+    Column("tokens", Float, nullable=True),
+    Column("counted_at", Float, nullable=True),
+    Column("expires_at", Float, nullable=False),
+    Index("ix_shared_state_expires_at", "expires_at"),
 )

@@ -8,10 +8,12 @@ Why it looks like this:
   and no token simply asks for a new session.
 - A message's body is read through `bot.bodies.read_capped` before it is parsed, so a huge body
   is refused (413) after at most MAX_BODY bytes, never held whole.
-- Each message needs a token from its sender's bucket and its address's (`limits.py`); a refusal
-  is a 429 with Retry-After. The address is the socket's peer, or the client a reverse proxy on
-  this machine names (uvicorn trusts X-Forwarded-For from 127.0.0.1 only). Inbox reads are not
-  counted: the page polls every 3 seconds, and a read costs no Rasa turn.
+- Each message needs a token from its sender's bucket and its address's (`limits.py`), kept in
+  the gateways' shared state (Redis or the store), so every replica spends from the same
+  buckets; a refusal is a 429 with Retry-After. The address is the socket's peer, or the
+  client a reverse proxy on this machine names (uvicorn trusts X-Forwarded-For from 127.0.0.1
+  only). Inbox reads are not counted: the page polls every 3 seconds, and a read costs no Rasa
+  turn.
 - Typed text never reaches Rasa as an intent (`bot.rasa.as_typed`). Buttons go to the page with
   a signed `choice` instead of their payload; the page sends the choice back and the server
   turns it into the payload, so only a button the assistant showed this sender sends an intent.
@@ -25,7 +27,6 @@ import asyncio
 import html
 import logging
 import re
-import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -44,10 +45,12 @@ from bot.bodies import BodyTooLarge, NotJson, json_of, read_capped
 from bot.notify.local_inbox import LocalInbox
 from bot.plain_text import clean
 from bot.rasa import MAX_MESSAGE, RasaClient, RasaUnavailable, as_typed
-from bot.settings import RasaChannelSettings, StoreSettings
+from bot.rasa_settings import RasaChannelSettings
 from bot.store.database import make_engine, migrate
+from bot.store.shared_settings import SharedStateSettings
+from bot.store.shared_state import SharedState, StateUnavailable, shared_state
 from bot.texts import texts
-from bot.webchat.limits import Clock, RateLimits
+from bot.webchat.limits import RateLimits
 from bot.webchat.sessions import MAX_CHOICE, SENDER, TOKEN_HEADER, WebSessions
 from bot.webchat.settings import WebChatSettings
 
@@ -67,20 +70,20 @@ def create_app(
     settings: RasaChannelSettings | None = None,
     http: httpx.AsyncClient | None = None,
     inbox: LocalInbox | None = None,
-    store: StoreSettings | None = None,
+    store: SharedStateSettings | None = None,
     web: WebChatSettings | None = None,
-    clock: Clock = time.monotonic,
+    state: SharedState | None = None,
 ) -> Starlette:
     """The web chat app.
 
     `http` (base URL: the Rasa server) is made from settings if not given; `inbox` is made on
     the store of `store` (default: from the environment), migrated first, if not given. `web`
-    (default: from the environment) holds the secret and the rate limits, which read `clock`.
+    (default: from the environment) holds the secret and the rate limits, whose buckets are in
+    `state` (default: HELPDESK_REDIS_URL's Redis, else the inbox's store).
     """
     settings = settings or RasaChannelSettings()  # type: ignore[call-arg]  # token: from the env
     web = web or WebChatSettings()  # type: ignore[call-arg]  # the secret: from the environment
     sessions = WebSessions(web.secret.get_secret_value())
-    limits = RateLimits(web.sender_per_minute, web.address_per_minute, clock)
     words = texts("bot.chat").section("web")
     page = Template(_PAGE.read_text(encoding="utf-8")).substitute(
         {key: html.escape(str(value)) for key, value in words.items()}
@@ -89,13 +92,15 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = None
+        found = store or SharedStateSettings()
         if inbox is None:
-            url = (store or StoreSettings()).database_url
-            await asyncio.to_thread(migrate, url)
-            engine = make_engine(url)
+            await asyncio.to_thread(migrate, found.database_url)
+            engine = make_engine(found.database_url)
             app.state.inbox = LocalInbox(engine)
         else:
             app.state.inbox = inbox
+        shared = state or shared_state(found, app.state.inbox.engine)
+        app.state.limits = RateLimits(shared, web.sender_per_minute, web.address_per_minute)
         client = http or httpx.AsyncClient(base_url=settings.rasa_url)
         app.state.rasa = RasaClient.from_settings(settings, client)
         try:
@@ -103,6 +108,8 @@ def create_app(
         finally:
             if http is None:
                 await client.aclose()
+            if state is None:
+                await shared.aclose()
             if engine is not None:
                 engine.dispose()
 
@@ -166,7 +173,12 @@ def create_app(
         else:
             text = as_typed(typed)
         address = request.client.host if request.client else ""
-        wait = limits.admit(sender, address)
+        limits: RateLimits = request.app.state.limits
+        try:
+            wait = await limits.admit(sender, address)
+        except StateUnavailable as error:
+            log.warning("the rate limits could not be read (%s)", error)
+            return refusal("unavailable", 503)
         if wait:
             refused = refusal("rate_limited", 429, seconds=wait)
             refused.headers["Retry-After"] = str(wait)

@@ -32,7 +32,7 @@ from bot.notify.feed import FeedWatcher
 from bot.notify.local_inbox import LocalInbox
 from bot.notify.queued import queued_ticket_notify
 from bot.notify.worker import NotifierWorker, build_notifier
-from bot.settings import AssistantSettings
+from bot.rasa_settings import AssistantSettings
 from bot.store.database import make_engine
 from tests.actions.test_ticket_submit import confirmed
 from tests.office_hours.moments import in_office_hours

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bot.notify.local_inbox import LocalInbox
 from bot.store.database import make_engine
+from bot.store.shared_sql import SqlState
 from bot.webchat.app import create_app
 from bot.webchat.sessions import TOKEN_HEADER, WebSessions
 from bot.webchat.settings import WebChatSettings
@@ -112,7 +113,8 @@ def serve(rasa: FakeRasa, inbox: LocalInbox, clock: Clock) -> Serve:
 
     @contextmanager
     def served(**limits: int) -> Iterator[httpx.Client]:
-        app = create_app(http=rasa.client(), inbox=inbox, web=web_settings(**limits), clock=clock)
+        state = SqlState(inbox.engine, clock=clock)
+        app = create_app(http=rasa.client(), inbox=inbox, web=web_settings(**limits), state=state)
         with (
             served_in_thread(app, lifespan="on") as url,
             httpx.Client(base_url=url, timeout=WAIT) as client,

@@ -18,9 +18,10 @@ from starlette.testclient import TestClient
 
 from bot.messages import Button, OutgoingMessage
 from bot.notify.local_inbox import InboxMessage, LocalInbox
-from bot.settings import WEBCHAT_SECRET, StoreSettings, settings_problems
+from bot.settings import WEBCHAT_SECRET, settings_problems
 from bot.settings import say as reason
 from bot.store.database import make_engine
+from bot.store.shared_settings import SharedStateSettings
 from bot.texts import texts
 from bot.webchat.app import create_app
 from bot.webchat.sessions import WebSessions
@@ -230,7 +231,7 @@ def test_without_an_inbox_the_app_migrates_the_store_of_its_settings(
     tmp_path: Path, rasa: FakeRasa
 ) -> None:
     url = f"sqlite:///{tmp_path / 'var' / 'helpdesk.db'}"
-    store = StoreSettings(database_url=url)
+    store = SharedStateSettings(database_url=url)
     with TestClient(create_app(http=rasa.client(), store=store, web=web_settings())) as client:
         response = client.get("/api/inbox", params={"sender": SENDER, "after": 0}, headers=OWN)
     assert response.json() == {"messages": [], "last": 0}

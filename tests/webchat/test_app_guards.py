@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -15,12 +16,15 @@ import pytest
 
 from bot.messages import OutgoingMessage
 from bot.notify.local_inbox import LocalInbox
+from bot.store.database import make_engine
+from bot.store.shared_sql import SqlState
 from bot.texts import texts
-from bot.webchat.app import MAX_BODY
+from bot.webchat.app import MAX_BODY, create_app
 from bot.webchat.sessions import SENDER as SENDER_SHAPE
 from bot.webchat.sessions import TOKEN_HEADER
-from tests.support.served import WAIT
-from tests.webchat.conftest import OWN, SENDER, SESSIONS, Clock, FakeRasa, Serve
+from tests.support.databases import migrated_sqlite
+from tests.support.served import WAIT, served_in_thread
+from tests.webchat.conftest import OWN, SENDER, SESSIONS, Clock, FakeRasa, Serve, web_settings
 
 WORDS = texts("bot.chat")
 FORBIDDEN = {"error": WORDS.say("web.forbidden")}
@@ -198,3 +202,26 @@ def test_calls_refused_for_a_wrong_token_spend_nothing_of_the_senders_limit(
 
     assert refused == [403, 403, 403]
     assert own.status_code == 200
+
+
+def test_when_the_rate_limits_cannot_be_read_the_message_gets_an_apology(
+    tmp_path: Path, rasa: FakeRasa
+) -> None:
+    migrated = make_engine(migrated_sqlite(tmp_path / "inbox.db"))
+    unmigrated = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")  # no shared_state table
+    try:
+        app = create_app(
+            http=rasa.client(),
+            inbox=LocalInbox(migrated),
+            web=web_settings(),
+            state=SqlState(unmigrated),
+        )
+        with served_in_thread(app, lifespan="on") as url, httpx.Client(base_url=url) as web:
+            answer = post(web, session(web), "xin chào")
+    finally:
+        migrated.dispose()
+        unmigrated.dispose()
+
+    assert answer.status_code == 503
+    assert answer.json() == {"error": WORDS.say("web.unavailable")}
+    assert rasa.turns == []

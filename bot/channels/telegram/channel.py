@@ -145,6 +145,7 @@ class TelegramChannel:
             raise RecipientUnreachable("not a Telegram chat id")
         choose = texts("bot.channels.telegram").say("choose")
         rendered = render(message.text, message.buttons, self._payloads, choose)
+        await self._payloads.keep()
         await self._bot.initialize()
         try:
             await send_rendered(self._bot, chat_id, rendered, self._metrics)

@@ -8,8 +8,11 @@ Why it looks like this:
   per message. Text is split before it is escaped, at paragraph breaks first, then at line
   breaks, sentence ends and spaces, so the limit holds and no tag or entity is ever cut.
 - A button's callback data is its payload when the payload fits Telegram's 64 bytes. A longer
-  one travels as a short id (`~` and a hash) kept in a bounded map in this process; a press on
-  an id this process no longer knows falls back to the button's title (see `handlers.py`).
+  one travels as a short id (`~` and a hash of the payload) kept in the gateways' shared state
+  (Redis or the store) for PAYLOAD_SECONDS, so a press reaching another replica, or coming
+  after a restart, still finds it; each process also keeps a bounded map of those it has seen
+  (an id always names the same payload, so the map never disagrees). A press on an id nobody
+  knows any more falls back to the button's title (see `handlers.py`).
 - Control characters and lone surrogates are dropped: Telegram rejects some and shows others
   as garbage, and they cannot be encoded as UTF-8 at all.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,6 +33,9 @@ from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from bot.messages import Button
 from bot.plain_text import clean
+from bot.store.shared_state import SharedState, StateUnavailable
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)
 MAX_CALLBACK_DATA = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
@@ -36,6 +43,8 @@ MAX_BUTTON_TITLE = 64
 MAX_BUTTONS = 100
 # Titles this short sit two to a row; longer ones get a row each.
 SHORT_TITLE = 14
+# How long a long payload stays known after the last message that showed it.
+PAYLOAD_SECONDS = 30 * 24 * 3600
 
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;:])\s+")
@@ -120,34 +129,62 @@ class CallbackPayloads:
 
     PREFIX = "~"
 
-    def __init__(self, capacity: int = 10_000) -> None:
-        """Remember up to `capacity` long payloads, forgetting the least recently used."""
+    def __init__(self, state: SharedState | None = None, capacity: int = 10_000) -> None:
+        """Share long payloads in `state` (None: this process only); remember `capacity` here."""
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
+        self._state = state
         self._capacity = capacity
         self._long: OrderedDict[str, str] = OrderedDict()
+        self._unsaved: dict[str, str] = {}
 
     def data_for(self, payload: str) -> str:
-        """The callback data that stands for `payload`."""
+        """The callback data that stands for `payload` (`keep` then shares a long one)."""
         if len(payload.encode("utf-8")) <= MAX_CALLBACK_DATA and not payload.startswith(
             self.PREFIX
         ):
             return payload
         key = self.PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+        self._remember(key, payload)
+        if self._state is not None and len(self._unsaved) < self._capacity:
+            self._unsaved[key] = payload
+        return key
+
+    async def keep(self) -> None:
+        """Share the long payloads rendered since the last call; before the message is sent."""
+        unsaved, self._unsaved = self._unsaved, {}
+        if self._state is None:
+            return
+        try:
+            for key, payload in unsaved.items():
+                await self._state.put(_shared_key(key), payload, PAYLOAD_SECONDS)
+        except StateUnavailable as error:
+            log.warning("long button payloads were not shared (%s)", error)
+
+    async def payload_for(self, data: str) -> str | None:
+        """The payload `data` stands for, or None for a short id no gateway knows any more."""
+        if not data.startswith(self.PREFIX):
+            return data
+        payload = self._long.get(data)
+        if payload is None and self._state is not None:
+            try:
+                payload = await self._state.get(_shared_key(data))
+            except StateUnavailable as error:
+                log.warning("a long button payload could not be read (%s)", error)
+        if payload is not None:
+            self._remember(data, payload)
+        return payload
+
+    def _remember(self, key: str, payload: str) -> None:
         self._long[key] = payload
         self._long.move_to_end(key)
         while len(self._long) > self._capacity:
             self._long.popitem(last=False)
-        return key
 
-    def payload_for(self, data: str) -> str | None:
-        """The payload `data` stands for, or None for a short id this process does not know."""
-        if not data.startswith(self.PREFIX):
-            return data
-        payload = self._long.get(data)
-        if payload is not None:
-            self._long.move_to_end(data)
-        return payload
+
+def _shared_key(data: str) -> str:
+    """Where a short id's payload is shared: the id is a hash already, never the payload."""
+    return f"telegram:payload:{data.removeprefix(CallbackPayloads.PREFIX)}"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Why it looks like this:
 - python-telegram-bot's `Application` is built without an `Updater` (its custom webhook
   example's shape): the gateway's own web app receives the webhook, and polling is a small loop
   here. Both paths end in `handle_update`: claim the update id in the store, then let the
-  application's handlers process it, one update at a time per chat so replies keep their order.
+  application's handlers process it, one update at a time per chat so replies keep their order
+  (across gateway replicas too, through `SharedTurns` when the shared state is given).
 - A webhook request carries Telegram's secret token in a header; it is compared in constant time
   and a wrong or missing one is refused before anything is parsed.
 - Startup (getMe, the command menu, the webhook address if configured) is retried in the
@@ -41,6 +42,8 @@ from bot.channels.telegram.updates import ALLOWED_UPDATES, well_formed
 from bot.channels.telegram.waiting import FIRST_BACKOFF, LAST_BACKOFF, Stopped, unless_stopped
 from bot.metrics import Metrics
 from bot.rasa import Sender
+from bot.store.shared_state import SharedState
+from bot.store.shared_turns import SharedTurns
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,7 @@ class TelegramService:
         poll_timeout: int = 25,
         staff: StaffHandlers | None = None,
         trainers: TrainerHandlers | None = None,
+        turns: SharedTurns | None = None,
     ) -> None:
         """Process updates with `application` (handlers installed), once each per `claims`."""
         if not webhook_secret:
@@ -83,6 +87,7 @@ class TelegramService:
         self._poll_timeout = poll_timeout
         self._staff = staff
         self._trainers = trainers
+        self._turns = turns
         self._ready = False
         self._locks: dict[int | None, asyncio.Lock] = {}
         self._lock_users: dict[int | None, int] = {}
@@ -213,7 +218,11 @@ class TelegramService:
         self._lock_users[chat] = self._lock_users.get(chat, 0) + 1
         try:
             async with lock:
-                yield
+                if self._turns is None or chat is None:
+                    yield
+                else:
+                    async with self._turns.turn(f"{CHANNEL}-{chat}"):
+                        yield
         finally:
             self._lock_users[chat] -= 1
             if not self._lock_users[chat]:
@@ -239,8 +248,12 @@ def build_service(
     rate_limiter: AIORateLimiter | None = None,
     poll_timeout: int = 25,
     trainers: TrainerHandlers | None = None,
+    state: SharedState | None = None,
 ) -> TelegramService:
-    """A service whose bot calls `base_url` with `token` and passes messages to `rasa`."""
+    """A service whose bot calls `base_url` with `token` and passes messages to `rasa`.
+
+    Long button payloads are shared in `state` (None: known to this process only).
+    """
     application: AnyApplication = (
         Application.builder()
         .token(token)
@@ -254,7 +267,7 @@ def build_service(
         .pool_timeout(5.0)
         .build()
     )
-    payloads = CallbackPayloads()
+    payloads = CallbackPayloads(state)
     # The staff group's handlers first: they take every update from that chat, so none of it
     # reaches the officials' handlers (and Rasa). Configured by HELPDESK_TELEGRAM_STAFF_*.
     staff = build_staff_handlers(metrics)
@@ -274,4 +287,5 @@ def build_service(
         poll_timeout,
         staff,
         trainers=trainers,
+        turns=SharedTurns(state) if state is not None else None,
     )

@@ -82,6 +82,6 @@ class ZaloChannel:
         offered = [message.buttons for message in messages if message.buttons]
         if replace_choices:
             # Before sending: an official may answer the first part before the last arrives.
-            self._choices.remember(user_id, offered[-1] if offered else ())
+            await self._choices.remember(user_id, offered[-1] if offered else ())
         for message in messages:
             await self._client.send_text(user_id, render(message))

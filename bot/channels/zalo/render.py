@@ -5,23 +5,31 @@ Why it looks like this:
   answers with the number. The numbers mean the choices of the last message that offered any,
   so the choices shown last are kept per user; a later reply without choices clears them, and
   "2" is then just the text "2".
-- The choices live in this process's memory, bounded: the gateway both shows and reads them.
-  After a restart a number falls through to Rasa as text, which its fallback handles.
+- The choices live in the gateways' shared state (`bot.store.shared_state`: Redis or the
+  store), so the answer may reach another gateway replica than the one that showed them, or
+  come after a restart. They are kept CHOICES_SECONDS, under a hash of the user id; once gone,
+  or when the shared state cannot be reached, a number falls through to Rasa as text, which
+  its fallback handles.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.messages import Button, OutgoingMessage
+from bot.store.shared_state import SharedState, StateUnavailable, hashed
 from bot.texts import texts
+
+log = logging.getLogger(__name__)
 
 # "2", " 2 ", "2." or "2)": what officials type to pick the second choice.
 _NUMBER = re.compile(r"\s*([0-9]{1,2})\s*[.)]?\s*")
-MAX_USERS = 10_000
+# How long numbers keep meaning the choices last shown: Zalo's window for answering is 7 days.
+CHOICES_SECONDS = 7 * 24 * 3600
 
 
 def rasa_messages(replies: Sequence[Mapping[str, Any]]) -> list[OutgoingMessage]:
@@ -62,33 +70,62 @@ def render(message: OutgoingMessage) -> str:
 
 
 class ChoiceMemory:
-    """The choices last shown to each user, by Zalo user id, for the MAX_USERS most recent."""
+    """The choices last shown to each Zalo user, in the gateways' shared state."""
 
-    def __init__(self, max_users: int = MAX_USERS) -> None:
-        """Keep at most `max_users` users' choices, forgetting the longest unused first."""
-        self._choices: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
-        self._max = max_users
+    def __init__(self, state: SharedState, seconds: float = CHOICES_SECONDS) -> None:
+        """Keep each user's choices in `state` for `seconds` after they were shown."""
+        self._state = state
+        self._seconds = seconds
 
-    def remember(self, user_id: str, buttons: Sequence[Button]) -> None:
+    async def remember(self, user_id: str, buttons: Sequence[Button]) -> None:
         """`buttons` were just shown to `user_id`; none means numbers mean nothing now."""
-        self._choices.pop(user_id, None)
-        if buttons:
-            self._choices[user_id] = tuple(buttons)
-            while len(self._choices) > self._max:
-                self._choices.popitem(last=False)
+        if not buttons:
+            await self.forget(user_id)
+            return
+        shown = json.dumps([[b.title, b.payload] for b in buttons], ensure_ascii=False)
+        try:
+            await self._state.put(_key(user_id), shown, self._seconds)
+        except StateUnavailable as error:
+            log.warning("the choices shown on Zalo were not kept (%s)", error)
 
-    def forget(self, user_id: str) -> None:
-        """Drop `user_id`'s choices (they left the OA)."""
-        self._choices.pop(user_id, None)
+    async def forget(self, user_id: str) -> None:
+        """Drop `user_id`'s choices (they left the OA, or the last answer offered none)."""
+        try:
+            await self._state.delete(_key(user_id))
+        except StateUnavailable as error:
+            log.warning("the choices shown on Zalo were not forgotten (%s)", error)
 
-    def resolve(self, user_id: str, text: str) -> str:
+    async def resolve(self, user_id: str, text: str) -> str:
         """The payload of the choice `text` names by number, or `text` unchanged."""
         match = _NUMBER.fullmatch(text)
-        buttons = self._choices.get(user_id, ())
-        if match is None or not buttons:
+        if match is None:
             return text
+        try:
+            shown = await self._state.get(_key(user_id))
+        except StateUnavailable as error:
+            log.warning("the choices shown on Zalo could not be read (%s)", error)
+            return text
+        buttons = _buttons_kept(shown)
         number = int(match.group(1))
         if not 1 <= number <= len(buttons):
             return text
-        self._choices.move_to_end(user_id)
         return buttons[number - 1].payload
+
+
+def _key(user_id: str) -> str:
+    return f"zalo:choices:{hashed(user_id)}"
+
+
+def _buttons_kept(shown: str | None) -> list[Button]:
+    """The buttons kept as JSON pairs; none if there are none or they are not readable."""
+    try:
+        pairs = json.loads(shown) if shown else []
+    except ValueError:
+        return []
+    if not isinstance(pairs, list):
+        return []
+    return [
+        Button(pair[0], pair[1])
+        for pair in pairs
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+    ]

@@ -39,6 +39,7 @@ from bot.channels.zalo.signature import verify
 from bot.messages import OutgoingMessage, Presence, RecipientUnreachable
 from bot.plain_text import clean
 from bot.rasa import MAX_MESSAGE, RasaUnavailable, Sender, as_typed
+from bot.store.shared_turns import SharedTurns
 from bot.texts import texts
 
 log = logging.getLogger(__name__)
@@ -175,16 +176,19 @@ class ZaloProcessor:
         channel: ZaloChannel,
         choices: ChoiceMemory,
         presence: Presence | None = None,
+        turns: SharedTurns | None = None,
     ) -> None:
         """Claim in `seen`, ask `rasa`, answer through `channel`, resolve numbers in `choices`.
 
-        `presence` hears of every event's official (a follow opens Zalo's 7-day window too).
+        `presence` hears of every event's official (a follow opens Zalo's 7-day window too);
+        `turns` orders an official's events across gateway replicas too.
         """
         self._presence = presence
         self._seen = seen
         self._rasa = rasa
         self._channel = channel
         self._choices = choices
+        self._shared_turns = turns
         self._turns: dict[str, _Turn] = {}
         self._next_prune = 0.0  # the first claim after starting prunes
 
@@ -228,13 +232,17 @@ class ZaloProcessor:
 
     @asynccontextmanager
     async def _turn(self, user_id: str) -> AsyncIterator[None]:
-        """Run one event of `user_id` at a time, in arrival order."""
+        """Run one event of `user_id` at a time, in arrival order on this replica."""
         # "2" typed right after a question must be read against the choices its answer shows.
         entry = self._turns.setdefault(user_id, _Turn())
         entry.users += 1
         try:
             async with entry.lock:
-                yield
+                if self._shared_turns is None:
+                    yield
+                else:
+                    async with self._shared_turns.turn(sender_id(user_id)):
+                        yield
         finally:
             entry.users -= 1
             if not entry.users:
@@ -243,7 +251,7 @@ class ZaloProcessor:
     async def _handle(self, kind: Kind, event: ZaloEvent) -> None:
         words = texts("bot.channels.zalo")
         if kind is Kind.UNFOLLOW:
-            self._choices.forget(event.user_id)
+            await self._choices.forget(event.user_id)
         elif kind is Kind.FOLLOW:
             await self._say(event, words.say("greeting"))
         elif kind is Kind.OTHER_MESSAGE:
@@ -263,7 +271,7 @@ class ZaloProcessor:
         if len(text) > MAX_MESSAGE:
             await self._say(event, words.say("too_long", limit=MAX_MESSAGE))
             return
-        message = self._choices.resolve(event.user_id, text)
+        message = await self._choices.resolve(event.user_id, text)
         sender = sender_id(event.user_id)
         try:
             replies = await self._rasa.send(sender, message, {"channel": CHANNEL})

@@ -19,6 +19,9 @@ from bot.messages import Presence
 from bot.rasa import RasaClient, Sender
 from bot.store.leases import Leases
 from bot.store.sealing import Sealer
+from bot.store.shared_sql import SqlState
+from bot.store.shared_state import SharedState
+from bot.store.shared_turns import SharedTurns
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def build_channel(
         on_failure=on_refresh_failure,
     )
     client = ZaloClient(http, tokens, settings.api_base_url)
-    return ZaloChannel(client, choices or ChoiceMemory(), settings.template_id)
+    return ZaloChannel(client, choices or ChoiceMemory(SqlState(engine)), settings.template_id)
 
 
 def build_zalo(
@@ -74,18 +77,23 @@ def build_zalo(
     schedule: Schedule | None = None,
     on_refresh_failure: OnFailure | None = None,
     presence: Presence | None = None,
+    state: SharedState | None = None,
 ) -> ZaloParts:
     """Everything the gateway needs, asking Rasa through `rasa`, or on `rasa_http`.
 
-    `rasa_http` has the Rasa server as its base URL; `presence` hears of every event's official.
+    `rasa_http` has the Rasa server as its base URL; `presence` hears of every event's official;
+    `state` (default: the store `engine`) keeps the numbered choices and each official's turn,
+    shared by the gateways.
     """
     if rasa is None:
         if rasa_http is None:
             raise ValueError("build_zalo needs rasa or rasa_http")
         rasa = RasaClient(rasa_http)
-    choices = ChoiceMemory()
+    shared = state or SqlState(engine)
+    choices = ChoiceMemory(shared)
     channel = build_channel(settings, engine, http, choices, on_refresh_failure)
-    processor = ZaloProcessor(SeenUpdates(engine), rasa, channel, choices, presence)
+    turns = SharedTurns(shared)
+    processor = ZaloProcessor(SeenUpdates(engine), rasa, channel, choices, presence, turns)
     webhook = ZaloWebhook(
         app_id=settings.app_id,
         oa_secret_key=settings.oa_secret_key,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,11 @@ from bot.channels.telegram.render import (
     to_html,
 )
 from bot.messages import Button
+from bot.store.database import make_engine
+from bot.store.shared_sql import SqlState
+from tests.support.databases import migrated_sqlite
+
+LONG = "Hướng dẫn ký số văn bản đi trên phần mềm quản lý văn bản" * 2
 
 
 def visible(text: str) -> str:
@@ -79,7 +85,7 @@ def test_small_limits_are_honoured() -> None:
     assert split("   ") == []
 
 
-def test_short_payloads_are_callback_data_and_long_ones_get_a_short_id() -> None:
+async def test_short_payloads_are_callback_data_and_long_ones_get_a_short_id() -> None:
     payloads = CallbackPayloads()
     long_payload = "Phần mềm quản lý văn bản và hồ sơ công việc tỉnh" * 2
 
@@ -89,20 +95,38 @@ def test_short_payloads_are_callback_data_and_long_ones_get_a_short_id() -> None
     assert short == "/affirm"
     assert len(mapped.encode()) <= 64 and mapped.startswith("~")
     assert payloads.data_for(long_payload) == mapped
-    assert payloads.payload_for(mapped) == long_payload
-    assert payloads.payload_for("/affirm") == "/affirm"
-    assert payloads.payload_for("~unknown") is None
-    assert payloads.payload_for(payloads.data_for("~looks like an id")) == "~looks like an id"
+    assert await payloads.payload_for(mapped) == long_payload
+    assert await payloads.payload_for("/affirm") == "/affirm"
+    assert await payloads.payload_for("~unknown") is None
+    looks_like_an_id = payloads.data_for("~looks like an id")
+    assert await payloads.payload_for(looks_like_an_id) == "~looks like an id"
 
 
-def test_the_payload_map_forgets_the_least_recently_used() -> None:
+async def test_the_payload_map_forgets_the_least_recently_used() -> None:
     payloads = CallbackPayloads(capacity=2)
     first, second = (payloads.data_for(f"{n}" * 70) for n in (1, 2))
-    assert payloads.payload_for(first) is not None  # first is now the most recent
+    assert await payloads.payload_for(first) is not None  # first is now the most recent
     payloads.data_for("3" * 70)
 
-    assert payloads.payload_for(first) == "1" * 70
-    assert payloads.payload_for(second) is None
+    assert await payloads.payload_for(first) == "1" * 70
+    assert await payloads.payload_for(second) is None
+
+
+async def test_a_long_payload_kept_by_one_gateway_is_found_by_another(tmp_path: Path) -> None:
+    engine = make_engine(migrated_sqlite(tmp_path / "store.db"))
+    try:
+        state = SqlState(engine)
+        shown, pressed = CallbackPayloads(state), CallbackPayloads(state)
+        mapped = shown.data_for(LONG)
+
+        assert await pressed.payload_for(mapped) is None  # not kept yet: nothing was sent
+        await shown.keep()
+        assert await pressed.payload_for(mapped) == LONG
+        with engine.connect() as connection:
+            values = connection.exec_driver_sql("SELECT value FROM shared_state").scalars().all()
+        assert len(values) == 1
+    finally:
+        engine.dispose()
 
 
 def test_short_titles_sit_two_to_a_row_long_ones_alone() -> None:

@@ -18,6 +18,7 @@ from bot.channels.zalo.tokens import TokenStore
 from bot.channels.zalo.wiring import ZaloParts
 from bot.messages import Button, Notifier, OutgoingMessage, RecipientUnreachable
 from bot.store.leases import Leases
+from bot.store.shared_sql import SqlState
 from tests.channels.zalo.conftest import USER
 from tests.channels.zalo.fake_zalo import FakeZalo
 
@@ -126,7 +127,7 @@ async def test_an_unreachable_api_is_an_error(sqlite_engine: Engine) -> None:
     async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as http:
         channel = ZaloChannel(
             ZaloClient(http, _seeded_tokens(sqlite_engine, http), "http://zalo.test"),
-            ChoiceMemory(),
+            ChoiceMemory(SqlState(sqlite_engine)),
         )
         with pytest.raises(ZaloError, match="ConnectTimeout"):
             await channel.send(RECIPIENT, OutgoingMessage("x"))

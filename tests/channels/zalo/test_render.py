@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from bot.channels.zalo.client import MAX_PART, size, split_text
-from bot.channels.zalo.render import ChoiceMemory, rasa_messages, render
+from bot.channels.zalo.render import CHOICES_SECONDS, ChoiceMemory, rasa_messages, render
 from bot.messages import Button, OutgoingMessage
+from bot.store.database import make_engine
+from bot.store.shared_sql import SqlState
 from bot.texts import texts
 from tests.channels.zalo.fake_rasa import MENU_REPLY
+
+
+class Clock:
+    """Seconds since 1970 that pass only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def memory(sqlite_engine: Engine) -> ChoiceMemory:
+    return ChoiceMemory(SqlState(sqlite_engine))
 
 
 def test_a_short_text_is_one_part() -> None:
@@ -91,25 +115,43 @@ def test_choices_are_numbered_lines_with_a_hint() -> None:
         ("١", "١"),
     ],
 )
-def test_a_number_names_the_choice_last_shown(typed: str, expected: str) -> None:
-    memory = ChoiceMemory()
-    memory.remember("u1", (Button("Có", "/affirm"), Button("Không", "/deny")))
-    assert memory.resolve("u1", typed) == expected
-    assert memory.resolve("u2", typed) == typed
+async def test_a_number_names_the_choice_last_shown(
+    memory: ChoiceMemory, typed: str, expected: str
+) -> None:
+    await memory.remember("u1", (Button("Có", "/affirm"), Button("Không", "/deny")))
+    assert await memory.resolve("u1", typed) == expected
+    assert await memory.resolve("u2", typed) == typed
 
 
-def test_newer_choices_replace_older_and_none_clears_them() -> None:
-    memory = ChoiceMemory()
-    memory.remember("u1", (Button("A", "/a"), Button("B", "/b")))
-    memory.remember("u1", (Button("C", "/c"),))
-    assert memory.resolve("u1", "1") == "/c" and memory.resolve("u1", "2") == "2"
-    memory.remember("u1", ())
-    assert memory.resolve("u1", "1") == "1"
+async def test_newer_choices_replace_older_and_none_clears_them(memory: ChoiceMemory) -> None:
+    await memory.remember("u1", (Button("A", "/a"), Button("B", "/b")))
+    await memory.remember("u1", (Button("C", "/c"),))
+    assert await memory.resolve("u1", "1") == "/c"
+    assert await memory.resolve("u1", "2") == "2"
+    await memory.remember("u1", ())
+    assert await memory.resolve("u1", "1") == "1"
 
 
-def test_memory_is_bounded() -> None:
-    memory = ChoiceMemory(max_users=2)
-    for user in ("a", "b", "c"):
-        memory.remember(user, (Button("X", f"/{user}"),))
-    assert memory.resolve("a", "1") == "1"
-    assert memory.resolve("c", "1") == "/c"
+async def test_choices_are_kept_for_a_week_under_a_hash_of_the_user(
+    sqlite_engine: Engine, clock: Clock
+) -> None:
+    memory = ChoiceMemory(SqlState(sqlite_engine, clock=clock))
+    await memory.remember("8421", (Button("Có", "/affirm"),))
+    with sqlite_engine.connect() as connection:
+        keys = connection.exec_driver_sql("SELECT key FROM shared_state").scalars().all()
+    assert len(keys) == 1 and "8421" not in keys[0]
+
+    clock.now += CHOICES_SECONDS - 1
+    assert await memory.resolve("8421", "1") == "/affirm"
+    clock.now += 1
+    assert await memory.resolve("8421", "1") == "1"
+
+
+async def test_without_the_shared_state_a_number_is_just_text(tmp_path: Path) -> None:
+    unmigrated = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        memory = ChoiceMemory(SqlState(unmigrated))
+        await memory.remember("u1", (Button("Có", "/affirm"),))
+        assert await memory.resolve("u1", "1") == "1"
+    finally:
+        unmigrated.dispose()

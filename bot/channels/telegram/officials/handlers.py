@@ -165,7 +165,7 @@ class TelegramHandlers:
             return
         self._metrics.message_in(CHANNEL)
         data = query.data if isinstance(query.data, str) else ""
-        payload = self._payloads.payload_for(data) if data else None
+        payload = await self._payloads.payload_for(data) if data else None
         if payload is None:
             payload = _title_of(query.message, data)
         payload = clean(payload or "").strip()
@@ -229,6 +229,7 @@ class TelegramHandlers:
             rendered = [Rendered(to_html(texts("bot").say("rasa_unavailable")))]
         else:
             rendered = render_replies(replies, self._payloads, self._texts.say("choose"))
+            await self._payloads.keep()
             if not rendered:
                 rendered = [Rendered(to_html(texts("bot").say("no_reply")))]
         finally:

@@ -4,7 +4,11 @@ Why it looks like this:
 - Every press is answered first (Telegram shows a spinner until it is); a press by someone not
   on the trainers' list is answered with the refusal and changes nothing.
 - The press must carry the token of the trainer's one pending request, which it then takes:
-  an expired, replaced or repeated press is explained and does nothing.
+  an expired, replaced or repeated press is explained and does nothing. The request is in the
+  gateways' shared state, so the press may reach any replica.
+- A publish checks the kept file again, and a rollback is planned again, against the live
+  version (`requests.py`): the same file on the same version gives the changes the trainer
+  saw; another version published meanwhile is a conflict.
 - The keyboard is removed once a request is taken, so the chat shows it was acted on.
 - A publish or rollback that finds another version published meanwhile is refused
   (`publishing.Conflict`), never written over; the trainer is told to look again.
@@ -16,7 +20,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import TelegramError
@@ -27,30 +30,20 @@ from bot.channels.telegram.trainers.kb import RollbackPlan, TrainerKnowledgeBase
 from bot.channels.telegram.trainers.pending import PendingConfirmations
 from bot.channels.telegram.trainers.replies import CANCEL, TrainerReplies, pressed
 from bot.channels.telegram.trainers.report import clip, published, taking_effect
+from bot.channels.telegram.trainers.requests import (
+    AnnouncementRequest,
+    PublishRequest,
+    Request,
+    RollbackRequest,
+    request_of,
+)
 from bot.kb import publishing
 from bot.kb.diff import Diff
 from bot.kb.proposal import Proposal
+from bot.store.shared_state import StateUnavailable
 from bot.texts import texts
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class PublishRequest:
-    """A checked file waiting for "Xuất bản"."""
-
-    proposal: Proposal
-
-
-@dataclass(frozen=True)
-class AnnouncementRequest:
-    """An announcement waiting for "Gửi thông báo", and how many it would reach."""
-
-    text: str
-    total: int
-
-
-Request = PublishRequest | RollbackPlan | AnnouncementRequest
 
 
 class TrainerConfirmations:
@@ -59,7 +52,7 @@ class TrainerConfirmations:
     def __init__(
         self,
         replies: TrainerReplies,
-        pending: PendingConfirmations[Request],
+        pending: PendingConfirmations,
         kb: TrainerKnowledgeBase,
         announcements: TrainerAnnouncements,
     ) -> None:
@@ -82,7 +75,13 @@ class TrainerConfirmations:
             return
         await _answer(query)
         action, token = pressed(query.data if isinstance(query.data, str) else "")
-        request = self._pending.take(user.id, token) if action else None
+        try:
+            item = await self._pending.take(user.id, token) if action else None
+        except StateUnavailable as error:
+            log.error("a trainer's pending request could not be read (%s)", error)
+            await self._replies.send(update, context, said.say("trainer.not_kept"))
+            return
+        request: Request | None = request_of(item) if item is not None else None
         if request is None:
             minutes = self._pending.ttl_minutes
             await self._replies.send(update, context, said.say("trainer.expired", minutes=minutes))
@@ -96,29 +95,42 @@ class TrainerConfirmations:
             )
             await self._replies.send(update, context, cancelled)
         elif isinstance(request, PublishRequest):
-            await self._publish(update, context, request.proposal)
-        elif isinstance(request, RollbackPlan):
+            await self._publish(update, context, request)
+        elif isinstance(request, RollbackRequest):
             await self._roll_back(update, context, request)
         else:
             await self._announce(update, context, request)
 
-    async def _publish(self, update: Update, context: Context, proposal: Proposal) -> None:
-        """Publish the checked file as the new live version."""
+    async def _publish(self, update: Update, context: Context, request: PublishRequest) -> None:
+        """Check the kept file again on the same live version, and publish it."""
         author = self._replies.author(update)
-        version = await self._kb_change(
-            update, context, lambda: self._kb.publish(proposal, author), "conflict"
-        )
-        if version is not None:
-            text = published(version, proposal.diff)
-            await self._after_change(update, context, text, proposal.diff, version)
+        checked: list[Proposal] = []
 
-    async def _roll_back(self, update: Update, context: Context, plan: RollbackPlan) -> None:
-        """Publish a copy of the planned old version."""
+        def publish() -> publishing.Version:
+            proposal = self._kb.propose_again(request.name, request.content, request.base)
+            checked.append(proposal)
+            return self._kb.publish(proposal, author)
+
+        version = await self._kb_change(update, context, publish, "conflict")
+        if version is not None:
+            diff = checked[0].diff
+            await self._after_change(update, context, published(version, diff), diff, version)
+
+    async def _roll_back(self, update: Update, context: Context, request: RollbackRequest) -> None:
+        """Plan the rollback again on the same live version, and publish the old one's copy."""
         author = self._replies.author(update)
+        planned: list[RollbackPlan] = []
+
+        def roll_back() -> publishing.Version:
+            diff = self._kb.plan_rollback(request.number).diff
+            planned.append(RollbackPlan(request.number, request.base, diff))
+            return self._kb.roll_back(planned[0], author)
+
         version = await self._kb_change(
-            update, context, lambda: self._kb.roll_back(plan, author), "rollback_conflict", plan
+            update, context, roll_back, "rollback_conflict", request.number
         )
         if version is not None:
+            plan = planned[0]
             text = texts("bot.channels.telegram").say(
                 "trainer.rolled_back",
                 version=version.number,
@@ -135,14 +147,13 @@ class TrainerConfirmations:
         context: Context,
         change: Callable[[], publishing.Version],
         conflict_text: str,
-        plan: RollbackPlan | None = None,
+        number: int | None = None,
     ) -> publishing.Version | None:
         """Run `change` in a thread; the new version, or None once the trainer is told why not."""
         said = texts("bot.channels.telegram")
         try:
             version = await asyncio.to_thread(change)
         except publishing.Conflict as conflict:
-            number = plan.number if plan is not None else None
             text = said.say(f"trainer.{conflict_text}", actual=conflict.actual, version=number)
         except publishing.InvalidKnowledgeBase as invalid:
             text = clip("\n".join([said.say("trainer.invalid"), *invalid.problems]))

@@ -6,7 +6,9 @@ Why it looks like this:
   command is told politely that only trainers may, and nothing changes.
 - Nothing is changed on the first message: a file or command shows what would change (problems
   with row and column, or the diff; a rollback's diff; an announcement's reach) and waits for
-  the trainer's button, handled in `confirm.py`.
+  the trainer's button, handled in `confirm.py`. The request waits in the gateways' shared
+  state (`pending.py`, `requests.py`), so any replica can take the press; when that state
+  cannot be reached, the trainer is told nothing was changed and to try again.
 - An edited message is left to the officials' handler, which says edits are not read: an edited
   /thongbao must not ask to announce twice.
 """
@@ -28,12 +30,7 @@ from bot.announce.broadcast import AnnouncementInvalid
 from bot.channels.telegram.channel import CHANNEL
 from bot.channels.telegram.context import AnyApplication, Context, bot_commands
 from bot.channels.telegram.trainers.announce import TrainerAnnouncements
-from bot.channels.telegram.trainers.confirm import (
-    AnnouncementRequest,
-    PublishRequest,
-    Request,
-    TrainerConfirmations,
-)
+from bot.channels.telegram.trainers.confirm import TrainerConfirmations
 from bot.channels.telegram.trainers.files import (
     MAX_BYTES,
     TooLarge,
@@ -46,11 +43,19 @@ from bot.channels.telegram.trainers.kb import TrainerKnowledgeBase
 from bot.channels.telegram.trainers.pending import PendingConfirmations
 from bot.channels.telegram.trainers.replies import PREFIX, TrainerReplies, confirm_buttons
 from bot.channels.telegram.trainers.report import changes, history, problems
+from bot.channels.telegram.trainers.requests import (
+    AnnouncementRequest,
+    PublishRequest,
+    Request,
+    RollbackRequest,
+    kept,
+)
 from bot.display import shorten
 from bot.kb import publishing
 from bot.kb.proposal import Proposal
 from bot.metrics import Metrics
 from bot.plain_text import clean
+from bot.store.shared_state import StateUnavailable
 from bot.texts import texts
 
 log = logging.getLogger(__name__)
@@ -75,14 +80,14 @@ class TrainerHandlers:
         kb: TrainerKnowledgeBase,
         announcements: TrainerAnnouncements,
         metrics: Metrics,
-        pending: PendingConfirmations[Request] | None = None,
+        pending: PendingConfirmations,
     ) -> None:
-        """Let `trainer_ids` change `kb` and send through `announcements`."""
+        """Let `trainer_ids` change `kb` and send through `announcements`; ask in `pending`."""
         self._replies = TrainerReplies(trainer_ids, metrics)
         self._kb = kb
         self._announcements = announcements
         self._metrics = metrics
-        self._pending: PendingConfirmations[Request] = pending or PendingConfirmations()
+        self._pending = pending
         self._confirmations = TrainerConfirmations(self._replies, self._pending, kb, announcements)
 
     def install(self, application: AnyApplication) -> None:
@@ -143,15 +148,20 @@ class TrainerHandlers:
             )
             return
         await self._replies.typing(update, context)
-        proposal = await self._fetch_and_propose(context.bot, document, name, shown)
-        if isinstance(proposal, str):
-            await self._replies.send(update, context, proposal)
-        elif proposal.problems:
+        fetched = await self._fetch_and_propose(context.bot, document, name, shown)
+        if isinstance(fetched, str):
+            await self._replies.send(update, context, fetched)
+            return
+        proposal, content = fetched
+        if proposal.problems:
             await self._replies.send(update, context, problems(proposal.problems, name))
         elif proposal.diff.is_empty:
             await self._replies.send(update, context, changes(proposal.diff, proposal.base_version))
         else:
-            token = self._pending.put(trainer, PublishRequest(proposal))
+            request = PublishRequest(name, content, proposal.base_version)
+            token = await self._ask(update, context, trainer, request)
+            if token is None:
+                return
             minutes = self._pending.ttl_minutes
             text = changes(proposal.diff, proposal.base_version)
             text += "\n\n" + said.say("trainer.confirm_publish", minutes=minutes)
@@ -196,7 +206,9 @@ class TrainerHandlers:
                 update, context, said.say("trainer.already_current", version=number)
             )
             return
-        token = self._pending.put(trainer, plan)
+        token = await self._ask(update, context, trainer, RollbackRequest(number, plan.base))
+        if token is None:
+            return
         text = changes(plan.diff, plan.base) + "\n\n"
         text += said.say(
             "trainer.confirm_rollback", version=number, minutes=self._pending.ttl_minutes
@@ -227,13 +239,28 @@ class TrainerHandlers:
         if not total:
             await self._replies.send(update, context, preview)
             return
-        token = self._pending.put(trainer, AnnouncementRequest(text, total))
+        token = await self._ask(update, context, trainer, AnnouncementRequest(text, total))
+        if token is None:
+            return
         await self._replies.send(update, context, preview, confirm_buttons("announce", token))
+
+    async def _ask(
+        self, update: Update, context: Context, trainer: int, request: Request
+    ) -> str | None:
+        """Keep `request` as `trainer`'s pending one; its token, or None once told it failed."""
+        try:
+            return await self._pending.put(trainer, kept(request))
+        except StateUnavailable as error:
+            log.error("a trainer's request could not be kept (%s)", error)
+            not_kept = texts("bot.channels.telegram").say("trainer.not_kept")
+            await self._replies.send(update, context, not_kept)
+            return None
 
     async def _fetch_and_propose(
         self, bot: Bot, document: Document, name: str, shown: str
-    ) -> Proposal | str:
-        """The file checked against the live knowledge base, or what to tell the trainer instead."""
+    ) -> tuple[Proposal, bytes] | str:
+        """The file checked against the live knowledge base, and its bytes; or what to tell the
+        trainer instead."""
         said = texts("bot.channels.telegram")
         with tempfile.TemporaryDirectory(prefix="kb-telegram-") as folder:
             try:
@@ -244,7 +271,7 @@ class TrainerHandlers:
                 log.warning("a trainer's file was not downloaded (%s)", type(error).__name__)
                 return said.say("trainer.download_failed", name=shown)
             try:
-                return await asyncio.to_thread(self._kb.propose, path)
+                return await asyncio.to_thread(self._kb.propose, path), path.read_bytes()
             except Exception as error:  # a hostile or broken file can fail anywhere in its reader
                 log.warning("a trainer's file could not be read (%s)", type(error).__name__)
                 return said.say("trainer.unreadable", name=shown)

@@ -15,6 +15,7 @@ Why it looks like this:
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,17 @@ class TrainerKnowledgeBase:
     def propose(self, file: Path) -> Proposal:
         """The file checked and compared with the live knowledge base; writes nothing."""
         return proposals.propose(file, self._state, self.repository)
+
+    def propose_again(self, name: str, content: bytes, base: int | None) -> Proposal:
+        """A kept file (`content`, called `name`) checked again; publishing.Conflict unless the
+        live version is still `base`, the one the trainer's changes were shown against."""
+        with tempfile.TemporaryDirectory(prefix="kb-telegram-") as folder:
+            path = Path(folder) / Path(name).name
+            path.write_bytes(content)
+            proposal = self.propose(path)
+        if proposal.base_version != base:
+            raise publishing.Conflict(base, proposal.base_version)
+        return proposal
 
     def publish(self, proposal: Proposal, author: str) -> publishing.Version:
         """Publish `proposal` as the new live version; publishing.Conflict if it is stale."""

@@ -1,78 +1,73 @@
-"""What each trainer has been asked to confirm, remembered in memory for a limited time.
+"""What each trainer has been asked to confirm, kept in the gateways' shared state for a while.
 
 Why it looks like this:
 - One pending confirmation per trainer: a new upload, rollback or announcement replaces the
   earlier one, so an old button can never publish something the trainer has moved on from.
 - Each confirmation carries a random token that its buttons repeat; a press whose token is not
-  the pending one (replaced, expired, already pressed, or from before a restart) is refused.
-- Taking a confirmation removes it, so a double press acts once.
-- Kept in this process only: after a restart, or on another replica, the trainer is simply
-  asked to send the file or command again.
+  the pending one (replaced, expired or already pressed) is refused.
+- Taking a confirmation removes it, with a compare-and-delete in the shared state, so a double
+  press acts once, even when the two presses reach two gateway replicas.
+- Kept in the shared state (Redis or the store), under a hash of the trainer's id: the press
+  may reach another replica than the one that asked, or come after a restart. What is kept is
+  JSON (`requests.py` says what each request keeps), never a pickled object.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any
+
+from bot.store.shared_state import SharedState, hashed
 
 # How long a trainer has to press "Xuất bản" (or "Hủy") after seeing the changes.
 PENDING_SECONDS = 30 * 60
 
-T = TypeVar("T")
 
-
-@dataclass(frozen=True)
-class Pending(Generic[T]):
-    """A confirmation waiting for its button: what it is about and the token its buttons carry."""
-
-    token: str
-    item: T
-    created: float
-
-
-class PendingConfirmations(Generic[T]):
+class PendingConfirmations:
     """Per trainer (Telegram user id), the one confirmation they may still press."""
 
-    def __init__(
-        self, ttl: float = PENDING_SECONDS, clock: Callable[[], float] | None = None
-    ) -> None:
-        """Forget a confirmation `ttl` seconds after it was asked for; time read from `clock`."""
+    def __init__(self, state: SharedState, ttl: float = PENDING_SECONDS) -> None:
+        """Keep confirmations in `state`, forgotten `ttl` seconds after they were asked for."""
+        self._state = state
         self._ttl = ttl
-        self._clock = clock or time.monotonic
-        self._by_trainer: dict[int, Pending[T]] = {}
 
     @property
     def ttl_minutes(self) -> int:
         """How long a confirmation stays valid, in whole minutes, as trainers are told."""
         return max(1, round(self._ttl / 60))
 
-    def put(self, trainer: int, item: T) -> str:
-        """Remember `item` as `trainer`'s pending confirmation, replacing any; its token."""
-        self._forget_expired()
+    async def put(self, trainer: int, item: dict[str, Any]) -> str:
+        """Keep `item` (JSON) as `trainer`'s pending confirmation, replacing any; its token.
+
+        Raises `StateUnavailable` when the shared state cannot be reached.
+        """
         token = secrets.token_hex(6)
-        self._by_trainer[trainer] = Pending(token, item, self._clock())
+        kept = json.dumps({"token": token, "item": item}, ensure_ascii=False)
+        await self._state.put(_key(trainer), kept, self._ttl)
         return token
 
-    def take(self, trainer: int, token: str) -> T | None:
-        """`trainer`'s pending item if `token` is its token and it has not expired; removed."""
-        self._forget_expired()
-        found = self._by_trainer.get(trainer)
-        if found is None or not secrets.compare_digest(
-            found.token.encode(), token.encode("utf-8", "replace")
-        ):
+    async def take(self, trainer: int, token: str) -> dict[str, Any] | None:
+        """`trainer`'s pending item if `token` is its token and it has not expired; removed.
+
+        Raises `StateUnavailable` when the shared state cannot be reached.
+        """
+        kept = await self._state.get(_key(trainer))
+        if kept is None:
             return None
-        del self._by_trainer[trainer]
-        return found.item
+        try:
+            found = json.loads(kept)
+        except ValueError:
+            return None
+        if not isinstance(found, dict) or not isinstance(found.get("token"), str):
+            return None
+        if not secrets.compare_digest(found["token"].encode(), token.encode("utf-8", "replace")):
+            return None
+        if not await self._state.delete_if(_key(trainer), kept):
+            return None  # another press (on this replica or another) took it first
+        item = found.get("item")
+        return item if isinstance(item, dict) else None
 
-    def __len__(self) -> int:
-        """How many confirmations are still pending."""
-        self._forget_expired()
-        return len(self._by_trainer)
 
-    def _forget_expired(self) -> None:
-        now = self._clock()
-        for trainer in [t for t, p in self._by_trainer.items() if now - p.created >= self._ttl]:
-            del self._by_trainer[trainer]
+def _key(trainer: int) -> str:
+    return f"telegram:trainer-pending:{hashed(str(trainer))}"

@@ -12,8 +12,10 @@ from bot.announce.audience import Audience
 from bot.channels.telegram.trainers.announce import TrainerAnnouncements
 from bot.channels.telegram.trainers.handlers import TrainerHandlers
 from bot.channels.telegram.trainers.kb import TrainerKnowledgeBase
+from bot.channels.telegram.trainers.pending import PendingConfirmations
 from bot.messages import Channel
 from bot.metrics import Metrics
+from bot.store.shared_state import SharedState
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +34,15 @@ class TrainerSettings(Protocol):
 
 
 def build_trainer_handlers(
-    settings: TrainerSettings, engine: Engine, metrics: Metrics, zalo: Channel | None = None
+    settings: TrainerSettings,
+    engine: Engine,
+    metrics: Metrics,
+    state: SharedState,
+    zalo: Channel | None = None,
 ) -> TrainerHandlers:
     """The handlers for HELPDESK_TELEGRAM_TRAINER_IDS; announcements also go out on `zalo`.
+
+    Pending confirmations wait in `state`, shared by the gateways.
 
     Built even with no trainers listed, so that anyone's file or trainer command gets the
     polite refusal rather than being taken for a question.
@@ -45,4 +53,5 @@ def build_trainer_handlers(
         settings.state_dir, settings.project_dir, settings.rasa_urls or settings.rasa_url
     )
     announcements = TrainerAnnouncements(Audience(engine), zalo, metrics)
-    return TrainerHandlers(settings.trainer_ids, kb, announcements, metrics)
+    pending = PendingConfirmations(state)
+    return TrainerHandlers(settings.trainer_ids, kb, announcements, metrics, pending)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_escalation_alerts"
-down_revision = "0007_reach"
+down_revision = "0008_shared_state"
 
 
 def upgrade() -> None:

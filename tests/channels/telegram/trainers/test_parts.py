@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import types
+import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.channels.telegram.trainers import pending as trainer_pending
 from bot.channels.telegram.trainers.files import accepted, file_base_url, plain_name
 from bot.channels.telegram.trainers.pending import PENDING_SECONDS, PendingConfirmations
 from bot.channels.telegram.trainers.report import MAX_PROBLEMS, clip, problems
+from bot.gateway.app import create_app
+from bot.gateway.settings import GatewaySettings
 from bot.kb.importing import Problem
+from bot.store.database import make_engine
+from bot.store.shared_sql import SqlState
+from bot.store.shared_state import SharedState
 from bot.texts import texts
-from tests.channels.telegram.fakes import Gateway
+from tests.channels.telegram.fakes import Gateway, fast_limiter, running_gateway
 from tests.channels.telegram.trainers.fakes import (
     TrainerTelegram,
     buttons,
@@ -23,6 +28,7 @@ from tests.channels.telegram.trainers.fakes import (
     said,
 )
 from tests.kb.workbooks import cell, edited, exported
+from tests.support.shared_states import BACKENDS, shared_state_on
 
 
 def new_note(sheet: Any) -> None:
@@ -33,49 +39,63 @@ class Clock:
     """A clock the test moves by hand."""
 
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.now = 1_800_000_000.0
 
     def __call__(self) -> float:
         return self.now
 
 
-def test_a_confirmation_is_taken_once_with_its_own_token_only() -> None:
-    pending: PendingConfirmations[str] = PendingConfirmations()
-    first = pending.put(1, "a")
-    second = pending.put(1, "b")  # replaces "a"
-
-    assert pending.take(1, first) is None
-    assert pending.take(2, second) is None
-    assert pending.take(1, "ünïcode") is None
-    assert pending.take(1, second) == "b"
-    assert pending.take(1, second) is None
-
-
-def test_a_confirmation_expires() -> None:
-    clock = Clock()
-    pending: PendingConfirmations[str] = PendingConfirmations(clock=clock)
-    token = pending.put(1, "a")
-    other = pending.put(2, "b")
-
-    clock.now += PENDING_SECONDS - 1
-    assert pending.take(2, other) == "b"
-    clock.now += 1
-    assert pending.take(1, token) is None
-    assert len(pending) == 0
-    assert pending.ttl_minutes == 30
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The pending confirmations' clock, moved by the test (set before the gateway is built)."""
-    moved = Clock()
-    monkeypatch.setattr(trainer_pending, "time", types.SimpleNamespace(monotonic=moved))
-    return moved
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(params=BACKENDS)
+async def shared(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
+) -> AsyncIterator[SharedState]:
+    """The gateways' shared state, on each backend."""
+    async with shared_state_on(request.param, tmp_path, clock) as found:
+        yield found
+
+
+async def test_a_confirmation_is_taken_once_with_its_own_token_only(shared: SharedState) -> None:
+    pending = PendingConfirmations(shared)
+    first = await pending.put(1, {"n": "a"})
+    second = await pending.put(1, {"n": "b"})  # replaces "a"
+
+    assert await pending.take(1, first) is None
+    assert await pending.take(2, second) is None
+    assert await pending.take(1, "ünïcode") is None
+    assert await pending.take(1, second) == {"n": "b"}
+    assert await pending.take(1, second) is None
+
+
+async def test_two_presses_at_once_on_two_gateways_act_once(shared: SharedState) -> None:
+    token = await PendingConfirmations(shared).put(7, {"n": "a"})
+    gateways = [PendingConfirmations(shared) for _ in range(4)]
+
+    taken = await asyncio.gather(*(gateway.take(7, token) for gateway in gateways))
+
+    assert sorted(taken, key=str) == [None, None, None, {"n": "a"}]
+
+
+async def test_a_confirmation_expires(tmp_path: Path, clock: Clock) -> None:
+    async with shared_state_on("sqlite", tmp_path, clock) as shared:
+        pending = PendingConfirmations(shared)
+        token = await pending.put(1, {"n": "a"})
+        other = await pending.put(2, {"n": "b"})
+
+        clock.now += PENDING_SECONDS - 1
+        assert await pending.take(2, other) == {"n": "b"}
+        clock.now += 1
+        assert await pending.take(1, token) is None
+        assert pending.ttl_minutes == 30
 
 
 async def test_a_press_after_the_time_limit_is_explained_and_publishes_nothing(
     clock: Clock,
-    trainer_gateway: Gateway,
+    trainer_settings: GatewaySettings,
     fake_telegram: TrainerTelegram,
     project: Path,
     state: Path,
@@ -83,10 +103,17 @@ async def test_a_press_after_the_time_limit_is_explained_and_publishes_nothing(
 ) -> None:
     source = exported(project / "knowledge_base", tmp_path / "exported.xlsx")
     data = edited(source, tmp_path / "kho.xlsx", new_note).read_bytes()
-    await trainer_gateway.post_update(document_update(fake_telegram, data, "kho.xlsx"))
-    clock.now += PENDING_SECONDS + 1
+    engine = make_engine(trainer_settings.database_url)
+    shared = SqlState(engine, clock=clock)
+    app = create_app(trainer_settings, rate_limiter=fast_limiter(), state=shared)
+    try:
+        async with running_gateway(app) as trainer_gateway:
+            await trainer_gateway.post_update(document_update(fake_telegram, data, "kho.xlsx"))
+            clock.now += PENDING_SECONDS + 1
 
-    await press(trainer_gateway, buttons(fake_telegram)["Xuất bản"])
+            await press(trainer_gateway, buttons(fake_telegram)["Xuất bản"])
+    finally:
+        engine.dispose()
 
     assert said(fake_telegram)[-1] == texts("bot.channels.telegram").say(
         "trainer.expired", minutes=30
