@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection, Row
 
 from bot.desk.models import Change, NewTicket, Note, Page, Ticket, TicketFilter, folded
-from bot.desk.schema import changes, notes, tickets
+from bot.desk.schema import changes, notes, ratings, tickets
 
 
 def ticket_where(connection: Connection, *conditions: Any) -> Ticket | None:
@@ -49,9 +49,13 @@ def changes_after(connection: Connection, position: int, limit: int) -> list[Cha
             notes.c.author,
             notes.c.text,
             notes.c.created_at.label("note_created_at"),
+            ratings.c.score,
         )
         .join(tickets, tickets.c.id == changes.c.ticket_id)
         .outerjoin(notes, notes.c.id == changes.c.note_id)
+        .outerjoin(
+            ratings, and_(ratings.c.ticket_id == changes.c.ticket_id, changes.c.kind == "rating")
+        )
         .where(changes.c.position > position)
         .order_by(changes.c.position)
         .limit(limit)
@@ -66,6 +70,7 @@ def changes_after(connection: Connection, position: int, limit: int) -> list[Cha
             note=None
             if row.note_id is None
             else Note(row.note_id, row.author, row.text, row.note_created_at),
+            rating=row.score,
         )
         for row in connection.execute(query)
     ]
@@ -112,6 +117,7 @@ def _ticket(row: Row, ticket_notes: list[Note]) -> Ticket:
             phone=row.phone,
             software=row.software,
             urgency=row.urgency,
+            article=row.article,
         ),
         status=row.status,
         deadline=row.deadline,
