@@ -247,7 +247,9 @@ def desk_time(value: Any) -> datetime:
 
 
 def _note(data: Mapping[str, Any]) -> Note:
-    return Note(int(data["id"]), str(data["author"]), str(data["text"]), desk_time(data["created_at"]))
+    return Note(
+        int(data["id"]), str(data["author"]), str(data["text"]), desk_time(data["created_at"])
+    )
 
 
 def _ticket(data: Mapping[str, Any], existed: bool = False) -> Ticket:

@@ -25,8 +25,8 @@ def opened(client: TestClient, n: int = 1, **fields: object) -> str:
     return str(answer.json()["code"])
 
 
-def finish(client: TestClient, code: str, status: str = "resolved", author: str = "Lê Văn C") -> None:
-    body = {"status": status, "author": author}
+def finish(client: TestClient, code: str, status: str = "resolved") -> None:
+    body = {"status": status, "author": "Lê Văn C"}
     answer = client.post(f"/api/v1/tickets/{code}/status", json=body, headers=STAFF)
     assert answer.status_code == 200
 
@@ -86,7 +86,8 @@ def test_callers_without_a_token_are_refused_before_anything_is_stored(
     body = {"requester": REQUESTER, "score": 5}
     assert client.post(f"/api/v1/tickets/{code}/rating", json=body).status_code == 401
     wrong = {"Authorization": "Bearer not-a-token-of-this-desk-0123456789"}
-    assert client.post(f"/api/v1/tickets/{code}/rating", json=body, headers=wrong).status_code == 401
+    refused = client.post(f"/api/v1/tickets/{code}/rating", json=body, headers=wrong)
+    assert refused.status_code == 401
     assert client.get("/api/v1/ratings").status_code == 401
     assert client.get("/api/v1/ratings", headers=ASSISTANT).json()["ratings"] == []
 
@@ -135,13 +136,17 @@ def test_a_low_rating_reopens_the_ticket_when_so_configured(reopening: TestClien
     assert (last["kind"], last["status"]) == ("status", "in_progress")
 
 
-def test_the_low_rating_settings_refuse_what_they_cannot_mean(desk_url: str) -> None:
-    common = {
-        "database_url": desk_url,
-        "tokens": SecretStr("assistant:" + "a" * 40),
-        "session_secret": SecretStr("s" * 40),
-    }
-    with pytest.raises(ValueError, match="low_rating"):
-        DeskSettings(**common, low_rating=0)
-    with pytest.raises(ValueError, match="low_rating_action"):
-        DeskSettings(**common, low_rating_action="email")
+@pytest.mark.parametrize(
+    ("low", "action", "field"), [(0, "alert", "low_rating"), (2, "email", "low_rating_action")]
+)
+def test_the_low_rating_settings_refuse_what_they_cannot_mean(
+    desk_url: str, low: int, action: str, field: str
+) -> None:
+    with pytest.raises(ValueError, match=field):
+        DeskSettings(
+            database_url=desk_url,
+            tokens=SecretStr("assistant:" + "a" * 40),
+            session_secret=SecretStr("s" * 40),
+            low_rating=low,
+            low_rating_action=action,
+        )
