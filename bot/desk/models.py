@@ -71,6 +71,7 @@ class Ticket:
     created_at: datetime
     updated_at: datetime
     notes: tuple[Note, ...] = ()
+    rating: int | None = None  # the official's score, once they rated it
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,16 @@ from bot.desk.models import Change, NewTicket, Note, Page, Ticket, TicketFilter,
 from bot.desk.schema import changes, notes, ratings, tickets
 
 
+def _with_rating() -> Any:
+    """Tickets with their rating's score (NULL until rated)."""
+    return select(tickets, ratings.c.score.label("rating_score")).outerjoin(
+        ratings, ratings.c.ticket_id == tickets.c.id
+    )
+
+
 def ticket_where(connection: Connection, *conditions: Any) -> Ticket | None:
     """The one ticket matching the conditions, with its notes, or None."""
-    row = connection.execute(select(tickets).where(*conditions)).first()
+    row = connection.execute(_with_rating().where(*conditions)).first()
     if row is None:
         return None
     return _ticket(row, _notes_of(connection, [row.id])[row.id])
@@ -26,7 +33,7 @@ def ticket_page(connection: Connection, wanted: TicketFilter) -> Page:
     conditions = list(_conditions(wanted))
     total = connection.execute(select(func.count()).select_from(tickets).where(*conditions))
     rows = connection.execute(
-        select(tickets)
+        _with_rating()
         .where(*conditions)
         .order_by(tickets.c.updated_at.desc(), tickets.c.id.desc())
         .limit(wanted.limit)
@@ -124,4 +131,5 @@ def _ticket(row: Row, ticket_notes: list[Note]) -> Ticket:
         created_at=row.created_at,
         updated_at=row.updated_at,
         notes=tuple(ticket_notes),
+        rating=row.rating_score,
     )

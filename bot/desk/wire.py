@@ -44,6 +44,7 @@ def ticket(value: Ticket) -> dict[str, Any]:
         "updated_at": date_time(value.updated_at),
         "notes": [note(n) for n in value.notes],
         **({"article": fields.article} if fields.article is not None else {}),
+        **({"rating": value.rating} if value.rating is not None else {}),
     }
 
 

@@ -94,6 +94,7 @@ class Ticket:
     software: str = ""
     urgency: str = ""
     created_at: datetime | None = None
+    rating: int | None = None  # the official's score, once rated
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,7 @@ def _ticket(data: Mapping[str, Any], existed: bool = False) -> Ticket:
         # When the official sent it, for "my ticket from yesterday"; a system that leaves it
         # out still answers status questions, its tickets then count as sent when last changed.
         created_at=desk_time(data["created_at"]) if data.get("created_at") is not None else None,
+        rating=int(data["rating"]) if data.get("rating") is not None else None,
     )
 
 

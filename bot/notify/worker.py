@@ -13,6 +13,8 @@ Why it looks like this:
   cannot be reached never delays an official's notice.
 - With a `NoticeDelivery`, each tick also delivers officials' kept notices that became due
   (the official wrote again, a retry's time came), after the feed and before the staff posts.
+- With a `RatingFeed`, each tick then asks officials to rate the tickets staff resolved or
+  closed (`rating_feed.py`), after their notices, so the question follows the "resolved" one.
 - With a `SendingLease` (the command always gives one), a tick does nothing unless this
   notifier holds the lease, and the feeds renew it before each send: of two notifiers on one
   store, one sends and the other waits to take over.
@@ -35,6 +37,7 @@ from bot.notify.delivery import NoticeDelivery
 from bot.notify.feed import FeedWatcher
 from bot.notify.lease import SendingLease
 from bot.notify.local_inbox import LocalInbox
+from bot.notify.rating_feed import RatingFeed
 from bot.notify.staff_feed import StaffFeedWatcher
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,7 @@ class NotifierWorker:
         staff: StaffFeedWatcher | None = None,
         lease: SendingLease | None = None,
         delivery: NoticeDelivery | None = None,
+        ratings: RatingFeed | None = None,
     ) -> None:
         """Deliver `outbox` through `client` telling officials with `notify`; poll `watcher`.
 
@@ -68,6 +72,7 @@ class NotifierWorker:
         self._staff = staff
         self._lease = lease
         self._delivery = delivery
+        self._ratings = ratings
         self.poll_seconds = poll_seconds
         self.ticks = 0
 
@@ -93,6 +98,11 @@ class NotifierWorker:
                 await self._delivery.redeliver(keep)
             except Exception as error:
                 _log_failure("kept notices", error)
+        if self._ratings is not None:
+            try:
+                await self._ratings.poll_once(keep)
+            except Exception as error:
+                _log_failure("rating questions", error)
         if self._staff is not None:
             try:
                 await self._staff.poll_once(keep)
