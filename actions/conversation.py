@@ -1,4 +1,9 @@
-"""What the ticket actions read off the conversation: the last question, recent turns, channel."""
+"""What the ticket actions read off the conversation: the last question, recent turns, channel.
+
+The ticket's excerpt is the conversation before the official asked for a person: what they asked
+and what the assistant answered. The offer and the form's own questions and answers (the phone
+number among them) are already in the ticket's fields, and staff would only scroll past them.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,11 @@ from bot.messages import LOCAL
 # Intents of messages that ask something the assistant should have answered.
 _QUESTION_INTENTS = ("nlu_fallback", "out_of_scope")
 _RECENT_TURNS = 12
+# Where the way to a ticket starts: the offer, or the form when it was opened without one.
+_OFFER_ACTION = "action_offer_ticket"
+_FORM = "ticket_form"
+# The request for a person says nothing staff need: the ticket itself is that request.
+_HANDOFF_INTENTS = ("request_human",)
 
 
 def _session_events(tracker: Tracker) -> list[dict[str, Any]]:
@@ -42,15 +52,43 @@ def last_question(tracker: Tracker) -> str | None:
     return None
 
 
+def _before_handoff(tracker: Tracker) -> list[dict[str, Any]]:
+    """The session's events before the latest offer of a ticket (or the form, without one)."""
+    events = _session_events(tracker)
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "action" and events[index].get("name") == _OFFER_ACTION:
+            return events[:index]
+    for index, event in enumerate(events):
+        if event.get("event") == "active_loop" and event.get("name") == _FORM:
+            return events[:index]
+    return events
+
+
+def _intent(event: dict[str, Any]) -> str:
+    return str(((event.get("parse_data") or {}).get("intent") or {}).get("name") or "")
+
+
 def recent_turns(tracker: Tracker) -> list[Turn]:
-    """The latest messages of the session, both sides, without button payloads."""
+    """The latest messages before the official asked for a person, both sides, no payloads."""
     turns = []
-    for event in _session_events(tracker):
+    for event in _before_handoff(tracker):
         text = event.get("text") or ""
         if event.get("event") not in ("user", "bot") or not text.strip() or text.startswith("/"):
             continue
+        if event["event"] == "user" and _intent(event) in _HANDOFF_INTENTS:
+            continue
         turns.append(Turn(from_official=event["event"] == "user", text=text))
     return turns[-_RECENT_TURNS:]
+
+
+def article_before_handoff(tracker: Tracker) -> str | None:
+    """The article answered last before the official asked for a person, if any."""
+    for event in reversed(_before_handoff(tracker)):
+        if event.get("event") == "slot" and event.get("name") == "last_article":
+            value = event.get("value")
+            if isinstance(value, str) and value:
+                return value
+    return None
 
 
 def previous_reply_used(tracker: Tracker, responses: tuple[str, ...]) -> bool:

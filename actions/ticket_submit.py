@@ -13,7 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
-from actions.conversation import channel_of, message_marker, official_name, recent_turns
+from actions.conversation import (
+    article_before_handoff,
+    channel_of,
+    message_marker,
+    official_name,
+    recent_turns,
+)
 from bot.display import vietnam_time
 from bot.escalation.client import DeskClient, DeskRejected
 from bot.escalation.delivery import BUDGET_SECONDS, EscalationResult, escalate
@@ -73,6 +79,7 @@ class ActionSubmitTicket(Action):
             channel=channel,
             user_id=user_id,
             name=official_name(tracker),
+            article=article_before_handoff(tracker),
         )
         body = payload(request, recent_turns(tracker))
         key = idempotency_key(channel, user_id, message_marker(tracker))

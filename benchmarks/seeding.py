@@ -173,7 +173,11 @@ def payload(new: NewTicket) -> dict[str, Any]:
     requester = {"channel": new.requester_channel, "user_id": new.requester_id}
     if new.requester_name is not None:
         requester["name"] = new.requester_name
-    body = {k: v for k, v in asdict(new).items() if not k.startswith("requester_")}
+    body = {
+        k: v
+        for k, v in asdict(new).items()
+        if not k.startswith("requester_") and not (k == "article" and v is None)
+    }
     return {**body, "requester": requester}
 
 

@@ -25,6 +25,7 @@ from prometheus_client import start_http_server
 from pydantic import ValidationError
 
 from bot.channels.outside import outside_channels
+from bot.channels.zalo.channel import CHANNEL as ZALO
 from bot.channels.zalo.settings import ZaloSettings, zalo_from_environment
 from bot.cli.settings_errors import print_settings_errors
 from bot.display import vietnam_time
@@ -38,6 +39,7 @@ from bot.notify.feed import FeedWatcher
 from bot.notify.lease import SendingLease
 from bot.notify.notices import NoticeLog
 from bot.notify.queued import queued_ticket_notify
+from bot.notify.rating_feed import RatingFeed
 from bot.notify.settings import NotifierSettings
 from bot.notify.staff_feed import StaffFeedWatcher, staff_told
 from bot.notify.worker import NotifierWorker, build_notifier
@@ -131,6 +133,8 @@ async def serve(
                 SendingLease(Leases(engine), metrics=metrics),
                 delivery,
                 escalations,
+                # Zalo's numbered choices mean something only to the process that sent them.
+                RatingFeed(client, notifier, engine, notifier.names - {ZALO}, metrics=metrics),
             )
             if once:
                 try:

@@ -27,6 +27,8 @@ from bot.desk.auth import ASSISTANT, STAFF, Refused, TokenCheck
 from bot.desk.database import make_engine
 from bot.desk.forms import problem_page
 from bot.desk.pages import StaffPages
+from bot.desk.rating_routes import not_finished, not_requester, rating_routes
+from bot.desk.ratings import NotFinished, NotRequester, RatingRepository
 from bot.desk.repository import KeyConflict, TicketNotFound, TicketRepository
 from bot.desk.session import SignIn
 from bot.desk.settings import DeskSettings
@@ -48,6 +50,7 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
     hours = settings.office_schedule().hours
     tickets = TicketRepository(database, settings.service_levels(), hours=hours)
     tokens = TokenCheck(settings.token_roles())
+    ratings = RatingRepository(database, settings.low_rating, settings.low_rating_action)
     store = Undelivered(settings.store_database_url) if settings.store_database_url else None
     pages = StaffPages(SignIn(settings, database), tickets, undelivered=store)
 
@@ -126,12 +129,15 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
             Route("/api/v1/tickets/{code}/replies", add_reply, methods=["POST"]),
             Route("/api/v1/tickets/{code}/status", change_status, methods=["POST"]),
             Route("/api/v1/changes", list_changes, methods=["GET"]),
+            *rating_routes(ratings, tokens, _json),
             *pages.routes(),
         ],
         exception_handlers={
             InvalidInput: _invalid,
             Refused: _refused,
             TicketNotFound: _not_found,
+            NotRequester: not_requester,
+            NotFinished: not_finished,
             HTTPException: _http_error,
             Exception: _unexpected,
         },

@@ -34,10 +34,19 @@ class NewTicket:
     phone: str
     software: str
     urgency: str = "normal"
+    # The knowledge-base article answered just before the official asked for a person.
+    article: str | None = None
 
     def fingerprint(self) -> str:
-        """A hash of every field: a retry must carry the same body to get the same ticket."""
-        canonical = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+        """A hash of every field: a retry must carry the same body to get the same ticket.
+
+        A ticket without an article hashes as before the field existed, so a retry across the
+        upgrade still finds its ticket.
+        """
+        fields = asdict(self)
+        if fields["article"] is None:
+            del fields["article"]
+        canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -62,6 +71,7 @@ class Ticket:
     created_at: datetime
     updated_at: datetime
     notes: tuple[Note, ...] = ()
+    rating: int | None = None  # the official's score, once they rated it
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,20 @@ class Change:
     at: datetime
     note: Note | None = None
     status: str | None = None
+    rating: int | None = None  # a low rating's score (kind "rating")
+
+
+@dataclass(frozen=True)
+class Rating:
+    """An official's rating of a finished ticket, with what the report groups it by."""
+
+    code: str
+    score: int
+    comment: str | None
+    staff: str | None
+    software: str
+    article: str | None
+    rated_at: datetime
 
 
 @dataclass(frozen=True)

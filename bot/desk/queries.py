@@ -10,14 +10,22 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection, Row
 
 from bot.desk.models import Change, NewTicket, Note, Page, Ticket, TicketFilter, folded
-from bot.desk.schema import changes, notes, tickets
+from bot.desk.schema import changes, notes, ratings, tickets
+
+
+def _with_rating() -> Any:
+    """Tickets with their rating's score (NULL until rated)."""
+    return select(tickets, ratings.c.score.label("rating_score")).outerjoin(
+        ratings, ratings.c.ticket_id == tickets.c.id
+    )
+
 
 FINISHED = ("resolved", "closed")  # never overdue
 
 
 def ticket_where(connection: Connection, *conditions: Any) -> Ticket | None:
     """The one ticket matching the conditions, with its notes, or None."""
-    row = connection.execute(select(tickets).where(*conditions)).first()
+    row = connection.execute(_with_rating().where(*conditions)).first()
     if row is None:
         return None
     return _ticket(row, _notes_of(connection, [row.id])[row.id])
@@ -28,7 +36,7 @@ def ticket_page(connection: Connection, wanted: TicketFilter) -> Page:
     conditions = list(_conditions(wanted))
     total = connection.execute(select(func.count()).select_from(tickets).where(*conditions))
     rows = connection.execute(
-        select(tickets)
+        _with_rating()
         .where(*conditions)
         .order_by(*_overdue_first(wanted), tickets.c.updated_at.desc(), tickets.c.id.desc())
         .limit(wanted.limit)
@@ -51,9 +59,13 @@ def changes_after(connection: Connection, position: int, limit: int) -> list[Cha
             notes.c.author,
             notes.c.text,
             notes.c.created_at.label("note_created_at"),
+            ratings.c.score,
         )
         .join(tickets, tickets.c.id == changes.c.ticket_id)
         .outerjoin(notes, notes.c.id == changes.c.note_id)
+        .outerjoin(
+            ratings, and_(ratings.c.ticket_id == changes.c.ticket_id, changes.c.kind == "rating")
+        )
         .where(changes.c.position > position)
         .order_by(changes.c.position)
         .limit(limit)
@@ -68,6 +80,7 @@ def changes_after(connection: Connection, position: int, limit: int) -> list[Cha
             note=None
             if row.note_id is None
             else Note(row.note_id, row.author, row.text, row.note_created_at),
+            rating=row.score,
         )
         for row in connection.execute(query)
     ]
@@ -122,10 +135,12 @@ def _ticket(row: Row, ticket_notes: list[Note]) -> Ticket:
             phone=row.phone,
             software=row.software,
             urgency=row.urgency,
+            article=row.article,
         ),
         status=row.status,
         deadline=row.deadline,
         created_at=row.created_at,
         updated_at=row.updated_at,
         notes=tuple(ticket_notes),
+        rating=row.rating_score,
     )

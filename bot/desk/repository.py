@@ -78,7 +78,7 @@ class TicketRepository:
         deadline = now + level if self._hours is None else self._hours.add_working_time(now, level)
         try:
             with self._engine.begin() as connection:
-                _take_turn(connection)
+                take_turn(connection)
                 connection.execute(insert(idempotency).values(key=key, body_hash=digest))
                 code = self._insert_ticket(connection, new, key, now, deadline)
         except IntegrityError:
@@ -103,7 +103,7 @@ class TicketRepository:
         account that wrote it on the page (the API's callers name only an author)."""
         now = self._clock()
         with self._engine.begin() as connection:
-            _take_turn(connection)
+            take_turn(connection)
             ticket_id = _ticket_id(connection, code)
             connection.execute(
                 update(tickets).where(tickets.c.id == ticket_id).values(updated_at=now)
@@ -135,7 +135,7 @@ class TicketRepository:
         `account_id`: the staff account that changed it on the page, as for add_reply."""
         now = self._clock()
         with self._engine.begin() as connection:
-            _take_turn(connection)
+            take_turn(connection)
             ticket_id = _ticket_id(connection, code)
             changed = connection.execute(
                 update(tickets)
@@ -190,6 +190,7 @@ class TicketRepository:
             "phone": new.phone,
             "software": new.software,
             "urgency": new.urgency,
+            "article": new.article,
             "status": "new",
             "deadline": deadline,
             "created_at": now,
@@ -210,7 +211,7 @@ class TicketRepository:
         return code
 
 
-def _take_turn(connection: Connection) -> None:
+def take_turn(connection: Connection) -> None:
     """Wait until no other desk write is under way (SQLite's own write lock does this there)."""
     if connection.dialect.name == "postgresql":
         connection.execute(select(func.pg_advisory_xact_lock(_WRITE_LOCK)))

@@ -6,6 +6,9 @@ Two columns go beyond the contract's fields, each for a reason:
   folds ASCII under some locales);
 - `changes.author` keeps who changed a status, which the contract asks for but does not return.
 
+Ratings (migration 0004_ratings) are the officials' 1 to 5 on a resolved or closed ticket, one
+per ticket, with the staff member who finished it (`staff`, as the status change named them).
+
 Staff accounts, their sessions and failed sign-ins are the staff page's own (migration 0002);
 `notes.account_id` and `changes.account_id` say which account wrote a reply or changed a status
 from the page (NULL for the API, whose callers name the author themselves).
@@ -24,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -52,6 +56,7 @@ tickets = Table(
     Column("deadline", DateTime, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("article", String(100)),  # the article answered just before it (0004_ratings)
     Index("ix_tickets_status", "status"),
     Index("ix_tickets_unit", "unit"),
     Index("ix_tickets_software", "software"),
@@ -130,4 +135,17 @@ sign_in_failures = Table(
     Column("at", DateTime, nullable=False, index=True),
     Index("ix_sign_in_failures_login", "login", "at"),
     Index("ix_sign_in_failures_address", "address", "at"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("comment", Text),
+    Column("staff", String(NAME_LENGTH)),
+    Column("rated_at", DateTime, nullable=False, index=True),
+    UniqueConstraint("ticket_id", name="uq_ratings_ticket_id"),
+    sqlite_autoincrement=True,
 )

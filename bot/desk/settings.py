@@ -28,6 +28,10 @@ from bot.settings import (
 
 ROLES = ("assistant", "staff")
 COOKIE_SECURE = ("auto", "always", "never")
+# What a low rating does: tell the staff (a `rating` change the staff group is shown), or
+# reopen the ticket (back to in_progress, which the official is told of too).
+ALERT, REOPEN = "alert", "reopen"
+LOW_RATING_ACTIONS = (ALERT, REOPEN)
 URGENCIES = ("normal", "urgent", "very_urgent")
 
 
@@ -70,6 +74,21 @@ def secure_choice(value: str) -> str:
     return chosen
 
 
+def low_rating_score(value: int) -> int:
+    """A score from 1 to 5: ratings at or below it are low."""
+    if not 1 <= value <= 5:
+        raise problem("low_rating")
+    return value
+
+
+def low_rating_choice(value: str) -> str:
+    """One of LOW_RATING_ACTIONS."""
+    chosen = value.strip().lower()
+    if chosen not in LOW_RATING_ACTIONS:
+        raise problem("low_rating_action", choices=", ".join(LOW_RATING_ACTIONS))
+    return chosen
+
+
 def first_password(value: SecretStr | None) -> SecretStr | None:
     """The first admin's password, or None if blank; a short one can be guessed."""
     secret = blank_secret(value)
@@ -108,6 +127,9 @@ class DeskSettings(DeskDatabaseSettings, OfficeHoursSettings):
     # The assistant's store (`helpdesk run` sets it for every process): a ticket's page then
     # says when a staff reply could not reach the official. Unset, the page says nothing.
     store_database_url: str | None = Field(default=None, env="HELPDESK_DATABASE_URL")
+    # An official's rating at or below this many stars is low, and calls for `low_rating_action`.
+    low_rating: int = 2
+    low_rating_action: str = ALERT
 
     @validator("tokens")
     def _tokens_parse(cls, value: SecretStr) -> SecretStr:
@@ -117,6 +139,8 @@ class DeskSettings(DeskDatabaseSettings, OfficeHoursSettings):
     _secret_long_enough = validator("session_secret", allow_reuse=True)(long_secret)
     _cookie_secure_known = validator("cookie_secure", allow_reuse=True)(secure_choice)
     _first_password_long = validator("first_admin_password", allow_reuse=True)(first_password)
+    _low_rating_score = validator("low_rating", allow_reuse=True)(low_rating_score)
+    _low_rating_known = validator("low_rating_action", allow_reuse=True)(low_rating_choice)
     _hours_positive = validator(
         "session_hours",
         "sla_hours_normal",

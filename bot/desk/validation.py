@@ -54,7 +54,32 @@ def new_ticket(body: object) -> NewTicket:
     urgency = fields.get("urgency", "normal")
     if urgency not in URGENCIES:
         raise InvalidInput("urgency", f"must be one of {', '.join(URGENCIES)}")
-    return NewTicket(summary, content, unit, channel, user_id, name, phone, software, urgency)
+    article = _optional_text(fields, "article", 100)
+    return NewTicket(
+        summary, content, unit, channel, user_id, name, phone, software, urgency, article
+    )
+
+
+def rating(body: object) -> tuple[str, str, int, str | None]:
+    """Requester channel and id, score and comment of a POST .../rating body."""
+    fields = _object(body, "body")
+    requester = _object(fields.get("requester"), "requester")
+    channel = _text(requester, "channel", 20, prefix="requester.")
+    user_id = _text(requester, "user_id", 128, prefix="requester.")
+    score = fields.get("score")
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise InvalidInput("score", "must be a whole number from 1 to 5")
+    return channel, user_id, score, _optional_text(fields, "comment", 1000)
+
+
+def rating_window(query: Mapping[str, str]) -> tuple[datetime | None, datetime | None]:
+    """`since` and `until` of GET /api/v1/ratings; either may be left out."""
+    given = {name: value for name, value in query.items() if value}
+    since, until = given.get("since"), given.get("until")
+    return (
+        None if since is None else _date_time(since, "since"),
+        None if until is None else _date_time(until, "until"),
+    )
 
 
 def reply(body: object) -> tuple[str, str]:

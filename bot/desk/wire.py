@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.desk.models import Change, Note, Page, Ticket
+from bot.desk.models import Change, Note, Page, Rating, Ticket
 
 
 def date_time(moment: datetime) -> str:
@@ -43,6 +43,8 @@ def ticket(value: Ticket) -> dict[str, Any]:
         "created_at": date_time(value.created_at),
         "updated_at": date_time(value.updated_at),
         "notes": [note(n) for n in value.notes],
+        **({"article": fields.article} if fields.article is not None else {}),
+        **({"rating": value.rating} if value.rating is not None else {}),
     }
 
 
@@ -63,7 +65,22 @@ def change(value: Change) -> dict[str, Any]:
         result["note"] = note(value.note)
     if value.status is not None:
         result["status"] = value.status
+    if value.rating is not None:
+        result["rating"] = value.rating
     return result
+
+
+def rating(value: Rating) -> dict[str, Any]:
+    """A Rating."""
+    return {
+        "code": value.code,
+        "score": value.score,
+        "comment": value.comment,
+        "staff": value.staff,
+        "software": value.software,
+        "article": value.article,
+        "rated_at": date_time(value.rated_at),
+    }
 
 
 def error(message: str, field: str | None = None) -> dict[str, str]:

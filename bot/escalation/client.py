@@ -94,6 +94,7 @@ class Ticket:
     software: str = ""
     urgency: str = ""
     created_at: datetime | None = None
+    rating: int | None = None  # the official's score, once rated
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class Change:
     at: datetime
     note: Note | None = None
     status: str | None = None
+    rating: int | None = None  # a low rating's score (kind "rating")
 
 
 class DeskClient:
@@ -185,6 +187,12 @@ class DeskClient:
         _check(response, (200,))
         return _parse(response, _ticket)
 
+    async def call(self, method: str, path: str, expected: tuple[int, ...], **options: Any) -> Any:
+        """Another route of the contract (`ratings.py`): its JSON body, errors as elsewhere."""
+        response = await self._send(method, path, **options)
+        _check(response, expected)
+        return _parse(response, lambda data: data)
+
     async def _send(self, method: str, path: str, **options: Any) -> httpx.Response:
         """Send, retrying transport errors and 5xx with backoff; any other answer is returned."""
         try:
@@ -232,7 +240,7 @@ def _parse(response: httpx.Response, build: Callable[[Any], T]) -> T:
         raise DeskError(f"malformed response to {response.request.url.path}: {error!r}") from error
 
 
-def _time(value: Any) -> datetime:
+def desk_time(value: Any) -> datetime:
     """An ISO 8601 time; Python 3.10 reads a final "Z" only when spelt "+00:00"."""
     if not isinstance(value, str):
         raise TypeError(f"not a time: {value!r}")
@@ -240,7 +248,9 @@ def _time(value: Any) -> datetime:
 
 
 def _note(data: Mapping[str, Any]) -> Note:
-    return Note(int(data["id"]), str(data["author"]), str(data["text"]), _time(data["created_at"]))
+    return Note(
+        int(data["id"]), str(data["author"]), str(data["text"]), desk_time(data["created_at"])
+    )
 
 
 def _ticket(data: Mapping[str, Any], existed: bool = False) -> Ticket:
@@ -250,8 +260,8 @@ def _ticket(data: Mapping[str, Any], existed: bool = False) -> Ticket:
     return Ticket(
         code=code,
         status=str(data["status"]),
-        deadline=_time(data["deadline"]),
-        updated_at=_time(data["updated_at"]),
+        deadline=desk_time(data["deadline"]),
+        updated_at=desk_time(data["updated_at"]),
         notes=tuple(_note(note) for note in data["notes"]),
         existed=existed,
         summary=str(data["summary"]),
@@ -262,17 +272,19 @@ def _ticket(data: Mapping[str, Any], existed: bool = False) -> Ticket:
         urgency=str(data.get("urgency") or ""),
         # When the official sent it, for "my ticket from yesterday"; a system that leaves it
         # out still answers status questions, its tickets then count as sent when last changed.
-        created_at=_time(data["created_at"]) if data.get("created_at") is not None else None,
+        created_at=desk_time(data["created_at"]) if data.get("created_at") is not None else None,
+        rating=int(data["rating"]) if data.get("rating") is not None else None,
     )
 
 
 def _change(data: Mapping[str, Any]) -> Change:
-    note, status = data.get("note"), data.get("status")
+    note, status, rating = data.get("note"), data.get("status"), data.get("rating")
     return Change(
         int(data["position"]),
         str(data["kind"]),
         str(data["code"]),
-        _time(data["at"]),
+        desk_time(data["at"]),
         _note(note) if note is not None else None,
         str(status) if status is not None else None,
+        int(rating) if rating is not None else None,
     )

@@ -39,6 +39,8 @@ class TicketRequest:
     channel: str
     user_id: str
     name: str | None = None
+    # The article answered just before the official asked for a person, for the report.
+    article: str | None = None
 
 
 def summary(description: str) -> str:
@@ -68,7 +70,7 @@ def payload(request: TicketRequest, turns: Iterable[Turn]) -> dict[str, Any]:
     requester: dict[str, str] = {"channel": request.channel, "user_id": request.user_id}
     if request.name:
         requester["name"] = request.name[:120]
-    return {
+    body: dict[str, Any] = {
         "summary": summary(request.description),
         "content": content(request.description, turns),
         "unit": request.unit,
@@ -77,6 +79,9 @@ def payload(request: TicketRequest, turns: Iterable[Turn]) -> dict[str, Any]:
         "software": request.software,
         "urgency": "normal",
     }
+    if request.article:
+        body["article"] = request.article[:100]
+    return body
 
 
 def idempotency_key(channel: str, user_id: str, message_marker: str) -> str:

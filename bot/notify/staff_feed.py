@@ -1,5 +1,8 @@
 """New tickets for the support staff: `created` entries of the desk's change feed, posted.
 
+Low ratings too: a `rating` entry (the desk's `alert` for an official's low rating) is said in
+the group as a reply to the ticket's post, so the staff member in charge looks at it again.
+
 Why it looks like this:
 - The staff side keeps its own cursor (`feed_cursor` row "staff-telegram"), apart from the
   officials' notices: a staff group that cannot be reached holds up no official, and the
@@ -36,6 +39,7 @@ STAFF_FEED = "staff-telegram"
 # The channel of the posts, as metrics and the set-aside list name it.
 STAFF = "staff"
 CREATED = "created"
+RATING = "rating"
 FINISHED = frozenset({"resolved", "closed"})
 BACKLOG = timedelta(days=1)
 
@@ -48,6 +52,9 @@ class StaffBoard(Protocol):
 
     async def notice_held(self, ticket_code: str, channel: str, state: str) -> None:
         """Say that a notice of `ticket_code` on `channel` cannot reach its official now."""
+
+    async def low_rating(self, ticket: Ticket, score: int) -> None:
+        """Say that the official rated `ticket` low (`score` stars of 5), or raise."""
 
 
 def utc_now() -> datetime:
@@ -83,7 +90,8 @@ class StaffFeedWatcher(CursorFeed):
         self._oldest = self._clock() - BACKLOG if position == 0 else None
 
     async def _delivery(self, change: Change, report: FeedReport) -> Delivery | None:
-        """The post of the ticket `change` opened, unless it is gone or finished already."""
+        """The post of the ticket `change` opened, unless it is gone or finished already; or
+        the alert of a low rating."""
         if not _wanted(change, self._oldest):
             return None
         try:
@@ -92,6 +100,8 @@ class StaffFeedWatcher(CursorFeed):
             log.warning("ticket %s: not found, its change %d skipped", change.code, change.position)
             report.skipped += 1
             return None
+        if change.kind == RATING and change.rating is not None:
+            return Delivery(STAFF, functools.partial(self._board.low_rating, ticket, change.rating))
         if ticket.status in FINISHED:
             report.skipped += 1
             return None
@@ -108,8 +118,8 @@ def staff_told(board: StaffBoard) -> OnHeld:
 
 
 def _wanted(change: Change, oldest: datetime | None) -> bool:
-    """Whether `change` opened a ticket, recently enough if `oldest` is given."""
-    if change.kind != CREATED:
+    """Whether `change` opened a ticket or rated one low, recently enough if `oldest` is given."""
+    if change.kind != CREATED and (change.kind != RATING or change.rating is None):
         return False
     if oldest is None:
         return True

@@ -15,6 +15,8 @@ Why it looks like this:
   (the official wrote again, a retry's time came), after the feed and before the staff posts.
 - With an `EscalationWatcher`, tickets left waiting are told to the staff group, then to the
   supervisors, last of all (`escalations.py`; it looks at most once a minute).
+- With a `RatingFeed`, each tick then asks officials to rate the tickets staff resolved or
+  closed (`rating_feed.py`), after their notices, so the question follows the "resolved" one.
 - With a `SendingLease` (the command always gives one), a tick does nothing unless this
   notifier holds the lease, and the feeds renew it before each send: of two notifiers on one
   store, one sends and the other waits to take over.
@@ -38,6 +40,7 @@ from bot.notify.escalations import EscalationWatcher
 from bot.notify.feed import FeedWatcher
 from bot.notify.lease import SendingLease
 from bot.notify.local_inbox import LocalInbox
+from bot.notify.rating_feed import RatingFeed
 from bot.notify.staff_feed import StaffFeedWatcher
 
 log = logging.getLogger(__name__)
@@ -57,11 +60,13 @@ class NotifierWorker:
         lease: SendingLease | None = None,
         delivery: NoticeDelivery | None = None,
         escalations: EscalationWatcher | None = None,
+        ratings: RatingFeed | None = None,
     ) -> None:
         """Deliver `outbox` through `client` telling officials with `notify`; poll `watcher`.
 
         `staff`, if given, posts new tickets to the support staff after that. With `lease`,
-        only while this notifier holds it. `escalations`, if given, sends the alerts due.
+        only while this notifier holds it. `escalations`, if given, sends the alerts due; `ratings`
+        asks officials to rate the tickets staff resolved or closed.
         """
         if poll_seconds <= 0:
             raise ValueError("poll_seconds must be more than 0")
@@ -73,6 +78,7 @@ class NotifierWorker:
         self._lease = lease
         self._delivery = delivery
         self._escalations = escalations
+        self._ratings = ratings
         self.poll_seconds = poll_seconds
         self.ticks = 0
 
@@ -98,6 +104,11 @@ class NotifierWorker:
                 await self._delivery.redeliver(keep)
             except Exception as error:
                 _log_failure("kept notices", error)
+        if self._ratings is not None:
+            try:
+                await self._ratings.poll_once(keep)
+            except Exception as error:
+                _log_failure("rating questions", error)
         if self._staff is not None:
             try:
                 await self._staff.poll_once(keep)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from bot.escalation.ratings import Rating
 from bot.kb.loader import load
 from bot.report.conversations import conversations
 from bot.report.databases import reading
@@ -18,6 +19,7 @@ from bot.report.grouping import Group, group
 from bot.report.normalise import Normaliser, clean
 from bot.report.outcomes import CLARIFIED, OUTCOMES, Question, questions
 from bot.report.period import Period, day_of
+from bot.report.satisfaction import rating_list
 from bot.report.tickets import TicketStats, TicketsUnavailable, ticket_stats
 from bot.report.votes import Votes, votes
 from bot.settings import DeskClientSettings
@@ -47,6 +49,7 @@ class Report:
     titles: dict[str, str]
     article_software: dict[str, str]
     software_labels: dict[str, str]
+    ratings: list[Rating] | TicketsUnavailable
 
     def outcomes(self) -> dict[str, int]:
         """Questions per outcome, every outcome present."""
@@ -113,6 +116,7 @@ def collect(sources: Sources, period: Period, now: datetime) -> Report:
         titles={a.id: a.title for a in kb.articles.values()},
         article_software={a.id: a.software for a in kb.articles.values()},
         software_labels=labels,
+        ratings=_ratings(sources.desk, period),
     )
 
 
@@ -126,3 +130,9 @@ def _tickets(desk: DeskClientSettings | None, period: Period) -> TicketStats | T
     if desk is None:
         return TicketsUnavailable("not_configured")
     return asyncio.run(ticket_stats(desk, period))
+
+
+def _ratings(desk: DeskClientSettings | None, period: Period) -> list[Rating] | TicketsUnavailable:
+    if desk is None:
+        return TicketsUnavailable("not_configured")
+    return asyncio.run(rating_list(desk, period))

@@ -11,6 +11,7 @@ from bot.report import sections
 from bot.report.contents import Report
 from bot.report.markup import esc, join
 from bot.report.period import shown
+from bot.report.satisfaction_section import satisfaction
 from bot.texts import texts
 
 _TEMPLATE = Path(__file__).resolve().parent / "page.html"
@@ -30,7 +31,7 @@ def render(report: Report) -> str:
         )
     else:
         body = sections.notice(texts("bot.report").say("page.no_data"))
-    body = join(body, sections.votes(report), sections.tickets(report))
+    body = join(body, sections.votes(report), sections.tickets(report), satisfaction(report))
     return _template().substitute(
         title=esc(texts("bot.report").say("page.title")),
         period=esc(

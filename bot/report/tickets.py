@@ -72,7 +72,7 @@ async def ticket_stats(
     except DeskAuthError:
         return TicketsUnavailable("refused")
     except DeskUnavailable:
-        return TicketsUnavailable("unavailable", _without_credentials(settings.desk_url))
+        return TicketsUnavailable("unavailable", without_credentials(settings.desk_url))
     except (DeskError, httpx.HTTPError, ValueError, KeyError, TypeError):
         return TicketsUnavailable("malformed")
     finally:
@@ -143,7 +143,7 @@ def _body(response: httpx.Response) -> dict[str, Any]:
     raise DeskError("malformed ticket list")
 
 
-def _without_credentials(url: str) -> str:
+def without_credentials(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 

@@ -30,8 +30,12 @@ CLEARED = [
 ]
 
 
-def confirmed(sender: str = "web-0123456789abcdef", **changes: Any) -> Any:
-    history = [
+def confirmed(
+    sender: str = "web-0123456789abcdef",
+    events: list[dict[str, Any]] | None = None,
+    **changes: Any,
+) -> Any:
+    history = events or [
         user_event("không ký số được", "kb_kyso__khong_ky_duoc"),
         bot_event("Anh/chị làm theo các bước sau...", "utter_article"),
     ]
@@ -155,3 +159,36 @@ async def test_in_office_hours_nothing_is_said_of_them(desk: DeskClient, outbox:
     dispatcher = CollectingDispatcher()
     await ActionSubmitTicket(desk, outbox, clock=in_office_hours).run(dispatcher, confirmed(), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_ticket_created"]
+
+
+async def test_the_excerpt_is_what_was_asked_and_answered_before_asking_for_a_person(
+    desk: DeskClient, staff: httpx.AsyncClient, outbox: Outbox
+) -> None:
+    history = [
+        user_event("không ký số được", "kb_kyso__khong_ky_duoc"),
+        {"event": "action", "name": "action_answer_article"},
+        bot_event("Anh/chị cắm lại USB ký số rồi thử lại...", "utter_article"),
+        {"event": "slot", "name": "last_article", "value": "kyso__khong_ky_duoc"},
+        user_event("/feedback_not_helpful", "feedback_not_helpful"),
+        {"event": "slot", "name": "last_article", "value": None},
+        user_event("cho tôi gặp cán bộ hỗ trợ", "request_human"),
+        {"event": "action", "name": "action_offer_ticket"},
+        bot_event("Anh/chị có muốn gửi yêu cầu cho cán bộ hỗ trợ không?", "utter_offer_ticket"),
+        user_event("/affirm", "affirm"),
+        {"event": "active_loop", "name": "ticket_form"},
+        bot_event("Anh/chị cho em xin số điện thoại liên hệ ạ", "utter_ask_ticket_phone"),
+        user_event("0987654321", "nlu_fallback"),
+        bot_event("Em tóm tắt yêu cầu: ... 0987654321", "utter_ask_ticket_confirm"),
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = confirmed(events=history)
+    await ActionSubmitTicket(desk, outbox).run(dispatcher, tracker, {})
+    stored = (await staff.get(f"/api/v1/tickets/{dispatcher.messages[0]['code']}")).json()
+    excerpt = stored["content"].split("\n\n", 1)[1]
+    assert excerpt.splitlines()[1:] == [
+        "Cán bộ: không ký số được",
+        "Trợ lý: Anh/chị cắm lại USB ký số rồi thử lại...",
+    ]
+    assert "0987654321" not in stored["content"]
+    assert "cho tôi gặp cán bộ" not in stored["content"]
+    assert stored["article"] == "kyso__khong_ky_duoc"

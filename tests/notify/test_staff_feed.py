@@ -16,6 +16,7 @@ from bot.channels.telegram.staff.board import TelegramStaffBoard
 from bot.display import vietnam_time
 from bot.escalation.client import DeskClient, Ticket
 from bot.escalation.outbox import Outbox
+from bot.escalation.ratings import rate_ticket
 from bot.messages import LOCAL, Notifier
 from bot.notify.feed import FeedCursor, FeedWatcher
 from bot.notify.queued import queued_ticket_notify
@@ -24,6 +25,7 @@ from bot.notify.staff_feed import STAFF_FEED, StaffFeedWatcher
 from bot.notify.worker import NotifierWorker
 from tests.channels.telegram.fakes import TOKEN, FakeTelegram, fast_limiter
 from tests.channels.telegram.staff.fakes import (
+    OFFICIAL_CHAT,
     PHONE,
     PUBLIC_URL,
     STAFF_CHAT,
@@ -195,6 +197,9 @@ async def test_a_failing_staff_pass_is_logged_and_officials_are_still_told(
         async def notice_held(self, ticket_code: str, channel: str, state: str) -> None:
             raise RuntimeError("Telegram said no")
 
+        async def low_rating(self, ticket: Ticket, score: int) -> None:
+            raise RuntimeError("Telegram said no")
+
     an_hour_on = datetime(2025, 3, 4, 9, tzinfo=timezone.utc)
     local = Recorder()
     body = payload(1)
@@ -218,3 +223,31 @@ async def test_a_failing_staff_pass_is_logged_and_officials_are_still_told(
     assert f"ticket {code}: staff post not sent (RuntimeError), attempt 1" in caplog.text
     assert "0912345678" not in caplog.text
     assert FeedCursor(sqlite_engine, STAFF_FEED).read() == 0
+
+
+async def test_an_officials_low_rating_is_said_in_the_group_once(
+    desk_server: DeskServer,
+    bot: ExtBot[int],
+    sqlite_engine: Engine,
+    root: Path,
+    fake_telegram: FakeTelegram,
+) -> None:
+    low, high = await open_ticket(desk_server.url, 1), await open_ticket(desk_server.url, 2)
+    staff = desk_client(desk_server.url, STAFF_TOKEN)
+    for code in (low, high):
+        await staff.change_status(code, "resolved", "Cán bộ B")
+    await staff.aclose()
+    assistant = desk_client(desk_server.url)
+    official = ("telegram", f"telegram-{OFFICIAL_CHAT}")
+    assert (await rate_ticket(assistant, low, official, 1)).low_rating_action == "alert"
+    await rate_ticket(assistant, high, official, 5)
+    await assistant.aclose()
+    posting = watcher(desk_server.url, bot, sqlite_engine, root)
+
+    await posting.poll_once()
+    await posting.poll_once()
+
+    [alert] = said(fake_telegram)
+    assert alert.startswith(f"⭐ Phiếu {low} (Không ký số được văn bản đi (1))")
+    assert "1/5 sao" in alert and f"{PUBLIC_URL}/desk/tickets/{low}" in alert
+    assert PHONE not in alert

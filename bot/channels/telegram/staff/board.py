@@ -8,6 +8,8 @@ Why it looks like this:
 - A staff reply the official cannot get now (Zalo's window closed, a blocked bot) is said in
   the group too (`notice_held`), as a reply to the ticket's post (`posts.py`), with the desk
   page's link, where the phone number is.
+- An official's low rating (the desk's `alert`) is said the same way (`low_rating`), so the
+  staff member in charge looks at the ticket again.
 - The code is in the text, so a reply to the message, or a press of its button, names the
   ticket without anything stored (see `staff_handlers.py`).
 """
@@ -106,6 +108,22 @@ class TelegramStaffBoard:
         post = None
         if self._posts is not None:
             post = await asyncio.to_thread(self._posts.of, ticket_code, self._chat_id)
+        rendered = render(text, (), CallbackPayloads(), "")
+        await self._bot.initialize()
+        await send_rendered(self._bot, self._chat_id, rendered, self._metrics, reply_to=post)
+
+    async def low_rating(self, ticket: Ticket, score: int) -> None:
+        """Say in the group, under the ticket's post, that its official rated it low."""
+        words = texts("bot.channels.telegram").section("staff")
+        text = str(words["low_rating"]).format(
+            code=ticket.code,
+            score=score,
+            summary=_hidden(shorten(ticket.summary, SUMMARY_LENGTH)) or NOTHING,
+            link=desk_page(self._public_url, ticket.code),
+        )
+        post = None
+        if self._posts is not None:
+            post = await asyncio.to_thread(self._posts.of, ticket.code, self._chat_id)
         rendered = render(text, (), CallbackPayloads(), "")
         await self._bot.initialize()
         await send_rendered(self._bot, self._chat_id, rendered, self._metrics, reply_to=post)
