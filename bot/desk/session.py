@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 SESSION_COOKIE = "desk_session"
 LOGIN_COOKIE = "desk_login"
 LOGIN_SECONDS = 3600
-_NEXT = re.compile(r"/desk(?:/tickets/HT-[0-9]{6})?")  # where sign-in may lead back to
+# Where sign-in may lead back to: the list, a ticket, the review queue and one of its groups.
+_NEXT = re.compile(r"/desk(?:/tickets/HT-[0-9]{6}|/hang-cho(?:/[0-9a-f]{64})?)?")
 
 Page = Callable[[Request, Session], Awaitable[Response]]
 Posted = Callable[[Request, Session, dict[str, str]], Awaitable[Response]]
