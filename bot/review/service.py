@@ -49,14 +49,16 @@ class QueueUnavailable(Exception):
 class ReviewService:
     """Reads the queue, prepares decisions and carries them out."""
 
-    def __init__(self, settings: ReviewSettings) -> None:
-        """Open (lazily) the store; the conversations are opened at each read."""
+    def __init__(self, settings: ReviewSettings, store: Engine | None = None) -> None:
+        """Use `store` (else open the settings' one, lazily); the conversations are opened at
+        each read."""
         self._state = settings.state_dir.absolute()
         self._project = settings.project_dir.absolute()
         self._rasa_url = settings.rasa_url
         tracker = settings.tracker_db or str(self._state / "rasa_tracker.db")
         self._tracker_url = as_url(tracker)
-        self._store: Engine = make_engine(settings.database_url)
+        self._own_store = store is None
+        self._store: Engine = store if store is not None else make_engine(settings.database_url)
         self._decisions = ReviewDecisions(self._store)
         self._live: LiveArticles | None = None
 
@@ -138,8 +140,9 @@ class ReviewService:
         return True
 
     def close(self) -> None:
-        """Let go of the store's connections."""
-        self._store.dispose()
+        """Let go of the store's connections, if this service opened them."""
+        if self._own_store:
+            self._store.dispose()
 
 
 def problem_text(problem: ReviewProblem) -> str:

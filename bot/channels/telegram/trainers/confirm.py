@@ -27,6 +27,7 @@ from bot.channels.telegram.trainers.kb import RollbackPlan, TrainerKnowledgeBase
 from bot.channels.telegram.trainers.pending import PendingConfirmations
 from bot.channels.telegram.trainers.replies import CANCEL, TrainerReplies, pressed
 from bot.channels.telegram.trainers.report import clip, published, taking_effect
+from bot.channels.telegram.trainers.review import ReviewRequest, TrainerReview
 from bot.kb import publishing
 from bot.kb.diff import Diff
 from bot.kb.proposal import Proposal
@@ -50,7 +51,7 @@ class AnnouncementRequest:
     total: int
 
 
-Request = PublishRequest | RollbackPlan | AnnouncementRequest
+Request = PublishRequest | RollbackPlan | AnnouncementRequest | ReviewRequest
 
 
 class TrainerConfirmations:
@@ -62,8 +63,10 @@ class TrainerConfirmations:
         pending: PendingConfirmations[Request],
         kb: TrainerKnowledgeBase,
         announcements: TrainerAnnouncements,
+        review: TrainerReview | None = None,
     ) -> None:
-        """Take requests from `pending`; act on `kb` and through `announcements`."""
+        """Take requests from `pending`; act on `kb`, through `announcements` and `review`."""
+        self._review = review
         self._replies = replies
         self._pending = pending
         self._kb = kb
@@ -95,6 +98,9 @@ class TrainerConfirmations:
                 else said.say("trainer.cancelled")
             )
             await self._replies.send(update, context, cancelled)
+        elif isinstance(request, ReviewRequest):
+            if self._review is not None:
+                await self._review.carry_out(update, context, request)
         elif isinstance(request, PublishRequest):
             await self._publish(update, context, request.proposal)
         elif isinstance(request, RollbackPlan):

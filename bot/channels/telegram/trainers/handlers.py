@@ -46,11 +46,14 @@ from bot.channels.telegram.trainers.kb import TrainerKnowledgeBase
 from bot.channels.telegram.trainers.pending import PendingConfirmations
 from bot.channels.telegram.trainers.replies import PREFIX, TrainerReplies, confirm_buttons
 from bot.channels.telegram.trainers.report import changes, history, problems
+from bot.channels.telegram.trainers.review import PREFIX as REVIEW_PREFIX
+from bot.channels.telegram.trainers.review import TrainerReview
 from bot.display import shorten
 from bot.kb import publishing
 from bot.kb.proposal import Proposal
 from bot.metrics import Metrics
 from bot.plain_text import clean
+from bot.review.service import ReviewService
 from bot.texts import texts
 
 log = logging.getLogger(__name__)
@@ -76,14 +79,23 @@ class TrainerHandlers:
         announcements: TrainerAnnouncements,
         metrics: Metrics,
         pending: PendingConfirmations[Request] | None = None,
+        review: ReviewService | None = None,
     ) -> None:
-        """Let `trainer_ids` change `kb` and send through `announcements`."""
+        """Let `trainer_ids` change `kb`, send through `announcements` and work `review`."""
         self._replies = TrainerReplies(trainer_ids, metrics)
         self._kb = kb
         self._announcements = announcements
         self._metrics = metrics
         self._pending: PendingConfirmations[Request] = pending or PendingConfirmations()
-        self._confirmations = TrainerConfirmations(self._replies, self._pending, kb, announcements)
+        ttl = self._pending.ttl_minutes
+        self._review = (
+            TrainerReview(self._replies, review, self._pending.put, ttl, metrics)
+            if review is not None
+            else None
+        )
+        self._confirmations = TrainerConfirmations(
+            self._replies, self._pending, kb, announcements, self._review
+        )
 
     def install(self, application: AnyApplication) -> None:
         """Add the handlers to `application`; call before the officials' handlers are added."""
@@ -95,6 +107,12 @@ class TrainerHandlers:
             COMMANDS, (self.on_lichsu, self.on_khoiphuc, self.on_thongbao), strict=True
         ):
             application.add_handler(CommandHandler(name, callback, filters=private & new))
+        if self._review is not None:
+            application.add_handler(
+                CallbackQueryHandler(self._review.on_pick, pattern=f"^{REVIEW_PREFIX}")
+            )
+            command = CommandHandler("hangcho", self._review.on_hangcho, filters=private & new)
+            application.add_handler(command)
         # Trainers' files of any kind are answered here; from anyone else, only knowledge base
         # files get the trainers-only reply, and a photo or PDF gets the usual "text only" note.
         knowledge_base_file = filters.Document.ALL & filters.Document.FileExtension("xlsx")

@@ -58,13 +58,19 @@ class PendingConfirmations(Generic[T]):
 
     def take(self, trainer: int, token: str) -> T | None:
         """`trainer`'s pending item if `token` is its token and it has not expired; removed."""
+        found = self.peek(trainer, token)
+        if found is not None:
+            del self._by_trainer[trainer]
+        return found
+
+    def peek(self, trainer: int, token: str) -> T | None:
+        """`trainer`'s pending item if `token` is its token and it has not expired; kept."""
         self._forget_expired()
         found = self._by_trainer.get(trainer)
         if found is None or not secrets.compare_digest(
             found.token.encode(), token.encode("utf-8", "replace")
         ):
             return None
-        del self._by_trainer[trainer]
         return found.item
 
     def __len__(self) -> int:

@@ -14,6 +14,7 @@ from bot.channels.telegram.trainers.handlers import TrainerHandlers
 from bot.channels.telegram.trainers.kb import TrainerKnowledgeBase
 from bot.messages import Channel
 from bot.metrics import Metrics
+from bot.review.service import ReviewService, ReviewSettings
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class TrainerSettings(Protocol):
     state_dir: Path
     project_dir: Path
     rasa_url: str
+    database_url: str
 
 
 def build_trainer_handlers(
@@ -42,4 +44,13 @@ def build_trainer_handlers(
         log.info("HELPDESK_TELEGRAM_TRAINER_IDS is empty: nobody may publish from Telegram")
     kb = TrainerKnowledgeBase(settings.state_dir, settings.project_dir, settings.rasa_url)
     announcements = TrainerAnnouncements(Audience(engine), zalo, metrics)
-    return TrainerHandlers(settings.trainer_ids, kb, announcements, metrics)
+    # The review queue reads Rasa's conversations (RASA_TRACKER_DB, as `helpdesk run` sets it)
+    # and decides in this store.
+    where = ReviewSettings(
+        state_dir=settings.state_dir,
+        project_dir=settings.project_dir,
+        database_url=settings.database_url,
+        rasa_url=settings.rasa_url,
+    )
+    review = ReviewService(where, engine)
+    return TrainerHandlers(settings.trainer_ids, kb, announcements, metrics, review=review)
