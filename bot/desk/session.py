@@ -104,9 +104,15 @@ class SignIn:
         return self.signed_in(with_form)
 
     def user_bar(self, session: Session) -> Html:
-        """Who is signed in, and the sign-out button."""
+        """Who is signed in, and the sign-out button; for a trainer, the review queue's link."""
+        words = self._words.section("common")
+        queue = (
+            forms.render("link.html", href="/desk/hang-cho", label=words["review_queue"])
+            if session.role == "trainer"
+            else NOTHING
+        )
         return forms.render(
-            "user.html", name=session.name, csrf=self.csrf(session), **self._words.section("common")
+            "user.html", name=session.name, csrf=self.csrf(session), links=queue, **words
         )
 
     async def _session(self, request: Request) -> Session | None:

@@ -90,6 +90,18 @@ async def test_a_trainer_sees_each_group_with_its_count_examples_and_suggestion(
     assert re.search(r'<option value="hntt\.[a-z_]+" selected>', group.text)
 
 
+async def test_only_a_trainer_finds_the_queue_linked_from_every_page(
+    browser: httpx.AsyncClient,
+) -> None:
+    link = '<a href="/desk/hang-cho">Hàng chờ câu hỏi</a>'
+    await sign_in(browser, TRAINER, PASSWORD)
+    tickets = await browser.get("/desk")
+    assert link in tickets.text
+    await browser.post("/desk/logout", data={"csrf": csrf_of(tickets)})
+    await sign_in(browser, STAFF, PASSWORD)
+    assert link not in (await browser.get("/desk")).text
+
+
 async def test_a_trainers_click_attaches_the_group_and_publishes_a_version(
     browser: httpx.AsyncClient, state: Path
 ) -> None:
