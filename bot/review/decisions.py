@@ -81,6 +81,8 @@ def plan_attach(group: QueueGroup, article_id: str, state: Path, repository_kb: 
     """Add the group's phrasings to the article `article_id` as new questions."""
     said = texts("bot.review")
     number, base_dir, kb = live(state, repository_kb)
+    if not article_id:
+        raise ReviewProblem([said.say("problems.no_article")])
     article = kb.articles.get(article_id)
     if article is None:
         raise ReviewProblem([said.say("problems.unknown_article", id=article_id)])

@@ -152,6 +152,17 @@ async def test_a_new_article_is_made_from_the_form_and_its_problems_are_shown(
     assert "hntt.ghi_am_cuoc_hop_truc_tuyen" in load(state / "kb" / "current").articles
 
 
+async def test_attaching_without_choosing_an_article_asks_for_one(
+    browser: httpx.AsyncClient, state: Path
+) -> None:
+    await sign_in(browser, TRAINER, PASSWORD)
+    key, page = await recording_page(browser)
+    refused = await browser.post(f"/desk/hang-cho/{key}/them", data={"csrf": csrf_of(page)})
+    assert refused.status_code == 400
+    assert "Anh/chị vui lòng chọn bài cần thêm các câu hỏi vào." in refused.text
+    assert publishing.current_version(state) == 1
+
+
 async def test_dismissing_removes_the_group_and_publishes_nothing(
     browser: httpx.AsyncClient, state: Path
 ) -> None:
