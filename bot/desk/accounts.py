@@ -25,7 +25,8 @@ from bot.desk.schema import LOGIN_LENGTH, NAME_LENGTH, staff_accounts, staff_ses
 
 # Every role may work tickets on the page today; `admin` marks who looks after the accounts,
 # `trainer` who may work the review queue (/desk/hang-cho) and publish from it.
-ROLES = ("staff", "supervisor", "admin", "trainer")
+TRAINER = "trainer"
+ROLES = ("staff", "supervisor", "admin", TRAINER)
 FIRST_ADMIN_LOGIN = "quantri"
 FIRST_ADMIN_NAME = "Quản trị bàn hỗ trợ"
 MIN_PASSWORD = 12

@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.desk import forms
-from bot.desk.accounts import AccountRepository
+from bot.desk.accounts import TRAINER, AccountRepository
 from bot.desk.csrf import Csrf
 from bot.desk.forms import NOTHING, FormUnreadable, Html, document, message, problem_page
 from bot.desk.repository import utc_now
@@ -108,7 +108,7 @@ class SignIn:
         words = self._words.section("common")
         queue = (
             forms.render("link.html", href="/desk/hang-cho", label=words["review_queue"])
-            if session.role == "trainer"
+            if session.role == TRAINER
             else NOTHING
         )
         return forms.render(

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.desk.accounts import TRAINER
 from bot.desk.forms import NOTHING, Html, document, link, message, options, problem_page, redirect
 from bot.desk.forms import render as fill
 from bot.desk.session import SignIn
@@ -35,7 +36,6 @@ from bot.texts import texts
 
 logger = logging.getLogger(__name__)
 
-TRAINER = "trainer"
 VIA = "desk"
 _KEY = re.compile(r"[0-9a-f]{64}")
 _DONE = ("attached", "new", "dismissed")
