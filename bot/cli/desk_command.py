@@ -12,13 +12,17 @@ from typing import Any
 
 import uvicorn
 from pydantic import ValidationError
+from starlette.routing import Route
 
 from bot.cli import desk_accounts_command, servers_command
 from bot.cli.settings_errors import print_settings_errors
 from bot.desk.accounts import AccountRepository
 from bot.desk.app import create_app
 from bot.desk.database import make_engine, migrate
+from bot.desk.session import SignIn
 from bot.desk.settings import DeskSettings
+from bot.review.pages import ReviewPages
+from bot.review.service import ReviewService, ReviewSettings
 from bot.texts import texts
 
 
@@ -65,8 +69,17 @@ def _serve(args: argparse.Namespace) -> int:
     migrate(settings.database_url)
     if settings.first_admin_password is not None:
         _first_admin(settings.database_url, settings.first_admin_password.get_secret_value())
+    try:
+        review = ReviewService(ReviewSettings())
+    except ValidationError as error:
+        print_settings_errors(error)
+        return 1
+
+    def review_pages(access: SignIn) -> list[Route]:
+        return ReviewPages(access, review).routes()
+
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, more_pages=review_pages),
         host=args.host,
         port=args.port,
         ws="none",  # Rasa pins a websockets too old for uvicorn's; the desk needs none
@@ -74,7 +87,10 @@ def _serve(args: argparse.Namespace) -> int:
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, WithoutQueryStrings) for f in access.filters):
         access.addFilter(WithoutQueryStrings())
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        review.close()
     return 0
 
 

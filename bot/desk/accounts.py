@@ -23,8 +23,10 @@ from bot.desk import passwords
 from bot.desk.repository import utc_now
 from bot.desk.schema import LOGIN_LENGTH, NAME_LENGTH, staff_accounts, staff_sessions
 
-# Every role may work tickets on the page today; `admin` marks who looks after the accounts.
-ROLES = ("staff", "supervisor", "admin")
+# Every role may work tickets on the page today; `admin` marks who looks after the accounts,
+# `trainer` who may work the review queue (/desk/hang-cho) and publish from it.
+TRAINER = "trainer"
+ROLES = ("staff", "supervisor", "admin", TRAINER)
 FIRST_ADMIN_LOGIN = "quantri"
 FIRST_ADMIN_NAME = "Quản trị bàn hỗ trợ"
 MIN_PASSWORD = 12

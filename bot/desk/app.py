@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy.engine import Engine
@@ -42,8 +42,16 @@ MAX_BODY = 1024 * 1024
 _CODE = re.compile(r"HT-[0-9]{6}")
 
 
-def create_app(settings: DeskSettings | None = None, engine: Engine | None = None) -> Starlette:
-    """The desk app; `engine` (on a migrated database) is made from settings if not given."""
+def create_app(
+    settings: DeskSettings | None = None,
+    engine: Engine | None = None,
+    more_pages: Callable[[SignIn], list[Route]] | None = None,
+) -> Starlette:
+    """The desk app; `engine` (on a migrated database) is made from settings if not given.
+
+    `more_pages` adds staff pages behind the same sign-in (the review queue, which the command
+    line builds from a higher layer).
+    """
     settings = settings or DeskSettings()  # type: ignore[call-arg]  # tokens: from the env
     own_engine = engine is None
     database = engine if engine is not None else make_engine(settings.database_url)
@@ -52,7 +60,9 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
     tokens = TokenCheck(settings.token_roles())
     ratings = RatingRepository(database, settings.low_rating, settings.low_rating_action)
     store = Undelivered(settings.store_database_url) if settings.store_database_url else None
-    pages = StaffPages(SignIn(settings, database), tickets, undelivered=store)
+    access = SignIn(settings, database)
+    pages = StaffPages(access, tickets, undelivered=store)
+    extra = more_pages(access) if more_pages is not None else []
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -131,6 +141,7 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
             Route("/api/v1/changes", list_changes, methods=["GET"]),
             *rating_routes(ratings, tokens, _json),
             *pages.routes(),
+            *extra,
         ],
         exception_handlers={
             InvalidInput: _invalid,

@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.desk import forms
-from bot.desk.accounts import AccountRepository
+from bot.desk.accounts import TRAINER, AccountRepository
 from bot.desk.csrf import Csrf
 from bot.desk.forms import NOTHING, FormUnreadable, Html, document, message, problem_page
 from bot.desk.repository import utc_now
@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 SESSION_COOKIE = "desk_session"
 LOGIN_COOKIE = "desk_login"
 LOGIN_SECONDS = 3600
-_NEXT = re.compile(r"/desk(?:/tickets/HT-[0-9]{6})?")  # where sign-in may lead back to
+# Where sign-in may lead back to: the list, a ticket, the review queue and one of its groups.
+_NEXT = re.compile(r"/desk(?:/tickets/HT-[0-9]{6}|/hang-cho(?:/[0-9a-f]{64})?)?")
 
 Page = Callable[[Request, Session], Awaitable[Response]]
 Posted = Callable[[Request, Session, dict[str, str]], Awaitable[Response]]
@@ -103,9 +104,15 @@ class SignIn:
         return self.signed_in(with_form)
 
     def user_bar(self, session: Session) -> Html:
-        """Who is signed in, and the sign-out button."""
+        """Who is signed in, and the sign-out button; for a trainer, the review queue's link."""
+        words = self._words.section("common")
+        queue = (
+            forms.render("link.html", href="/desk/hang-cho", label=words["review_queue"])
+            if session.role == TRAINER
+            else NOTHING
+        )
         return forms.render(
-            "user.html", name=session.name, csrf=self.csrf(session), **self._words.section("common")
+            "user.html", name=session.name, csrf=self.csrf(session), links=queue, **words
         )
 
     async def _session(self, request: Request) -> Session | None:

@@ -220,3 +220,23 @@ shared_state = Table(
     Column("expires_at", Float, nullable=False),
     Index("ix_shared_state_expires_at", "expires_at"),
 )
+
+# What trainers decided about the questions of the review queue (`bot.store.review_decisions`):
+# one row per question (`question_key`, a hash of its normalised syllables) of the group acted
+# on, so a decided question never comes back to the queue. `decision` is `attached` (its group
+# became paraphrases of `article_id`), `new` (a new article) or `dismissed`; `kb_version` is the
+# version published, `via` where the trainer clicked (desk, telegram).
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("question_key", String(64), nullable=False, index=True),
+    Column("group_key", String(64), nullable=False, index=True),
+    Column("representative", Text, nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("article_id", String(128), nullable=True),
+    Column("kb_version", Integer, nullable=True),
+    Column("acted_by", String(120), nullable=False),
+    Column("via", String(16), nullable=False),
+    Column("acted_at", DateTime, nullable=False, default=datetime.utcnow),
+)

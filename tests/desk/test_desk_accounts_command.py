@@ -204,3 +204,14 @@ def test_the_commands_set_up_a_fresh_database_first(
     engine = make_engine(url)
     assert "staff_accounts" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_a_trainer_account_is_added_with_its_role(
+    helpdesk: Helpdesk, accounts: AccountRepository
+) -> None:
+    code, out, _ = add(helpdesk, "--role", "trainer")
+    assert code == 0
+    role = "người soạn bài (hàng chờ câu hỏi)"
+    assert out == f"Đã tạo tài khoản {LOGIN} cho {NAME}, vai trò {role}.\n"
+    found = accounts.get(LOGIN)
+    assert found is not None and found.role == "trainer"

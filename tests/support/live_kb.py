@@ -137,6 +137,11 @@ class RunningAssistant:
         answer.raise_for_status()
         return dict(answer.json())
 
+    @property
+    def desk_url(self) -> str:
+        """The built-in ticket desk `helpdesk run` started (its API and staff pages)."""
+        return f"http://127.0.0.1:{self._ports[3]}"
+
     def api_token(self) -> dict[str, str]:
         """The query that opens Rasa's API: the token `helpdesk run` generated into the state."""
         token = local_desk.stored_token(self.state, RASA_API_TOKEN)

@@ -157,5 +157,6 @@ async def test_the_trainer_commands_are_in_the_trainers_menus_only(
 
     assert set(menus) == {None, TRAINER, OTHER_TRAINER}
     assert "lichsu" not in menus[None] and "thongbao" not in menus[None]
-    assert menus[TRAINER][-3:] == ["lichsu", "khoiphuc", "thongbao"]
-    assert menus[TRAINER][:-3] == menus[None]
+    assert "hangcho" not in menus[None]
+    assert menus[TRAINER][-4:] == ["lichsu", "khoiphuc", "thongbao", "hangcho"]
+    assert menus[TRAINER][:-4] == menus[None]

@@ -1,0 +1,1 @@
+"""The trainers' review queue: unanswered questions grouped, attached or made articles."""
