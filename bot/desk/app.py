@@ -23,6 +23,8 @@ from starlette.routing import Route
 
 from bot.bodies import BodyTooLarge, NotJson, json_of, read_capped
 from bot.desk import validation, wire
+from bot.desk.aids_api import AidsApi
+from bot.desk.aids_pages import AidPages
 from bot.desk.auth import ASSISTANT, STAFF, Refused, TokenCheck
 from bot.desk.database import make_engine
 from bot.desk.forms import problem_page
@@ -30,6 +32,8 @@ from bot.desk.pages import StaffPages
 from bot.desk.repository import KeyConflict, TicketNotFound, TicketRepository
 from bot.desk.session import SignIn
 from bot.desk.settings import DeskSettings
+from bot.desk.staff_aids import staff_aids
+from bot.desk.template_pages import TemplatePages
 from bot.desk.undelivered import Undelivered
 from bot.desk.validation import InvalidInput
 
@@ -48,7 +52,10 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
     tickets = TicketRepository(database, settings.service_levels())
     tokens = TokenCheck(settings.token_roles())
     store = Undelivered(settings.store_database_url) if settings.store_database_url else None
-    pages = StaffPages(SignIn(settings, database), tickets, undelivered=store)
+    access = SignIn(settings, database)
+    aids = staff_aids(settings, tickets, database)
+    aid_pages = AidPages(access, aids)
+    pages = StaffPages(access, tickets, undelivered=store, aids=aid_pages.section)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -126,6 +133,9 @@ def create_app(settings: DeskSettings | None = None, engine: Engine | None = Non
             Route("/api/v1/tickets/{code}/status", change_status, methods=["POST"]),
             Route("/api/v1/changes", list_changes, methods=["GET"]),
             *pages.routes(),
+            *AidsApi(aids, tokens, _json).routes(),
+            *aid_pages.routes(),
+            *TemplatePages(access, aids.templates).routes(),
         ],
         exception_handlers={
             InvalidInput: _invalid,

@@ -131,3 +131,16 @@ sign_in_failures = Table(
     Index("ix_sign_in_failures_login", "login", "at"),
     Index("ix_sign_in_failures_address", "address", "at"),
 )
+
+# Saved replies staff send on a ticket, with placeholders the ticket fills ({ten}, {ma_phieu}):
+# managed on the page by supervisors and admins (migration 0005_reply_templates).
+reply_templates = Table(
+    "reply_templates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(NAME_LENGTH), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author", String(NAME_LENGTH), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    sqlite_autoincrement=True,  # a number shown in the staff group never names another one
+)

@@ -10,6 +10,7 @@ there too, so this secret signs no session and changing it only makes open forms
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import Field, SecretStr, validator
 
@@ -106,6 +107,11 @@ class DeskSettings(DeskDatabaseSettings):
     # The assistant's store (`helpdesk run` sets it for every process): a ticket's page then
     # says when a staff reply could not reach the official. Unset, the page says nothing.
     store_database_url: str | None = Field(default=None, env="HELPDESK_DATABASE_URL")
+    # The live knowledge base (`helpdesk run` sets it to <state>/kb/current for every process),
+    # whose articles a ticket's page and the staff group suggest.
+    knowledge_base_dir: Path = Field(
+        default=Path("knowledge_base"), env="HELPDESK_KNOWLEDGE_BASE_DIR"
+    )
 
     @validator("tokens")
     def _tokens_parse(cls, value: SecretStr) -> SecretStr:
