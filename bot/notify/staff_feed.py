@@ -10,6 +10,9 @@ Why it looks like this:
   is one already resolved or closed: nothing is left to do.
 - The first pass (no cursor stored yet) passes over tickets older than `BACKLOG`, so turning
   the group on for a desk with years of history does not flood it.
+- Each post lists the ticket's likeliest knowledge base articles, as the desk suggests them, for
+  staff to send with `/guibai N`; a desk without suggestions (a province's own) gets posts
+  without them.
 - Logs name ticket codes and positions only.
 """
 
@@ -17,13 +20,15 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
-from bot.escalation.client import Change, DeskClient, Ticket, TicketNotFound
+from bot.escalation import staff_aids
+from bot.escalation.client import Change, DeskClient, DeskError, Ticket, TicketNotFound
+from bot.escalation.staff_aids import Offered
 from bot.metrics import NotifierMetrics
 from bot.notify.cursor_feed import CursorFeed, Delivery, FeedReport
 from bot.notify.delivery import OnHeld
@@ -43,8 +48,8 @@ BACKLOG = timedelta(days=1)
 class StaffBoard(Protocol):
     """Where support staff learn of new tickets (the Telegram group)."""
 
-    async def post(self, ticket: Ticket) -> None:
-        """Show `ticket` to the staff, or raise."""
+    async def post(self, ticket: Ticket, suggested: Sequence[Offered] = ()) -> None:
+        """Show `ticket`, with the articles `suggested` for it, to the staff, or raise."""
 
     async def notice_held(self, ticket_code: str, channel: str, state: str) -> None:
         """Say that a notice of `ticket_code` on `channel` cannot reach its official now."""
@@ -95,7 +100,16 @@ class StaffFeedWatcher(CursorFeed):
         if ticket.status in FINISHED:
             report.skipped += 1
             return None
-        return Delivery(STAFF, functools.partial(self._board.post, ticket))
+        offered = await self._suggested(ticket.code)
+        return Delivery(STAFF, functools.partial(self._board.post, ticket, offered))
+
+    async def _suggested(self, code: str) -> list[Offered]:
+        """The ticket's suggested articles; none from a desk without them or one that failed."""
+        try:
+            return await staff_aids.suggestions(self._client, code)
+        except DeskError as error:
+            log.info("ticket %s: posted without suggestions (%s)", code, type(error).__name__)
+            return []
 
 
 def staff_told(board: StaffBoard) -> OnHeld:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from telegram import Bot
 from telegram.error import ChatMigrated
@@ -29,6 +29,7 @@ from bot.channels.telegram.staff.settings import desk_page
 from bot.display import shorten, vietnam_time
 from bot.escalation.client import Ticket
 from bot.escalation.outbox import mask_phones
+from bot.escalation.staff_aids import Offered
 from bot.messages import Button
 from bot.metrics import Metrics
 from bot.texts import texts
@@ -62,10 +63,14 @@ class TelegramStaffBoard:
         self._labels = dict(software_labels)
         self._metrics = metrics
 
-    def message(self, ticket: Ticket) -> tuple[str, Button]:
-        """The post about `ticket` (plain text, `**` for bold) and its button."""
+    def message(self, ticket: Ticket, suggested: Sequence[Offered] = ()) -> tuple[str, Button]:
+        """The post about `ticket` (plain text, `**` for bold), with the articles `suggested`
+        for it, and its button."""
         words = texts("bot.channels.telegram").section("staff")
+        lines = [words["suggested_line"].format(number=s.number, title=s.title) for s in suggested]
+        listed = words["suggested"].format(lines="\n".join(lines)) + "\n\n" if lines else ""
         text = words["new_ticket"].format(
+            suggested=listed,
             code=ticket.code,
             summary=_hidden(shorten(ticket.summary, SUMMARY_LENGTH)) or NOTHING,
             unit=_hidden(ticket.unit) or NOTHING,
@@ -76,9 +81,9 @@ class TelegramStaffBoard:
         )
         return text, Button(str(words["claim_button"]), CLAIM + ticket.code)
 
-    async def post(self, ticket: Ticket) -> None:
+    async def post(self, ticket: Ticket, suggested: Sequence[Offered] = ()) -> None:
         """Post `ticket` to the group; Telegram's errors are raised for a later retry."""
-        text, button = self.message(ticket)
+        text, button = self.message(ticket, suggested)
         rendered = render(text, (button,), CallbackPayloads(), "")
         await self._bot.initialize()
         try:
