@@ -10,6 +10,8 @@ Why it looks like this:
   is one already resolved or closed: nothing is left to do.
 - The first pass (no cursor stored yet) passes over tickets older than `BACKLOG`, so turning
   the group on for a desk with years of history does not flood it.
+- What an official writes while staff handle their ticket (a `message` change) is said under
+  the ticket's post, so the staff read it where they handle the ticket.
 - Each post lists the ticket's likeliest knowledge base articles, as the desk suggests them, for
   staff to send with `/guibai N`; a desk without suggestions (a province's own) gets posts
   without them.
@@ -41,6 +43,7 @@ STAFF_FEED = "staff-telegram"
 # The channel of the posts, as metrics and the set-aside list name it.
 STAFF = "staff"
 CREATED = "created"
+MESSAGE = "message"  # an official wrote while staff handled the ticket (bot/gateway/handling.py)
 FINISHED = frozenset({"resolved", "closed"})
 BACKLOG = timedelta(days=1)
 
@@ -53,6 +56,9 @@ class StaffBoard(Protocol):
 
     async def notice_held(self, ticket_code: str, channel: str, state: str) -> None:
         """Say that a notice of `ticket_code` on `channel` cannot reach its official now."""
+
+    async def official_wrote(self, ticket_code: str, text: str) -> None:
+        """Say that the official of `ticket_code`, which staff handle, wrote `text`."""
 
 
 def utc_now() -> datetime:
@@ -91,6 +97,9 @@ class StaffFeedWatcher(CursorFeed):
         """The post of the ticket `change` opened, unless it is gone or finished already."""
         if not _wanted(change, self._oldest):
             return None
+        if change.kind == MESSAGE:
+            text = change.note.text if change.note is not None else ""
+            return Delivery(STAFF, functools.partial(self._board.official_wrote, change.code, text))
         try:
             ticket = await self._client.get_ticket(change.code)
         except TicketNotFound:
@@ -122,8 +131,9 @@ def staff_told(board: StaffBoard) -> OnHeld:
 
 
 def _wanted(change: Change, oldest: datetime | None) -> bool:
-    """Whether `change` opened a ticket, recently enough if `oldest` is given."""
-    if change.kind != CREATED:
+    """Whether `change` opened a ticket or brought the official's message, recently enough if
+    `oldest` is given."""
+    if change.kind not in (CREATED, MESSAGE):
         return False
     if oldest is None:
         return True

@@ -37,6 +37,7 @@ from bot.texts import texts
 log = logging.getLogger(__name__)
 
 SUMMARY_LENGTH = 200
+MESSAGE_LENGTH = 500
 NOTHING = "—"
 
 
@@ -108,6 +109,20 @@ class TelegramStaffBoard:
             channel=words["channel_names"].get(channel, channel),
             link=desk_page(self._public_url, ticket_code),
         )
+        await self._under_post(ticket_code, text)
+
+    async def official_wrote(self, ticket_code: str, text: str) -> None:
+        """Say under `ticket_code`'s post that its official wrote `text` (phones hidden)."""
+        words = texts("bot.channels.telegram").section("staff")
+        said = words["official_wrote"].format(
+            code=ticket_code,
+            text=_hidden(shorten(text, MESSAGE_LENGTH)) or NOTHING,
+            link=desk_page(self._public_url, ticket_code),
+        )
+        await self._under_post(ticket_code, said)
+
+    async def _under_post(self, ticket_code: str, text: str) -> None:
+        """Send `text` to the group, as a reply to `ticket_code`'s post if it is known."""
         post = None
         if self._posts is not None:
             post = await asyncio.to_thread(self._posts.of, ticket_code, self._chat_id)
