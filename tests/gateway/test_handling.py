@@ -136,3 +136,22 @@ async def test_without_staff_handling_or_after_closing_the_assistant_answers(
     await official_writes(handling_gateway, "cảm ơn")
     assert len(fake_rasa.received) == 3
     assert (await read_ticket(staff_env.url, code)).notes == ()
+
+
+async def test_a_desk_that_does_not_answer_lets_the_assistant_answer(
+    handling_gateway: Gateway,
+    staff_env: DeskServer,
+    notifier: NotifierSettings,
+    fake_telegram: FakeTelegram,
+    fake_rasa: FakeRasa,
+) -> None:
+    await open_ticket(staff_env.url)
+    await serve(notifier, asyncio.Event(), once=True)
+    [post] = said(fake_telegram, STAFF_CHAT)
+    await handling_gateway.post_update(group_update("/nhan", reply_to=bot_message(post)))
+    await serve(notifier, asyncio.Event(), once=True)
+    staff_env.stop()
+
+    await official_writes(handling_gateway, "quên mật khẩu")
+
+    assert len(fake_rasa.received) == 1  # not silence: the assistant answers as before
