@@ -130,7 +130,7 @@ class TicketRepository:
                     at=now,
                 )
             )
-        return Note(note_id, author, text, now)
+        return Note(note_id, author, text, now, kind)
 
     def change_status(
         self, code: str, status: str, author: str, account_id: int | None = None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
-from tests.desk.browsing import stored
+from bot.desk.accounts import Account
+from tests.desk.browsing import open_ticket, sign_in, stored
 from tests.desk.conftest import ASSISTANT, STAFF, ticket_body
 
 AUTHOR = "Người hỏi (nhắn thêm qua Telegram)"
@@ -25,7 +27,7 @@ def test_the_message_is_a_note_on_the_ticket_and_a_message_in_the_feed(
     response = client.post(f"/api/v1/tickets/{code}/messages", json=body, headers=ASSISTANT)
     assert response.status_code == 201
     ticket = client.get(f"/api/v1/tickets/{code}", headers=ASSISTANT).json()
-    assert [(n["author"], n["text"]) for n in ticket["notes"]] == [(AUTHOR, "Em gửi thêm ảnh lỗi.")]
+    assert ticket["notes"] == []  # the contract's notes are staff replies only
     feed = client.get("/api/v1/changes", headers=ASSISTANT).json()["changes"]
     assert [c["kind"] for c in feed] == ["created", "message"]
     assert feed[-1]["note"]["text"] == "Em gửi thêm ảnh lỗi."
@@ -55,3 +57,14 @@ def test_a_message_for_an_unknown_ticket_is_404(client: TestClient) -> None:
     body = {"author": AUTHOR, "text": "x"}
     response = client.post("/api/v1/tickets/HT-000404/messages", json=body, headers=ASSISTANT)
     assert response.status_code == 404
+
+
+async def test_the_ticket_page_shows_the_officials_message_among_the_notes(
+    browser: httpx.AsyncClient, account: Account
+) -> None:
+    code = await open_ticket(browser)
+    body = {"author": AUTHOR, "text": "Em gửi thêm ảnh lỗi."}
+    await browser.post(f"/api/v1/tickets/{code}/messages", json=body, headers=ASSISTANT)
+    await sign_in(browser)
+    page = await browser.get(f"/desk/tickets/{code}")
+    assert AUTHOR in page.text and "Em gửi thêm ảnh lỗi." in page.text
