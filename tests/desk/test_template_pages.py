@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from bot.desk.accounts import Account, AccountRepository
 from bot.desk.reply_templates import TemplateRepository
-from tests.desk.browsing import csrf_of, sign_in
+from tests.desk.browsing import csrf_of, open_ticket, sign_in
 
 MANAGER, MANAGER_PASSWORD, MANAGER_NAME = "lan.le", "mật khẩu của Lan 2026", "Lê Thị Lan"
 PAGE = "/desk/reply-templates"
@@ -102,3 +102,15 @@ async def test_a_missing_template_gets_the_404_page(
     for path in (f"{PAGE}/77", f"{PAGE}/77/delete", f"{PAGE}/abc"):
         response = await browser.post(path, data={"csrf": csrf, "title": "A", "text": "B"})
         assert response.status_code == 404
+
+
+async def test_the_ticket_page_links_the_templates_page_for_supervisors_only(
+    browser: httpx.AsyncClient, account: Account, supervisor: Account
+) -> None:
+    code = await open_ticket(browser)
+    await sign_in(browser)
+    assert f'href="{PAGE}"' not in (await browser.get(f"/desk/tickets/{code}")).text
+    browser.cookies.clear()
+    await sign_in(browser, MANAGER, MANAGER_PASSWORD)
+    page = await browser.get(f"/desk/tickets/{code}")
+    assert f'<a href="{PAGE}">Quản lý mẫu trả lời</a>' in page.text
