@@ -196,6 +196,9 @@ async def test_a_failing_staff_pass_is_logged_and_officials_are_still_told(
         async def notice_held(self, ticket_code: str, channel: str, state: str) -> None:
             raise RuntimeError("Telegram said no")
 
+        async def official_wrote(self, ticket_code: str, text: str) -> None:
+            raise RuntimeError("Telegram said no")
+
     an_hour_on = datetime(2025, 3, 4, 9, tzinfo=timezone.utc)
     local = Recorder()
     body = payload(1)
