@@ -39,7 +39,7 @@ class Officials:
         self._audience = Audience(engine)
         self._notifier = Notifier({LOCAL: LocalInbox(engine)})
         self.delivery = NoticeDelivery(self._notifier, engine, metrics=metrics, clock=clock)
-        self._handling = StaffHandling.from_environment(engine)
+        self._handling = StaffHandling.from_environment(engine, clock)
 
     def register(self, name: str, channel: Channel | None) -> None:
         """Deliver waiting notices of officials on `name` through `channel` (None: not served)."""
