@@ -12,6 +12,7 @@ from bot.announce.settings import AnnounceSettings
 from bot.channels.telegram.staff.settings import StaffSettings
 from bot.channels.zalo.settings import ZaloSettings
 from bot.desk.settings import DeskDatabaseSettings, DeskSettings
+from bot.gateway.handling import HandlingSettings
 from bot.gateway.settings import GatewaySettings
 from bot.notify.settings import NotifierSettings
 from bot.settings import (
@@ -77,7 +78,8 @@ VARIABLES: dict[type[HelpdeskSettings], str] = {
     DeskDatabaseSettings: "DESK_DATABASE_URL",
     DeskSettings: "DESK_DATABASE_URL DESK_TOKENS DESK_SESSION_SECRET DESK_SESSION_HOURS"
     " DESK_COOKIE_SECURE DESK_FIRST_ADMIN_PASSWORD DESK_SLA_HOURS_NORMAL"
-    " DESK_SLA_HOURS_URGENT DESK_SLA_HOURS_VERY_URGENT DATABASE_URL",
+    " DESK_SLA_HOURS_URGENT DESK_SLA_HOURS_VERY_URGENT DATABASE_URL KNOWLEDGE_BASE_DIR",
+    HandlingSettings: "DESK_URL DESK_PUBLIC_URL DESK_TIMEOUT_SECONDS DESK_TOKEN HANDLING_HOURS",
 }
 
 

@@ -86,7 +86,7 @@ changes = Table(
     Column("position", Integer, primary_key=True),
     Column("kind", String(10), nullable=False),
     Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
-    Column("note_id", Integer, ForeignKey("notes.id")),
+    Column("note_id", Integer, ForeignKey("notes.id"), index=True),  # index: 0005
     Column("status", String(20)),
     Column("author", String(NAME_LENGTH)),
     Column("at", DateTime, nullable=False),

@@ -1,4 +1,7 @@
-"""Saved reply templates staff send on a ticket.
+"""Saved reply templates staff send on a ticket; an index finding the change of each note.
+
+A note's change says whose it is (a staff `reply`, or an official's `message`), read with the
+ticket's notes, so `changes.note_id` is indexed.
 
 Revision ID: 0005_reply_templates
 Revises: 0002
@@ -21,7 +24,9 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sqlite_autoincrement=True,
     )
+    op.create_index("ix_changes_note_id", "changes", ["note_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_changes_note_id", table_name="changes")
     op.drop_table("reply_templates")
