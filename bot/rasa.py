@@ -8,8 +8,9 @@ Why it looks like this:
   the call is abandoned and the caller apologises; the next message simply tries again, so
   there is nothing to reset when Rasa is back.
 - Metadata carries what the actions read off the message (`channel`, the official's `name`).
-- `before_send` lets the gateway record each official who writes (announcements' audience)
-  without this base module knowing about announcements.
+- `before_send` lets the gateway record each official who writes (announcements' audience),
+  and answer itself a message that belongs to the staff handling the official's ticket
+  (`bot/gateway/handling.py`), without this base module knowing about either.
 - Every call carries HELPDESK_RASA_CHANNEL_TOKEN (`Authorization: Bearer`): the channel
   (`bot/assistant/rasa_channel.py`) takes a message for whatever sender id it names, so it
   answers only the assistant's own processes. `from_settings` is how a chat builds its client.
@@ -65,6 +66,10 @@ def channel_headers(token: str) -> dict[str, str]:
 # What a replica that stopped or died answers: nothing, on a new or on a kept-alive connection.
 _GONE = (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
+# Called with channel, sender and text before a message goes to Rasa; what it returns, if not
+# None, answers the message instead (the gateway's `Officials.seen`).
+BeforeSend = Callable[[str, str, str], Awaitable[list[dict[str, Any]] | None]]
+
 
 class RasaUnavailable(Exception):
     """The Rasa server did not answer in time or answered with an error."""
@@ -87,14 +92,15 @@ class RasaClient:
         http: httpx.AsyncClient,
         timeout: float = 30.0,
         metrics: Metrics | None = None,
-        before_send: Callable[[str, str], Awaitable[None]] | None = None,
+        before_send: BeforeSend | None = None,
         *,
         token: str | None = None,
         replicas: Sequence[str] = (),
     ) -> None:
         """Use `http` (base URL: the Rasa server); give up after `timeout`; count in `metrics`.
 
-        `before_send(channel, sender)`, if given, is awaited before each message goes out.
+        `before_send(channel, sender, text)`, if given, is awaited before each message goes
+        out; messages it returns are the answer instead, and the message never reaches Rasa.
         `token` is the channel's (HELPDESK_RASA_CHANNEL_TOKEN), sent with every message; the
         real channel refuses a client without it, only a test's stand-in of Rasa does not ask.
         With `replicas` (their base URLs), each sender's turns go to one of them (bot.replicas);
@@ -115,7 +121,7 @@ class RasaClient:
         settings: RasaChannelSettings,
         http: httpx.AsyncClient,
         metrics: Metrics | None = None,
-        before_send: Callable[[str, str], Awaitable[None]] | None = None,
+        before_send: BeforeSend | None = None,
     ) -> RasaClient:
         """The client of a chat configured by `settings`: their wait, their channel token."""
         token = settings.rasa_channel_token.get_secret_value()
@@ -133,7 +139,9 @@ class RasaClient:
         if metadata:
             body["metadata"] = metadata
         if self._before_send is not None:
-            await self._before_send(channel, sender)
+            answered = await self._before_send(channel, sender, text)
+            if answered is not None:
+                return answered
         started = time.monotonic()
         try:
             response = await asyncio.wait_for(self._post(sender, body, channel), self._timeout)

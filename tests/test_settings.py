@@ -12,6 +12,7 @@ from bot.announce.settings import AnnounceSettings
 from bot.channels.telegram.staff.settings import StaffSettings
 from bot.channels.zalo.settings import ZaloSettings
 from bot.desk.settings import DeskDatabaseSettings, DeskSettings
+from bot.gateway.handling import HandlingSettings
 from bot.gateway.settings import GatewaySettings
 from bot.notify.settings import NotifierSettings
 from bot.office_hours.settings import OfficeHoursSettings
@@ -83,8 +84,9 @@ VARIABLES: dict[type[HelpdeskSettings], str] = {
     DeskSettings: "DESK_DATABASE_URL DESK_TOKENS DESK_SESSION_SECRET DESK_SESSION_HOURS"
     " DESK_COOKIE_SECURE DESK_FIRST_ADMIN_PASSWORD DESK_SLA_HOURS_NORMAL"
     " DESK_SLA_HOURS_URGENT DESK_SLA_HOURS_VERY_URGENT DATABASE_URL OFFICE_HOURS_FILE"
-    " DESK_LOW_RATING DESK_LOW_RATING_ACTION",
+    " DESK_LOW_RATING DESK_LOW_RATING_ACTION KNOWLEDGE_BASE_DIR",
     OfficeHoursSettings: "OFFICE_HOURS_FILE",
+    HandlingSettings: "DESK_URL DESK_PUBLIC_URL DESK_TIMEOUT_SECONDS DESK_TOKEN HANDLING_HOURS",
 }
 
 

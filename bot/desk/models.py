@@ -52,12 +52,14 @@ class NewTicket:
 
 @dataclass(frozen=True)
 class Note:
-    """Ý kiến xử lý: a staff reply, passed on to the official."""
+    """Ý kiến xử lý: a staff reply, passed on to the official; or, of kind `message`, what the
+    official wrote while staff handled the ticket, shown on the page only."""
 
     id: int
     author: str
     text: str
     created_at: datetime
+    kind: str = "reply"
 
 
 @dataclass(frozen=True)

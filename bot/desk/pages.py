@@ -1,17 +1,15 @@
 """The support staff's pages, under /desk: the ticket list, and one ticket to read and act on.
 
-Signing in, sessions and CSRF tokens are session.py's; templates and forms are forms.py's, and
-words pages.yml's. Every page here needs a session and every POST the session's CSRF token.
-Replies and status changes carry the signed-in account's display name as author, and its id.
-Nothing needs JavaScript, and no script may run: the Content-Security-Policy allows none.
-Database work runs in worker threads. Logs name ticket codes, never people or phone numbers.
-"""
+Sign-in, sessions and CSRF tokens are session.py's; templates and forms forms.py's, words
+pages.yml's. Every page needs a session, every POST its CSRF token. Replies and status changes
+carry the account's display name as author, and its id. No script may run (the CSP allows
+none). Database work runs in worker threads. Logs name ticket codes, never people or phones."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -59,10 +57,12 @@ class StaffPages:
         tickets: TicketRepository,
         clock: Callable[[], datetime] = utc_now,
         undelivered: Undelivered | None = None,
+        aids: Callable[[Ticket, Session], Awaitable[Html]] | None = None,
     ) -> None:
         """Show and change the repository's tickets to those `access` lets in; `clock` (naive
-        UTC) says what is overdue; `undelivered` which notices did not reach the official."""
-        self._undelivered = undelivered
+        UTC) says what is overdue; `undelivered` which notices did not reach the official;
+        `aids` the suggested articles and templates a ticket's page offers (aids_pages.py)."""
+        self._undelivered, self._aids = undelivered, aids
         self._tickets = tickets
         self._access = access
         self._clock = clock
@@ -191,9 +191,10 @@ class StaffPages:
         if ticket is None:
             return self._problem(404, session)
         done = request.query_params.get("done")
-        words = self._t.section("ticket")
-        notice = message("notice", words[f"done_{done}"]) if done in _DONE else NOTHING
-        return self._ticket_page(ticket, session, notice=Html(notice + await self._held(ticket)))
+        notice = message("notice", self._t.say(f"ticket.done_{done}")) if done in _DONE else NOTHING
+        aids = await self._aids(ticket, session) if self._aids is not None else NOTHING
+        held = Html(notice + await self._held(ticket))
+        return self._ticket_page(ticket, session, notice=held, aids=aids)
 
     async def _held(self, ticket: Ticket) -> Html:
         """What the staff should know of notices that did not reach the official: call them."""
@@ -256,6 +257,7 @@ class StaffPages:
         reply_error: Html = NOTHING,
         status_error: Html = NOTHING,
         reply_text: str = "",
+        aids: Html = NOTHING,
     ) -> Response:
         words, fields = self._t.section("ticket"), ticket.fields
         channel = self._t.labels("channels").get(fields.requester_channel, fields.requester_channel)
@@ -281,6 +283,7 @@ class StaffPages:
             status=self._t.labels("statuses")[ticket.status],
             notes=Html("".join(notes)) if notes else message("hint", words["no_notes"]),
             message=notice,
+            aids=aids,
             csrf=self._access.csrf(session),
             reply_error=reply_error,
             reply_text=reply_text,
@@ -293,4 +296,4 @@ class StaffPages:
 
 
 _FILTERS = ("q", "status", "software", "unit")
-_DONE = frozenset({"reply", "status"})
+_DONE = frozenset({"reply", "status", "suggestion_gone", "template_gone"})

@@ -116,9 +116,16 @@ def _notes_of(connection: Connection, ticket_ids: Sequence[int]) -> dict[int, li
     found: dict[int, list[Note]] = defaultdict(list)
     if not ticket_ids:
         return found
-    query = select(notes).where(notes.c.ticket_id.in_(ticket_ids)).order_by(notes.c.id)
+    # Each note has the one change that added it, whose kind says whose note it is.
+    query = (
+        select(notes, changes.c.kind)
+        .outerjoin(changes, changes.c.note_id == notes.c.id)
+        .where(notes.c.ticket_id.in_(ticket_ids))
+        .order_by(notes.c.id)
+    )
     for row in connection.execute(query):
-        found[row.ticket_id].append(Note(row.id, row.author, row.text, row.created_at))
+        kind = row.kind or "reply"
+        found[row.ticket_id].append(Note(row.id, row.author, row.text, row.created_at, kind))
     return found
 
 

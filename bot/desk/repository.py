@@ -31,6 +31,7 @@ from bot.desk.schema import changes, idempotency, notes, tickets
 from bot.office_hours.calendar import OfficeHours
 
 _WRITE_LOCK = 0x48540001  # any number; only the desk takes it
+MESSAGE = "message"  # the change of an official's message kept as a note (app.py)
 
 
 class KeyConflict(Exception):
@@ -98,9 +99,17 @@ class TicketRepository:
         with self._engine.connect() as connection:
             return queries.ticket_page(connection, wanted)
 
-    def add_reply(self, code: str, author: str, text: str, account_id: int | None = None) -> Note:
+    def add_reply(
+        self,
+        code: str,
+        author: str,
+        text: str,
+        account_id: int | None = None,
+        kind: str = "reply",
+    ) -> Note:
         """Add a staff reply to the ticket; raises TicketNotFound. `account_id`: the staff
-        account that wrote it on the page (the API's callers name only an author)."""
+        account that wrote it on the page (the API's callers name only an author). `kind`
+        MESSAGE: what the official wrote while staff handled it, a note no one sends back."""
         now = self._clock()
         with self._engine.begin() as connection:
             take_turn(connection)
@@ -118,7 +127,7 @@ class TicketRepository:
             note_id = connection.execute(insert(notes).values(values)).inserted_primary_key[0]
             connection.execute(
                 insert(changes).values(
-                    kind="reply",
+                    kind=kind,
                     ticket_id=ticket_id,
                     note_id=note_id,
                     author=author,
@@ -126,7 +135,7 @@ class TicketRepository:
                     at=now,
                 )
             )
-        return Note(note_id, author, text, now)
+        return Note(note_id, author, text, now, kind)
 
     def change_status(
         self, code: str, status: str, author: str, account_id: int | None = None

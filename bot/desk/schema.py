@@ -91,7 +91,7 @@ changes = Table(
     Column("position", Integer, primary_key=True),
     Column("kind", String(10), nullable=False),
     Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
-    Column("note_id", Integer, ForeignKey("notes.id")),
+    Column("note_id", Integer, ForeignKey("notes.id"), index=True),  # index: 0005
     Column("status", String(20)),
     Column("author", String(NAME_LENGTH)),
     Column("at", DateTime, nullable=False),
@@ -148,4 +148,17 @@ ratings = Table(
     Column("rated_at", DateTime, nullable=False, index=True),
     UniqueConstraint("ticket_id", name="uq_ratings_ticket_id"),
     sqlite_autoincrement=True,
+)
+
+# Saved replies staff send on a ticket, with placeholders the ticket fills ({ten}, {ma_phieu}):
+# managed on the page by supervisors and admins (migration 0005_reply_templates).
+reply_templates = Table(
+    "reply_templates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(NAME_LENGTH), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author", String(NAME_LENGTH), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    sqlite_autoincrement=True,  # a number shown in the staff group never names another one
 )

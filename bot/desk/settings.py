@@ -10,6 +10,7 @@ there too, so this secret signs no session and changing it only makes open forms
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import Field, SecretStr, validator
 
@@ -130,6 +131,11 @@ class DeskSettings(DeskDatabaseSettings, OfficeHoursSettings):
     # An official's rating at or below this many stars is low, and calls for `low_rating_action`.
     low_rating: int = 2
     low_rating_action: str = ALERT
+    # The live knowledge base (`helpdesk run` sets it to <state>/kb/current for every process),
+    # whose articles a ticket's page and the staff group suggest.
+    knowledge_base_dir: Path = Field(
+        default=Path("knowledge_base"), env="HELPDESK_KNOWLEDGE_BASE_DIR"
+    )
 
     @validator("tokens")
     def _tokens_parse(cls, value: SecretStr) -> SecretStr:

@@ -42,7 +42,8 @@ def ticket(value: Ticket) -> dict[str, Any]:
         "deadline": date_time(value.deadline),
         "created_at": date_time(value.created_at),
         "updated_at": date_time(value.updated_at),
-        "notes": [note(n) for n in value.notes],
+        # The contract's notes are staff replies; an official's own messages are the page's.
+        "notes": [note(n) for n in value.notes if n.kind == "reply"],
         **({"article": fields.article} if fields.article is not None else {}),
         **({"rating": value.rating} if value.rating is not None else {}),
     }

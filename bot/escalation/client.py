@@ -178,7 +178,7 @@ class DeskClient:
         path = f"/api/v1/tickets/{quote(code, safe='')}/replies"
         response = await once._send("POST", path, json={"author": author, "text": text})
         _check(response, (201,))
-        return _parse(response, _note)
+        return _parse(response, note_of)
 
     async def change_status(self, code: str, status: str, author: str) -> Ticket:
         """Set the ticket's status (a staff token's right); the ticket as it now is."""
@@ -187,11 +187,15 @@ class DeskClient:
         _check(response, (200,))
         return _parse(response, _ticket)
 
-    async def call(self, method: str, path: str, expected: tuple[int, ...], **options: Any) -> Any:
-        """Another route of the contract (`ratings.py`): its JSON body, errors as elsewhere."""
-        response = await self._send(method, path, **options)
-        _check(response, expected)
-        return _parse(response, lambda data: data)
+    async def call(
+        self, method: str, path: str, build: Callable[[Any], T], once: bool, **options: Any
+    ) -> T:
+        """A call beyond the contract (`staff_aids.py`), answered 200 or 201, checked and built
+        as the others; `once`: tried once (a call that adds a reply must not post it twice)."""
+        sender = DeskClient(self._http, RetryPolicy(attempts=1)) if once else self
+        response = await sender._send(method, path, **options)
+        _check(response, (200, 201))
+        return _parse(response, build)
 
     async def _send(self, method: str, path: str, **options: Any) -> httpx.Response:
         """Send, retrying transport errors and 5xx with backoff; any other answer is returned."""
@@ -247,7 +251,8 @@ def desk_time(value: Any) -> datetime:
     return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
 
 
-def _note(data: Mapping[str, Any]) -> Note:
+def note_of(data: Mapping[str, Any]) -> Note:
+    """A Note from its JSON."""
     return Note(
         int(data["id"]), str(data["author"]), str(data["text"]), desk_time(data["created_at"])
     )
@@ -262,7 +267,7 @@ def _ticket(data: Mapping[str, Any], existed: bool = False) -> Ticket:
         status=str(data["status"]),
         deadline=desk_time(data["deadline"]),
         updated_at=desk_time(data["updated_at"]),
-        notes=tuple(_note(note) for note in data["notes"]),
+        notes=tuple(note_of(note) for note in data["notes"]),
         existed=existed,
         summary=str(data["summary"]),
         requester_channel=str(data["requester"]["channel"]),
@@ -284,7 +289,7 @@ def _change(data: Mapping[str, Any]) -> Change:
         str(data["kind"]),
         str(data["code"]),
         desk_time(data["at"]),
-        _note(note) if note is not None else None,
+        note_of(note) if note is not None else None,
         str(status) if status is not None else None,
         int(rating) if rating is not None else None,
     )

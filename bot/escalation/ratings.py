@@ -43,7 +43,7 @@ async def rate_ticket(
     if comment:
         body["comment"] = comment
     path = f"/api/v1/tickets/{quote(code, safe='')}/rating"
-    return _rating(await client.call("POST", path, (200,), json=body))
+    return await client.call("POST", path, _rating, once=False, json=body)
 
 
 async def ratings(
@@ -52,7 +52,9 @@ async def ratings(
     """Ratings given from `since` up to `until`, oldest first."""
     window = {"since": since, "until": until}
     params = {name: moment.isoformat() for name, moment in window.items() if moment is not None}
-    data = await client.call("GET", "/api/v1/ratings", (200,), params=params)
+    data = await client.call(
+        "GET", "/api/v1/ratings", lambda found: found, once=False, params=params
+    )
     try:
         return [_rating(item) for item in data["ratings"]]
     except (KeyError, TypeError) as error:

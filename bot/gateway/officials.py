@@ -7,6 +7,7 @@ Why it looks like this:
   notices waiting for them are all handled here, before the turn.
 - Waiting notices are sent through the gateway's own channels (Zalo, Telegram once built, the
   local chats), under the same claims as the notifier's, so neither sends one twice.
+- A message on a ticket staff are handling is kept there for them instead (`handling.py`).
 - Nothing here raises into the official's message: a store or channel failure is logged.
 """
 
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from bot.announce.audience import Audience
+from bot.gateway.handling import StaffHandling
 from bot.messages import LOCAL, Channel, Notifier
 from bot.notify.delivery import DeliveryMetrics, NoticeDelivery
 from bot.notify.local_inbox import LocalInbox
@@ -36,16 +39,22 @@ class Officials:
         self._audience = Audience(engine)
         self._notifier = Notifier({LOCAL: LocalInbox(engine)})
         self.delivery = NoticeDelivery(self._notifier, engine, metrics=metrics, clock=clock)
+        self._handling = StaffHandling.from_environment(engine, clock)
 
     def register(self, name: str, channel: Channel | None) -> None:
         """Deliver waiting notices of officials on `name` through `channel` (None: not served)."""
         if channel is not None:
             self._notifier.register(name, channel)
 
-    async def seen(self, channel: str, sender: str) -> None:
-        """`before_send`: the official wrote on `channel`; waiting notices go out first."""
+    async def seen(self, channel: str, sender: str, text: str) -> list[dict[str, Any]] | None:
+        """`before_send`: the official wrote `text` on `channel`; waiting notices go out first.
+        Then, if staff handle one of their tickets, it is kept there and acknowledged: the
+        acknowledgement is returned, and Rasa is not asked (handling.py)."""
         await self._audience.seen(channel, sender)
         await self.delivery.official_wrote(channel, sender)
+        return (
+            None if self._handling is None else await self._handling.answer(channel, sender, text)
+        )
 
     async def wrote(self, channel: str, recipient: str) -> None:
         """An event of the official on `channel` that may not reach Rasa (a follow)."""

@@ -76,3 +76,16 @@ class LiveIndex:
             return None
         best = max(similarities, key=lambda article_id: similarities[article_id])
         return Match(best, exact=False, likeness=similarities[best])
+
+    def likeliest(self, text: str, limit: int) -> list[Match]:
+        """Up to `limit` articles `text` is likeliest about, best first; an exact question's
+        article leads. Articles it shares no word with are left out, so the list may be short."""
+        syllables = self.syllables(text)
+        if not syllables or limit <= 0:
+            return []
+        exact = self.exact_article(syllables)
+        found = [Match(exact, exact=True, likeness=1.0)] if exact is not None else []
+        similarities = self._likeness.similarities(syllables)
+        ranked = sorted(similarities.items(), key=lambda pair: (-pair[1], pair[0]))
+        found += [Match(a, exact=False, likeness=s) for a, s in ranked if s > 0.0 and a != exact]
+        return found[:limit]

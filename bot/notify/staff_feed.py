@@ -13,6 +13,11 @@ Why it looks like this:
   is one already resolved or closed: nothing is left to do.
 - The first pass (no cursor stored yet) passes over tickets older than `BACKLOG`, so turning
   the group on for a desk with years of history does not flood it.
+- What an official writes while staff handle their ticket (a `message` change) is said under
+  the ticket's post, so the staff read it where they handle the ticket.
+- Each post lists the ticket's likeliest knowledge base articles, as the desk suggests them, for
+  staff to send with `/guibai N`; a desk without suggestions (a province's own) gets posts
+  without them.
 - Logs name ticket codes and positions only.
 """
 
@@ -20,13 +25,15 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
-from bot.escalation.client import Change, DeskClient, Ticket, TicketNotFound
+from bot.escalation import staff_aids
+from bot.escalation.client import Change, DeskClient, DeskError, Ticket, TicketNotFound
+from bot.escalation.staff_aids import Offered
 from bot.metrics import NotifierMetrics
 from bot.notify.cursor_feed import CursorFeed, Delivery, FeedReport
 from bot.notify.delivery import OnHeld
@@ -40,6 +47,7 @@ STAFF_FEED = "staff-telegram"
 STAFF = "staff"
 CREATED = "created"
 RATING = "rating"
+MESSAGE = "message"  # an official wrote while staff handled the ticket (bot/gateway/handling.py)
 FINISHED = frozenset({"resolved", "closed"})
 BACKLOG = timedelta(days=1)
 
@@ -47,14 +55,17 @@ BACKLOG = timedelta(days=1)
 class StaffBoard(Protocol):
     """Where support staff learn of new tickets (the Telegram group)."""
 
-    async def post(self, ticket: Ticket) -> None:
-        """Show `ticket` to the staff, or raise."""
+    async def post(self, ticket: Ticket, suggested: Sequence[Offered] = ()) -> None:
+        """Show `ticket`, with the articles `suggested` for it, to the staff, or raise."""
 
     async def notice_held(self, ticket_code: str, channel: str, state: str) -> None:
         """Say that a notice of `ticket_code` on `channel` cannot reach its official now."""
 
     async def low_rating(self, ticket: Ticket, score: int) -> None:
         """Say that the official rated `ticket` low (`score` stars of 5), or raise."""
+
+    async def official_wrote(self, ticket_code: str, text: str) -> None:
+        """Say that the official of `ticket_code`, which staff handle, wrote `text`."""
 
 
 def utc_now() -> datetime:
@@ -94,6 +105,9 @@ class StaffFeedWatcher(CursorFeed):
         the alert of a low rating."""
         if not _wanted(change, self._oldest):
             return None
+        if change.kind == MESSAGE:
+            text = change.note.text if change.note is not None else ""
+            return Delivery(STAFF, functools.partial(self._board.official_wrote, change.code, text))
         try:
             ticket = await self._client.get_ticket(change.code)
         except TicketNotFound:
@@ -105,7 +119,16 @@ class StaffFeedWatcher(CursorFeed):
         if ticket.status in FINISHED:
             report.skipped += 1
             return None
-        return Delivery(STAFF, functools.partial(self._board.post, ticket))
+        offered = await self._suggested(ticket.code)
+        return Delivery(STAFF, functools.partial(self._board.post, ticket, offered))
+
+    async def _suggested(self, code: str) -> list[Offered]:
+        """The ticket's suggested articles; none from a desk without them or one that failed."""
+        try:
+            return await staff_aids.suggestions(self._client, code)
+        except DeskError as error:
+            log.info("ticket %s: posted without suggestions (%s)", code, type(error).__name__)
+            return []
 
 
 def staff_told(board: StaffBoard) -> OnHeld:
@@ -118,8 +141,9 @@ def staff_told(board: StaffBoard) -> OnHeld:
 
 
 def _wanted(change: Change, oldest: datetime | None) -> bool:
-    """Whether `change` opened a ticket or rated one low, recently enough if `oldest` is given."""
-    if change.kind != CREATED and (change.kind != RATING or change.rating is None):
+    """Whether `change` opened a ticket, rated one low or brought the official's message,
+    recently enough if `oldest` is given."""
+    if change.kind not in (CREATED, MESSAGE) and (change.kind != RATING or change.rating is None):
         return False
     if oldest is None:
         return True

@@ -1,4 +1,4 @@
-"""Fixtures: the fake Telegram Bot API, the fake Rasa server and a served gateway."""
+"""Fixtures: the fake Telegram Bot API, the fake Rasa server, a served gateway, the staff group."""
 
 from tests.channels.telegram.fakes import (  # noqa: F401  (fixtures)
     fake_rasa,
@@ -9,3 +9,4 @@ from tests.channels.telegram.fakes import (  # noqa: F401  (fixtures)
     sqlite_url,
     telegram_url,
 )
+from tests.channels.telegram.staff.fakes import staff_desk, staff_env  # noqa: F401  (fixtures)

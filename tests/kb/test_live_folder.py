@@ -14,6 +14,7 @@ from actions import services
 from actions.services import KnowledgeBaseSource
 from bot.kb import folder, publishing
 from bot.kb.live_folder import LiveFolder, LiveVersion
+from bot.nlu import live_source
 from tests.support.live_kb import SAMPLE_ARTICLE, add_article, edit_article, publish_edit
 
 ARTICLE = "qlvb.quen_mat_khau"
@@ -52,7 +53,7 @@ def test_a_published_version_is_known_by_its_link_without_scanning_files(
     def no_scan(folder: Path) -> Any:
         raise AssertionError(f"{folder} scanned")
 
-    monkeypatch.setattr(services, "_file_stamp", no_scan)
+    monkeypatch.setattr(live_source, "_file_stamp", no_scan)
     source = KnowledgeBaseSource(state / "kb" / "current")
     source.get()
     new_intro(state, root, "Đã đổi.")

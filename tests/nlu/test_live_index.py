@@ -48,3 +48,20 @@ def test_an_unrelated_message_is_no_strong_match(index: LiveIndex, text: str) ->
 @pytest.mark.parametrize("text", ["", "   ", "?!", "🙂"])
 def test_a_message_without_words_matches_nothing(index: LiveIndex, text: str) -> None:
     assert index.match(text) is None
+
+
+def test_the_likeliest_articles_come_best_first_with_an_exact_question_leading(
+    index: LiveIndex,
+) -> None:
+    found = index.likeliest("tôi quên mk phần mềm qlvb thì phải làm sao", 3)
+    assert [m.article_id for m in found][:1] == ["qlvb.quen_mat_khau"]
+    assert found[0].exact and len(found) == 3
+    assert len({m.article_id for m in found}) == 3
+    likeness = [m.likeness for m in found[1:]]
+    assert likeness == sorted(likeness, reverse=True) and all(s > 0 for s in likeness)
+
+
+def test_a_text_of_no_known_word_has_no_likeliest_article(index: LiveIndex) -> None:
+    assert index.likeliest("zzqx wwqv", 3) == []
+    assert index.likeliest("", 3) == []
+    assert index.likeliest("quên mật khẩu", 0) == []

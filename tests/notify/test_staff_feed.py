@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from bot.display import vietnam_time
 from bot.escalation.client import DeskClient, Ticket
 from bot.escalation.outbox import Outbox
 from bot.escalation.ratings import rate_ticket
+from bot.escalation.staff_aids import Offered
 from bot.messages import LOCAL, Notifier
 from bot.notify.feed import FeedCursor, FeedWatcher
 from bot.notify.queued import queued_ticket_notify
@@ -191,13 +192,16 @@ async def test_a_failing_staff_pass_is_logged_and_officials_are_still_told(
     desk: FakeDesk, client: DeskClient, sqlite_engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     class Broken:
-        async def post(self, ticket: Ticket) -> None:
+        async def post(self, ticket: Ticket, suggested: Sequence[Offered] = ()) -> None:
             raise RuntimeError("Telegram said no to 0912345678")
 
         async def notice_held(self, ticket_code: str, channel: str, state: str) -> None:
             raise RuntimeError("Telegram said no")
 
         async def low_rating(self, ticket: Ticket, score: int) -> None:
+            raise RuntimeError("Telegram said no")
+
+        async def official_wrote(self, ticket_code: str, text: str) -> None:
             raise RuntimeError("Telegram said no")
 
     an_hour_on = datetime(2025, 3, 4, 9, tzinfo=timezone.utc)

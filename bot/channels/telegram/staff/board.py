@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from telegram import Bot
 from telegram.error import ChatMigrated
@@ -31,6 +31,7 @@ from bot.channels.telegram.staff.settings import desk_page
 from bot.display import shorten, vietnam_time
 from bot.escalation.client import Ticket
 from bot.escalation.outbox import mask_phones
+from bot.escalation.staff_aids import Offered
 from bot.messages import Button
 from bot.metrics import Metrics
 from bot.texts import texts
@@ -38,6 +39,7 @@ from bot.texts import texts
 log = logging.getLogger(__name__)
 
 SUMMARY_LENGTH = 200
+MESSAGE_LENGTH = 500
 NOTHING = "—"
 
 
@@ -64,10 +66,14 @@ class TelegramStaffBoard:
         self._labels = dict(software_labels)
         self._metrics = metrics
 
-    def message(self, ticket: Ticket) -> tuple[str, Button]:
-        """The post about `ticket` (plain text, `**` for bold) and its button."""
+    def message(self, ticket: Ticket, suggested: Sequence[Offered] = ()) -> tuple[str, Button]:
+        """The post about `ticket` (plain text, `**` for bold), with the articles `suggested`
+        for it, and its button."""
         words = texts("bot.channels.telegram").section("staff")
+        lines = [words["suggested_line"].format(number=s.number, title=s.title) for s in suggested]
+        listed = words["suggested"].format(lines="\n".join(lines)) + "\n\n" if lines else ""
         text = words["new_ticket"].format(
+            suggested=listed,
             code=ticket.code,
             summary=_hidden(shorten(ticket.summary, SUMMARY_LENGTH)) or NOTHING,
             unit=_hidden(ticket.unit) or NOTHING,
@@ -78,9 +84,9 @@ class TelegramStaffBoard:
         )
         return text, Button(str(words["claim_button"]), CLAIM + ticket.code)
 
-    async def post(self, ticket: Ticket) -> None:
+    async def post(self, ticket: Ticket, suggested: Sequence[Offered] = ()) -> None:
         """Post `ticket` to the group; Telegram's errors are raised for a later retry."""
-        text, button = self.message(ticket)
+        text, button = self.message(ticket, suggested)
         rendered = render(text, (button,), CallbackPayloads(), "")
         await self._bot.initialize()
         try:
@@ -105,6 +111,20 @@ class TelegramStaffBoard:
             channel=words["channel_names"].get(channel, channel),
             link=desk_page(self._public_url, ticket_code),
         )
+        await self._under_post(ticket_code, text)
+
+    async def official_wrote(self, ticket_code: str, text: str) -> None:
+        """Say under `ticket_code`'s post that its official wrote `text` (phones hidden)."""
+        words = texts("bot.channels.telegram").section("staff")
+        said = words["official_wrote"].format(
+            code=ticket_code,
+            text=_hidden(shorten(text, MESSAGE_LENGTH)) or NOTHING,
+            link=desk_page(self._public_url, ticket_code),
+        )
+        await self._under_post(ticket_code, said)
+
+    async def _under_post(self, ticket_code: str, text: str) -> None:
+        """Send `text` to the group, as a reply to `ticket_code`'s post if it is known."""
         post = None
         if self._posts is not None:
             post = await asyncio.to_thread(self._posts.of, ticket_code, self._chat_id)

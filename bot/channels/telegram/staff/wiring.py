@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from bot.channels.telegram.staff.aids import StaffAidHandlers
 from bot.channels.telegram.staff.handlers import StaffHandlers
 from bot.channels.telegram.staff.settings import StaffSettings, staff_settings
 from bot.escalation.client import DeskClient
@@ -30,7 +31,7 @@ def build_staff_handlers(
         headers={"Authorization": f"Bearer {token}"},
         timeout=httpx.Timeout(settings.desk_timeout_seconds, connect=3.0),
     )
-    return StaffHandlers(
+    return StaffAidHandlers(
         DeskClient(http, STAFF_RETRY),
         settings.telegram_staff_chat_id,
         settings.staff_ids,

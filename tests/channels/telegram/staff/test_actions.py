@@ -74,7 +74,14 @@ async def test_the_staff_group_has_its_own_command_menu(
     officials, staff = fake_telegram.of("setMyCommands")
     assert "scope" not in officials
     assert staff["scope"] == {"type": "chat", "chat_id": STAFF_CHAT}
-    assert [c["command"] for c in staff["commands"]] == ["traloi", "nhan", "trangthai", "dong"]
+    assert [c["command"] for c in staff["commands"]] == [
+        "traloi",
+        "nhan",
+        "trangthai",
+        "dong",
+        "guibai",
+        "mau",
+    ]
 
 
 @pytest.mark.parametrize(
