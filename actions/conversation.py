@@ -14,7 +14,7 @@ _QUESTION_INTENTS = ("nlu_fallback", "out_of_scope")
 _RECENT_TURNS = 12
 
 
-def _session_events(tracker: Tracker) -> list[dict[str, Any]]:
+def session_events(tracker: Tracker) -> list[dict[str, Any]]:
     """The events of the current session (after the last `session_started`)."""
     events = list(tracker.events)
     for index in range(len(events) - 1, -1, -1):
@@ -35,7 +35,7 @@ def _is_question(event: dict[str, Any]) -> bool:
 
 def last_question(tracker: Tracker) -> str | None:
     """The official's latest question in this session before the message being handled."""
-    users = [e for e in _session_events(tracker) if e.get("event") == "user"]
+    users = [e for e in session_events(tracker) if e.get("event") == "user"]
     for event in reversed(users[:-1]):
         if _is_question(event):
             return " ".join(str(event["text"]).split())
@@ -45,7 +45,7 @@ def last_question(tracker: Tracker) -> str | None:
 def recent_turns(tracker: Tracker) -> list[Turn]:
     """The latest messages of the session, both sides, without button payloads."""
     turns = []
-    for event in _session_events(tracker):
+    for event in session_events(tracker):
         text = event.get("text") or ""
         if event.get("event") not in ("user", "bot") or not text.strip() or text.startswith("/"):
             continue
@@ -55,7 +55,7 @@ def recent_turns(tracker: Tracker) -> list[Turn]:
 
 def previous_reply_used(tracker: Tracker, responses: tuple[str, ...]) -> bool:
     """Whether the assistant's reply to the official's previous message used one of `responses`."""
-    events = _session_events(tracker)
+    events = session_events(tracker)
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
     if len(users) < 2:
         return False

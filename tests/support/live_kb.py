@@ -203,5 +203,12 @@ def add_article(kb: Path, data: dict[str, Any]) -> None:
 
 
 def remove_article(kb: Path, article_id: str) -> None:
-    """Take the article out of the knowledge base folder `kb`."""
+    """Take the article out of the knowledge base folder `kb`, and out of others' follow-ups
+    (as a trainer must: a follow-up naming no article is refused)."""
     (kb / folder.article_path(article_id)).unlink()
+    for path in (kb / "articles").rglob("*.yml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if article_id in (data.get("follow_ups") or []):
+            data["follow_ups"] = [i for i in data["follow_ups"] if i != article_id] or None
+            data = {key: value for key, value in data.items() if value is not None}
+            path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
