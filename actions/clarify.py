@@ -1,16 +1,17 @@
-"""When the model is unsure: answer an article it was not trained on yet, offer the likeliest
-topics, or fall back politely."""
+"""When the model is unsure: answer a follow-up of the previous answer or an article it was not
+trained on yet, offer the likeliest topics, or fall back politely."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import services
-from actions.answer import send_article
+from actions import follow_up, services
+from actions.answer import answer_follow_up, model_intents, send_article
 from actions.conversation import previous_reply_used
 from bot.kb.article import Article, article_for
 from bot.texts import texts
@@ -41,14 +42,6 @@ def likely_articles(ranking: list[dict[str, Any]]) -> list[tuple[str, float]]:
     return offers[:MAX_OFFERS]
 
 
-def model_intents(domain: dict[str, Any]) -> set[str]:
-    """The intents of the domain the running model was trained with."""
-    names: set[str] = set()
-    for entry in domain.get("intents") or []:
-        names.update(entry if isinstance(entry, dict) else [entry])
-    return names
-
-
 def untrained_article(
     source: services.KnowledgeBaseSource, text: str, domain: dict[str, Any]
 ) -> Article | None:
@@ -67,8 +60,20 @@ def untrained_article(
     return article if article is not None and article.intent not in known else None
 
 
+def ranking_in_context(tracker: Tracker, articles: Mapping[str, Article]) -> list[dict[str, Any]]:
+    """The model's ranking, weighed by the article just answered when the message follows it."""
+    ranking: list[dict[str, Any]] = tracker.latest_message.get("intent_ranking") or []
+    previous = follow_up.previous_article(tracker, articles)
+    text = str(tracker.latest_message.get("text") or "")
+    if previous is None or not follow_up.looks_like_follow_up(text):
+        return ranking
+    shares = follow_up.reranked(ranking, previous, articles)
+    return [{"name": name, "confidence": share} for name, share in shares]
+
+
 class ActionClarify(Action):
-    """Answer an article published since training, offer the likeliest topics, or fall back.
+    """Answer a follow-up or an article published since training, offer the likeliest topics,
+    or fall back.
 
     Falling back right after a fallback sets `repeated_fallback` instead of repeating the
     apology, and a rule then offers a ticket.
@@ -85,13 +90,18 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Answer a new article, offer the likeliest topics, or send the fallback message."""
+        """Answer a new article or a follow-up, offer the likeliest topics, or fall back."""
         source = self._source or services.knowledge_base()
+        articles = source.get().articles
+        # A live article's own question first: it is clearer than any context.
         new = untrained_article(source, tracker.latest_message.get("text") or "", domain)
         if new is not None:
-            return [*send_article(dispatcher, new), SlotSet("repeated_fallback", False)]
-        articles = source.get().articles
-        ranking = tracker.latest_message.get("intent_ranking") or []
+            answered: list[EventType] | None = send_article(dispatcher, new, articles, domain)
+        else:
+            answered = answer_follow_up(dispatcher, tracker, articles, domain)
+        if answered is not None:
+            return [*answered, SlotSet("repeated_fallback", False)]
+        ranking = ranking_in_context(tracker, articles)
         buttons = [
             {"title": articles[article_id].title, "payload": f"/{articles[article_id].intent}"}
             for article_id, _ in likely_articles(ranking)

@@ -24,7 +24,7 @@ _FORM = "ticket_form"
 _HANDOFF_INTENTS = ("request_human",)
 
 
-def _session_events(tracker: Tracker) -> list[dict[str, Any]]:
+def session_events(tracker: Tracker) -> list[dict[str, Any]]:
     """The events of the current session (after the last `session_started`)."""
     events = list(tracker.events)
     for index in range(len(events) - 1, -1, -1):
@@ -45,7 +45,7 @@ def _is_question(event: dict[str, Any]) -> bool:
 
 def last_question(tracker: Tracker) -> str | None:
     """The official's latest question in this session before the message being handled."""
-    users = [e for e in _session_events(tracker) if e.get("event") == "user"]
+    users = [e for e in session_events(tracker) if e.get("event") == "user"]
     for event in reversed(users[:-1]):
         if _is_question(event):
             return " ".join(str(event["text"]).split())
@@ -54,7 +54,7 @@ def last_question(tracker: Tracker) -> str | None:
 
 def _before_handoff(tracker: Tracker) -> list[dict[str, Any]]:
     """The session's events before the latest offer of a ticket (or the form, without one)."""
-    events = _session_events(tracker)
+    events = session_events(tracker)
     for index in range(len(events) - 1, -1, -1):
         if events[index].get("event") == "action" and events[index].get("name") == _OFFER_ACTION:
             return events[:index]
@@ -93,7 +93,7 @@ def article_before_handoff(tracker: Tracker) -> str | None:
 
 def previous_reply_used(tracker: Tracker, responses: tuple[str, ...]) -> bool:
     """Whether the assistant's reply to the official's previous message used one of `responses`."""
-    events = _session_events(tracker)
+    events = session_events(tracker)
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
     if len(users) < 2:
         return False

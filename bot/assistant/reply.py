@@ -10,6 +10,10 @@ from bot.kb.article import article_for
 # The response or action that tells what kind of reply a turn was, strongest first.
 _KIND_OF_STEP = (
     ("action_answer_article", "answer"),
+    # An answer sent by another action: a follow-up, or an article published since training.
+    ("utter_article", "answer"),
+    ("utter_article_step", "answer"),
+    ("utter_article_no_step", "answer"),
     ("utter_clarify", "clarify"),
     ("action_ticket_status", "ticket_status"),
     # Offering a ticket, and every step of its form, is handing the question to a person.

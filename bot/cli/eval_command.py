@@ -1,5 +1,6 @@
 """`helpdesk eval`: the assistant and the stock pipeline side by side on the held-out sets, over
-k folds of the articles' own paraphrases, and the diacritics restorer on held-out text."""
+k folds of the articles' own paraphrases, on follow-up conversations, and the diacritics
+restorer on held-out text."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 
 from bot.assistant import processes
 from bot.assistant.training import Project, TrainingInputError, train
+from bot.cli import eval_followups
 from bot.evaluation import dataset, folds, running, scoring
 from bot.evaluation.dataset import Case
 from bot.evaluation.restoration import Restoration
@@ -89,6 +91,7 @@ def _eval(args: argparse.Namespace) -> int:
     configs = {"ours": root / args.config, "stock": root / args.baseline}
     try:
         plan = _plan(args, root, kb)
+        follow_ups = {} if args.cases else eval_followups.plan(root, kb, args.dev)
         models = {name: train(Project(root), config) for name, config in configs.items()}
     except (dataset.DatasetError, TrainingInputError) as error:
         print(error, file=sys.stderr)
@@ -106,6 +109,7 @@ def _eval(args: argparse.Namespace) -> int:
             _section(root, name, title, {p: outcomes[p][name] for p in PIPELINES})
         if restored is not None:
             _print_restoration(restored, len(plan.sentences))
+        scores = eval_followups.play(root, models, url, follow_ups) if follow_ups else {}
         if plan.folds:
             _cross_validate(root, kb, configs, plan.folds, url)
     except TrainingInputError as error:
@@ -117,6 +121,7 @@ def _eval(args: argparse.Namespace) -> int:
     missed = scoring.missed_targets(
         tables["ours"], tables["stock"], restored.share if restored else None
     )
+    missed += eval_followups.missed(scores)
     print()
     _print(said.say("eval.targets_on", path=plan.targets_path))
     for line in missed:

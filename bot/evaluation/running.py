@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import yaml
 from bot.assistant.runtime import LocalAssistant
 from bot.assistant.training import Project, pipeline_config, train
 from bot.evaluation import folds, restoration
+from bot.evaluation.conversations import Conversation, Played
 from bot.evaluation.dataset import Case
 from bot.evaluation.scoring import Outcome
 from bot.kb.loader import KnowledgeBase
@@ -35,6 +37,21 @@ async def ask(
             outcomes[name] = [Outcome(case, await assistant.ask(case.text)) for case in cases]
         restored = restoration.measure(sentences, assistant.tokens) if sentences else None
     return outcomes, restored
+
+
+async def play(
+    model: Path, action_url: str, sets: Mapping[str, Sequence[Conversation]]
+) -> dict[str, list[Played]]:
+    """Each set's conversations played on `model`, each as one official, turn after turn."""
+    async with LocalAssistant(model, action_url) as assistant:
+        played: dict[str, list[Played]] = {}
+        for name, conversations in sets.items():
+            played[name] = []
+            for conversation in conversations:
+                sender = f"{name}-{conversation.id}-{uuid.uuid4().hex}"
+                replies = [await assistant.ask(turn.text, sender) for turn in conversation.turns]
+                played[name].append(Played(conversation, tuple(replies)))
+    return played
 
 
 def fold_project(root: Path, kb_dir: Path, kb: KnowledgeBase, fold: folds.Fold) -> Project:
@@ -62,6 +79,25 @@ def train_fold(project: Project, configs: Mapping[str, Path]) -> dict[str, Path]
         settings.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
         models[name] = train(project, settings)
     return models
+
+
+def write_played(path: Path, played: Sequence[Played]) -> None:
+    """One JSON line per turn: the conversation, what was expected and what the assistant did."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as file:
+        for p in played:
+            for turn, reply in zip(p.conversation.turns, p.replies, strict=True):
+                record = {
+                    "conversation": p.conversation.id,
+                    "text": turn.text,
+                    "expected_article": turn.article,
+                    "expected_intent": turn.intent,
+                    "kind": reply.kind,
+                    "article": reply.article,
+                    "intent": reply.intent,
+                    "confidence": reply.confidence,
+                }
+                file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def write(path: Path, outcomes: Sequence[Outcome]) -> None:

@@ -31,6 +31,9 @@ class Article:
     title: str
     questions: tuple[str, ...]
     answer: Answer
+    # Articles an official often asks about next, offered as buttons under the answer and
+    # preferred when a short question right after it is read in its context.
+    follow_ups: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
     @property

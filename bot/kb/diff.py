@@ -16,7 +16,7 @@ from bot.kb.thesaurus import FILE as THESAURUS_FILE
 from bot.kb.thesaurus import Entries
 
 # The fields of an article a change can touch, in the order of the spreadsheet's columns.
-FIELDS = ("title", "questions", "intro", "steps", "note")
+FIELDS = ("title", "questions", "intro", "steps", "note", "follow_ups")
 
 # Files beside the articles that the model is trained from (the tokenizer expands abbreviations
 # and adds the thesaurus's terms, training data wraps questions in phrasings); software.yml only

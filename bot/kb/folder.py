@@ -63,6 +63,8 @@ def article_yaml(article: Article) -> str:
         "questions": list(article.questions),
         "answer": answer,
     }
+    if article.follow_ups:
+        data["follow_ups"] = list(article.follow_ups)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100_000)
 
 

@@ -145,7 +145,9 @@ def _from_plain(data: dict[str, Any]) -> Imported:
     for key, value in data["articles"].items():
         answer = value.pop("answer")
         answer = Answer(**{**answer, "steps": tuple(answer["steps"])})
-        articles[key] = Article(**{**value, "questions": tuple(value["questions"])}, answer=answer)
+        follow_ups = tuple(value.get("follow_ups") or ())
+        lists = {"questions": tuple(value["questions"]), "follow_ups": follow_ups}
+        articles[key] = Article(**{**value, **lists}, answer=answer)
     terms = data["thesaurus"]
     thesaurus = None if terms is None else {term: tuple(words) for term, words in terms.items()}
     return Imported(articles, [Problem(**found) for found in data["problems"]], thesaurus)
@@ -228,6 +230,7 @@ def _article_data(flat: Mapping[str, Any], split: bool) -> dict[str, Any]:
         "title": flat.get("title"),
         "questions": listed("questions"),
         "answer": {"intro": flat.get("intro"), "steps": listed("steps"), "note": flat.get("note")},
+        "follow_ups": listed("follow_ups"),
     }
 
 

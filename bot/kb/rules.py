@@ -17,6 +17,8 @@ from bot.vietnamese import comparable
 
 TELEGRAM_LIMIT = 4096
 MIN_QUESTIONS = 8
+# Follow-ups are buttons under the answer: a few, or the answer drowns in them.
+MAX_FOLLOW_UPS = 4
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*\.[a-z][a-z0-9_]*$")
 
 
@@ -24,7 +26,8 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*\.[a-z][a-z0-9_]*$")
 class Issue:
     """What is wrong with one field of an article."""
 
-    field: str  # id, software, title, questions, intro, steps, note, or answer (the whole answer)
+    # id, software, title, questions, intro, steps, note, follow_ups, or answer (the whole answer)
+    field: str
     message: str
     item: int | None = None  # the question concerned, counted from 1
 
@@ -74,6 +77,7 @@ def parse(
     title = text("title")
     questions = _questions(data.get("questions"), issues)
     answer = _answer(data.get("answer"), text, issues)
+    follow_ups = _follow_ups(data.get("follow_ups"), article_id, issues)
     if answer.steps and len(answer.render()) > TELEGRAM_LIMIT:
         length = len(answer.render())
         issues.append(
@@ -84,7 +88,26 @@ def parse(
         )
     if issues:
         return None, issues
-    return Article(article_id, software_key, title, questions, answer), []
+    return Article(article_id, software_key, title, questions, answer, follow_ups), []
+
+
+def _follow_ups(value: Any, article_id: str, issues: list[Issue]) -> tuple[str, ...]:
+    """The ids of the articles asked about next: optional, a short list of other articles."""
+    if value is None or value == "":
+        return ()
+    said = texts("bot.kb")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        issues.append(Issue("follow_ups", said.say("problems.not_a_list")))
+        return ()
+    found = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+    for wrong in (v for v in found if not ID_PATTERN.match(v)):
+        issues.append(Issue("follow_ups", said.say("problems.bad_id", value=wrong)))
+    if article_id in found:
+        issues.append(Issue("follow_ups", said.say("problems.follow_up_itself")))
+    if len(found) > MAX_FOLLOW_UPS:
+        message = said.say("problems.too_many_follow_ups", maximum=MAX_FOLLOW_UPS, count=len(found))
+        issues.append(Issue("follow_ups", message))
+    return found
 
 
 def _questions(value: Any, issues: list[Issue]) -> tuple[str, ...]:
@@ -121,7 +144,8 @@ def _answer(value: Any, text: Callable[..., str], issues: list[Issue]) -> Answer
 
 
 def check_together(articles: Sequence[Article]) -> tuple[list[int], list[tuple[int, Issue]]]:
-    """Rules across articles: ids unique, no question asked twice in the whole knowledge base.
+    """Rules across articles: ids unique, no question asked twice in the whole knowledge base,
+    follow-ups naming articles that exist.
 
     Returns the positions of the articles kept (a repeated id drops the later article) and the
     issues by position in `articles`. Messages name the other article by id and `source`.
@@ -144,6 +168,11 @@ def check_together(articles: Sequence[Article]) -> tuple[list[int], list[tuple[i
             issue = _question_issue(article, question, number, seen)
             if issue:
                 issues.append((position, issue))
+    for position in kept:
+        for follow_up in articles[position].follow_ups:
+            if follow_up not in owners:
+                message = texts("bot.kb").say("problems.unknown_follow_up", value=follow_up)
+                issues.append((position, Issue("follow_ups", message)))
     return kept, issues
 
 

@@ -27,13 +27,23 @@ from bot.kb.loader import KnowledgeBase
 from bot.texts import texts
 from bot.vietnamese import comparable
 
-COLUMNS = ("id", "software", "title", "questions", "intro", "steps", "note")
+COLUMNS = ("id", "software", "title", "questions", "intro", "steps", "note", "follow_ups")
 # Cells holding one item per line.
-LIST_COLUMNS = frozenset({"questions", "steps"})
+LIST_COLUMNS = frozenset({"questions", "steps", "follow_ups"})
+# Columns a file may lack: one exported before they existed still imports (without them).
+OPTIONAL_COLUMNS = frozenset({"follow_ups"})
 # The thesaurus's sheet: the term, and its synonyms one per line.
 THESAURUS_COLUMNS = ("term", "synonyms")
 
-_WIDTHS = {"id": 26, "software": 11, "title": 40, "questions": 70, "intro": 45, "steps": 80}
+_WIDTHS = {
+    "id": 26,
+    "software": 11,
+    "title": 40,
+    "questions": 70,
+    "intro": 45,
+    "steps": 80,
+    "follow_ups": 26,
+}
 _NOTE_WIDTH = 45
 _SOFTWARE_WIDTHS = (14, 22, 70)
 _THESAURUS_WIDTHS = (30, 60)
@@ -71,6 +81,7 @@ def export(kb: KnowledgeBase, path: Path) -> None:
                 answer.intro,
                 "\n".join(answer.steps),
                 answer.note,
+                "\n".join(article.follow_ups),
             ]
         )
     for number, key in enumerate(COLUMNS, start=1):
@@ -247,7 +258,7 @@ def _table(rows: _Rows, name: str, columns: tuple[str, ...], labels: str) -> Tab
         key = names.get(comparable(_cell(title)))
         if key and key not in positions:
             positions[key] = position
-    missing = tuple(key for key in columns if key not in positions)
+    missing = tuple(key for key in columns if key not in positions and key not in OPTIONAL_COLUMNS)
     table = []
     for row_number, row in rows[1:]:
         cells = {

@@ -224,3 +224,63 @@ async def test_once_retrained_the_new_article_is_the_models_to_answer(
         "/kb_qlvb__thong_ke",
         NONE_OF_THESE["payload"],
     ]
+
+
+def answered(article: str) -> list[dict[str, Any]]:
+    """The events of a question answered with `article`, as the answering action leaves them."""
+    return [
+        user_event("câu hỏi trước", "kb_" + article.replace(".", "__")),
+        {"event": "action", "name": "action_answer_article"},
+        bot_event("...", "utter_article"),
+        {"event": "slot", "name": "last_article", "value": article},
+    ]
+
+
+async def test_an_unsure_follow_up_is_answered_at_once_with_the_related_article(
+    kb_source: KnowledgeBaseSource, dispatcher: CollectingDispatcher
+) -> None:
+    # On its own, "còn gửi tệp nặng thì sao" might be about documents or mail; after a mail
+    # answer, it is the mail article.
+    ranking = [FALLBACK, ("kb_qlvb__dinh_kem_tep", 0.3), ("kb_email__gui_tep_lon", 0.28)]
+    tracker = make_tracker(
+        "nlu_fallback", ranking, text="còn gửi tệp nặng thì sao", events=answered("email.dang_nhap")
+    )
+    events = await ActionClarify(kb_source).run(dispatcher, tracker, {})
+    assert events == [
+        SlotSet("last_article", "email.gui_tep_lon"),
+        SlotSet("repeated_fallback", False),
+    ]
+    assert dispatcher.messages[0]["response"] == "utter_article"
+
+
+async def test_an_unsure_step_question_sends_that_step_of_the_article_just_answered(
+    kb_source: KnowledgeBaseSource, dispatcher: CollectingDispatcher
+) -> None:
+    ranking = [FALLBACK, ("kb_qlvb__in_so_vb", 0.17), ("thank", 0.05)]
+    tracker = make_tracker(
+        "nlu_fallback", ranking, text="bước 2 nghĩa là gì", events=answered("kyso.cai_dat")
+    )
+    events = await ActionClarify(kb_source).run(dispatcher, tracker, {})
+    step = kb_source.get().articles["kyso.cai_dat"].answer.steps[1]
+    assert events == [SlotSet("last_article", "kyso.cai_dat"), SlotSet("repeated_fallback", False)]
+    assert dispatcher.messages[0]["response"] == "utter_article_step"
+    assert dispatcher.messages[0]["step"] == step
+
+
+async def test_an_unclear_follow_up_offers_the_related_articles_first(
+    kb_source: KnowledgeBaseSource, dispatcher: CollectingDispatcher
+) -> None:
+    # Two articles of the software just answered, close to each other: asked back, those first.
+    ranking = [
+        FALLBACK,
+        ("kb_hoc__thoi_han", 0.3),
+        ("kb_kyso__khong_nhan_token", 0.2),
+        ("kb_kyso__cai_dat", 0.19),
+    ]
+    tracker = make_tracker(
+        "nlu_fallback", ranking, text="còn cái đó", events=answered("kyso.kiem_tra_chu_ky")
+    )
+    await ActionClarify(kb_source).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_clarify"
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads[:2] == ["/kb_kyso__khong_nhan_token", "/kb_kyso__cai_dat"]

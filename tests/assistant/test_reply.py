@@ -54,6 +54,30 @@ def action(name: str) -> dict[str, Any]:
             None,
             "greet",
         ),
+        # Unsure, but a follow-up of the previous answer: answered by action_clarify.
+        (
+            [
+                user("nlu_fallback", 0.35, ("kb_qlvb__in_so_vb", 0.17)),
+                action("action_clarify"),
+                bot("utter_article_step"),
+                bot("utter_ask_feedback"),
+                {"event": "slot", "name": "last_article", "value": "kyso.ky_van_ban"},
+            ],
+            "answer",
+            "kyso.ky_van_ban",
+            "kb_qlvb__in_so_vb",
+        ),
+        (
+            [
+                user("nlu_fallback", 0.35, ("kb_email__dang_nhap", 0.3)),
+                action("action_clarify"),
+                bot("utter_article"),
+                {"event": "slot", "name": "last_article", "value": "email.gui_tep_lon"},
+            ],
+            "answer",
+            "email.gui_tep_lon",
+            "kb_email__dang_nhap",
+        ),
         ([user("out_of_scope", 0.99), bot("utter_out_of_scope")], "fallback", None, "out_of_scope"),
         (
             [user("request_human", 0.9), action("action_offer_ticket"), bot("utter_offer_ticket")],

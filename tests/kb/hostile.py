@@ -48,7 +48,7 @@ def far_cell(row: int = 1_048_576) -> bytes:
     """The XML of a sheet with a header and one cell in the last column Excel has, `row` down."""
     header = "".join(
         f'<c r="{letter}1" t="inlineStr"><is><t>{key}</t></is></c>'
-        for letter, key in zip("ABCDEFG", spreadsheet.COLUMNS, strict=True)
+        for letter, key in zip("ABCDEFGH", spreadsheet.COLUMNS, strict=True)
     )
     last = f'<row r="{row}"><c r="XFD{row}"><v>1</v></c></row>'
     return _HEAD + f'<row r="1">{header}</row>{last}'.encode() + _TAIL

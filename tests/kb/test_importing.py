@@ -123,6 +123,7 @@ def as_yaml(kb: KnowledgeBase) -> list[dict[str, Any]]:
             "intro": a.answer.intro,
             "steps": list(a.answer.steps),
             "note": a.answer.note,
+            "follow_ups": list(a.follow_ups),
         }
         for a in kb.articles.values()
     ]
@@ -140,6 +141,8 @@ def test_yaml_problems_name_the_item_and_field(
     knowledge_base: KnowledgeBase, tmp_path: Path
 ) -> None:
     items = as_yaml(knowledge_base)
+    for item in items:
+        item.pop("follow_ups")  # a follow-up of the article spoiled below would be a problem too
     items[2]["questions"] = "một câu hỏi, không phải danh sách"
     items[4] = "không phải một bài"  # type: ignore[call-overload]  # not an article, on purpose
     path = tmp_path / "kb.yaml"

@@ -9,6 +9,7 @@ import yaml
 
 from bot.kb import folder, publishing
 from bot.kb.loader import load
+from tests.support.live_kb import prune_follow_ups
 
 ARTICLE = Path("articles", "qlvb", "dang_nhap.yml")
 REMOVED = Path("articles", "chung", "lien_he.yml")
@@ -35,6 +36,7 @@ def small(repository_kb: Path, target: Path) -> Path:
         ):
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(repository_kb / relative, target / relative)
+    prune_follow_ups(target)
     return target
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from tests.support.live_kb import prune_follow_ups
+
 # Real articles, few enough for a pipeline to train in seconds.
 SMALL_ARTICLES = (
     "qlvb/quen_mat_khau.yml",
@@ -23,4 +25,5 @@ def small_knowledge_base(root: Path, target: Path) -> Path:
     for article in SMALL_ARTICLES:
         (target / "articles" / article).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / "articles" / article, target / "articles" / article)
+    prune_follow_ups(target)
     return target

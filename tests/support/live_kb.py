@@ -208,5 +208,21 @@ def add_article(kb: Path, data: dict[str, Any]) -> None:
 
 
 def remove_article(kb: Path, article_id: str) -> None:
-    """Take the article out of the knowledge base folder `kb`."""
+    """Take the article out of the knowledge base folder `kb`, and out of others' follow-ups
+    (as a trainer must: a follow-up naming no article is refused)."""
     (kb / folder.article_path(article_id)).unlink()
+    prune_follow_ups(kb)
+
+
+def prune_follow_ups(kb: Path) -> None:
+    """Drop the follow-ups that name no article of the folder `kb` (after taking some out)."""
+    paths = list((kb / "articles").rglob("*.yml"))
+    present = {f"{path.parent.name}.{path.stem}" for path in paths}
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        kept = [i for i in data.get("follow_ups") or [] if i in present]
+        if kept != (data.get("follow_ups") or []):
+            data.pop("follow_ups")
+            if kept:
+                data["follow_ups"] = kept
+            path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
