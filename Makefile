@@ -80,7 +80,7 @@ bench: setup bench-escalation bench-hostile
 bench-escalation: setup
 	$(BIN)/python -m benchmarks.escalation
 
-# Many officials at once (docs/benchmarks.md, "Many officials at once"): our stack with 1, 2 and 4
+# Many officials at once (docs/benchmarks.md, "Many officials at once"): our stack with 1 and 2
 # Rasa replicas on SQLite and on PostgreSQL + Redis, and a stock Rasa server, in one run.
 bench-load: setup
 	$(BIN)/python -m benchmarks.load
