@@ -19,6 +19,7 @@ from bot.channels.zalo.settings import ZaloSettings
 from bot.gateway.app import create_app
 from bot.gateway.settings import GatewaySettings
 from bot.kb import publishing
+from bot.report.period import today
 from bot.store.shared_redis import RedisState
 from bot.store.shared_state import SharedState
 from bot.texts import texts
@@ -49,6 +50,8 @@ from tests.channels.telegram.trainers.fakes import (  # noqa: F401  (fixtures)
 from tests.channels.zalo.conftest import USER, settings_for, signed, text_event
 from tests.channels.zalo.fake_zalo import FakeZalo, served
 from tests.kb.workbooks import cell, edited, exported
+from tests.report.conversations import save
+from tests.review.conftest import RECORDING, scenario
 from tests.support.databases import migrated_postgres_url, migrated_sqlite
 from tests.support.shared_states import REDIS, forget_prefix, redis_client, unique_prefix
 
@@ -103,6 +106,14 @@ async def two_gateways(
         app = create_app(shared, state=backend.state(stack), **options)
         served.append(await stack.enter_async_context(running_gateway(app)))
     return served[0], served[1]
+
+
+@pytest.fixture
+def conversations(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review queue's conversations, where `helpdesk run` tells the gateways to read them."""
+    url = f"sqlite:///{tmp_path / 'rasa_tracker.db'}"
+    save(url, root / "domain.yml", scenario(today()))
+    monkeypatch.setenv("RASA_TRACKER_DB", url)
 
 
 @pytest.fixture
@@ -187,6 +198,32 @@ async def test_a_trainers_publish_asked_on_one_gateway_is_confirmed_on_the_other
     words = texts("bot.channels.telegram")
     assert said_to_trainer[-2].startswith(words.say("trainer.published", version=2))
     assert said_to_trainer[-1] == words.say("trainer.expired", minutes=30)
+
+
+async def test_a_review_queue_listing_and_its_confirmation_work_across_the_gateways(
+    backend: Backend,
+    trainer_settings: GatewaySettings,
+    fake_telegram: TrainerTelegram,
+    project: Path,
+    state: Path,
+    conversations: None,
+) -> None:
+    async with AsyncExitStack() as stack:
+        options: dict[str, Any] = {"rate_limiter": fast_limiter()}
+        first, second = await two_gateways(stack, backend, trainer_settings, **options)
+        await first.post_update(message_update("/hangcho", chat_id=TRAINER))
+        listed = next(p for p in fake_telegram.of("sendMessage") if "reply_markup" in p)
+        attach = listed["reply_markup"]["inline_keyboard"][0][0]  # the largest group's
+        assert attach["text"].startswith("Thêm vào «")
+
+        await press(second, attach["callback_data"])  # the listing was kept by the first
+        await press(first, buttons(fake_telegram)["Xuất bản"])
+
+    assert publishing.current_version(state) == 2
+    article = next(a for a in live(state, project).values() if RECORDING[0] in a.questions)
+    assert RECORDING[2] in article.questions
+    words = texts("bot.channels.telegram")
+    assert said(fake_telegram, TRAINER)[-1].startswith(words.say("trainer.published", version=2))
 
 
 async def test_the_web_chat_budget_spent_on_one_gateway_is_refused_on_the_other(

@@ -11,7 +11,8 @@ Why it looks like this:
   saw; another version published meanwhile is a conflict.
 - The keyboard is removed once a request is taken, so the chat shows it was acted on.
 - A publish or rollback that finds another version published meanwhile is refused
-  (`publishing.Conflict`), never written over; the trainer is told to look again.
+  (`publishing.Conflict`), never written over; the trainer is told to look again. A review
+  queue decision is planned again and carried out by `review.py`, with the same refusals.
 """
 
 from __future__ import annotations
@@ -34,9 +35,11 @@ from bot.channels.telegram.trainers.requests import (
     AnnouncementRequest,
     PublishRequest,
     Request,
+    ReviewRequest,
     RollbackRequest,
     request_of,
 )
+from bot.channels.telegram.trainers.review import TrainerReview
 from bot.kb import publishing
 from bot.kb.diff import Diff
 from bot.kb.proposal import Proposal
@@ -55,8 +58,10 @@ class TrainerConfirmations:
         pending: PendingConfirmations,
         kb: TrainerKnowledgeBase,
         announcements: TrainerAnnouncements,
+        review: TrainerReview | None = None,
     ) -> None:
-        """Take requests from `pending`; act on `kb` and through `announcements`."""
+        """Take requests from `pending`; act on `kb`, through `announcements` and `review`."""
+        self._review = review
         self._replies = replies
         self._pending = pending
         self._kb = kb
@@ -82,6 +87,8 @@ class TrainerConfirmations:
             await self._replies.send(update, context, said.say("trainer.not_kept"))
             return
         request: Request | None = request_of(item) if item is not None else None
+        if isinstance(request, ReviewRequest) and self._review is None:
+            request = None  # kept by a replica with the review queue; this one has none
         if request is None:
             minutes = self._pending.ttl_minutes
             await self._replies.send(update, context, said.say("trainer.expired", minutes=minutes))
@@ -98,7 +105,9 @@ class TrainerConfirmations:
             await self._publish(update, context, request)
         elif isinstance(request, RollbackRequest):
             await self._roll_back(update, context, request)
-        else:
+        elif isinstance(request, ReviewRequest) and self._review is not None:
+            await self._review.carry_out(update, context, request)
+        elif isinstance(request, AnnouncementRequest):
             await self._announce(update, context, request)
 
     async def _publish(self, update: Update, context: Context, request: PublishRequest) -> None:

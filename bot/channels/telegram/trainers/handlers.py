@@ -1,4 +1,5 @@
-"""Trainers on Telegram: knowledge base files, /lichsu, /khoiphuc and /thongbao in private chats.
+"""Trainers on Telegram: knowledge base files, /lichsu, /khoiphuc, /thongbao and /hangcho (the
+review queue, `review.py`) in private chats.
 
 Why it looks like this:
 - These handlers come before the officials' ones, so a document or a trainer command never
@@ -50,11 +51,13 @@ from bot.channels.telegram.trainers.requests import (
     RollbackRequest,
     kept,
 )
+from bot.channels.telegram.trainers.review import TrainerReview
 from bot.display import shorten
 from bot.kb import publishing
 from bot.kb.proposal import Proposal
 from bot.metrics import Metrics
 from bot.plain_text import clean
+from bot.review.service import ReviewService
 from bot.store.shared_state import StateUnavailable
 from bot.texts import texts
 
@@ -81,14 +84,19 @@ class TrainerHandlers:
         announcements: TrainerAnnouncements,
         metrics: Metrics,
         pending: PendingConfirmations,
+        review: ReviewService | None = None,
     ) -> None:
-        """Let `trainer_ids` change `kb` and send through `announcements`; ask in `pending`."""
+        """Let `trainer_ids` change `kb`, send through `announcements` and work the `review`
+        queue; ask in `pending`."""
         self._replies = TrainerReplies(trainer_ids, metrics)
         self._kb = kb
         self._announcements = announcements
         self._metrics = metrics
         self._pending = pending
-        self._confirmations = TrainerConfirmations(self._replies, self._pending, kb, announcements)
+        self._review = TrainerReview(self._replies, review, pending, metrics) if review else None
+        self._confirmations = TrainerConfirmations(
+            self._replies, self._pending, kb, announcements, self._review
+        )
 
     def install(self, application: AnyApplication) -> None:
         """Add the handlers to `application`; call before the officials' handlers are added."""
@@ -100,6 +108,8 @@ class TrainerHandlers:
             COMMANDS, (self.on_lichsu, self.on_khoiphuc, self.on_thongbao), strict=True
         ):
             application.add_handler(CommandHandler(name, callback, filters=private & new))
+        if self._review is not None:
+            self._review.install(application)
         # Trainers' files of any kind are answered here; from anyone else, only knowledge base
         # files get the trainers-only reply, and a photo or PDF gets the usual "text only" note.
         knowledge_base_file = filters.Document.ALL & filters.Document.FileExtension("xlsx")

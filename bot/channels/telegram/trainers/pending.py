@@ -10,6 +10,8 @@ Why it looks like this:
 - Kept in the shared state (Redis or the store), under a hash of the trainer's id: the press
   may reach another replica than the one that asked, or come after a restart. What is kept is
   JSON (`requests.py` says what each request keeps), never a pickled object.
+- The same keeping serves what a trainer's buttons point into (the /hangcho listing, under its
+  own `name`): `peek` reads it without taking it, so each of its buttons can be pressed.
 """
 
 from __future__ import annotations
@@ -27,15 +29,23 @@ PENDING_SECONDS = 30 * 60
 class PendingConfirmations:
     """Per trainer (Telegram user id), the one confirmation they may still press."""
 
-    def __init__(self, state: SharedState, ttl: float = PENDING_SECONDS) -> None:
-        """Keep confirmations in `state`, forgotten `ttl` seconds after they were asked for."""
+    def __init__(
+        self, state: SharedState, ttl: float = PENDING_SECONDS, name: str = "trainer-pending"
+    ) -> None:
+        """Keep confirmations in `state` under `name`, forgotten `ttl` seconds after they were
+        asked for."""
         self._state = state
         self._ttl = ttl
+        self._name = name
 
     @property
     def ttl_minutes(self) -> int:
         """How long a confirmation stays valid, in whole minutes, as trainers are told."""
         return max(1, round(self._ttl / 60))
+
+    def beside(self, name: str, ttl: float) -> PendingConfirmations:
+        """Another keeping, per trainer, in the same shared state: under `name`, for `ttl`."""
+        return PendingConfirmations(self._state, ttl, name)
 
     async def put(self, trainer: int, item: dict[str, Any]) -> str:
         """Keep `item` (JSON) as `trainer`'s pending confirmation, replacing any; its token.
@@ -44,7 +54,7 @@ class PendingConfirmations:
         """
         token = secrets.token_hex(6)
         kept = json.dumps({"token": token, "item": item}, ensure_ascii=False)
-        await self._state.put(_key(trainer), kept, self._ttl)
+        await self._state.put(self._key(trainer), kept, self._ttl)
         return token
 
     async def take(self, trainer: int, token: str) -> dict[str, Any] | None:
@@ -52,7 +62,25 @@ class PendingConfirmations:
 
         Raises `StateUnavailable` when the shared state cannot be reached.
         """
-        kept = await self._state.get(_key(trainer))
+        found = await self._found(trainer, token)
+        if found is None:
+            return None
+        kept, item = found
+        if not await self._state.delete_if(self._key(trainer), kept):
+            return None  # another press (on this replica or another) took it first
+        return item
+
+    async def peek(self, trainer: int, token: str) -> dict[str, Any] | None:
+        """`trainer`'s pending item if `token` is its token and it has not expired; kept.
+
+        Raises `StateUnavailable` when the shared state cannot be reached.
+        """
+        found = await self._found(trainer, token)
+        return found[1] if found is not None else None
+
+    async def _found(self, trainer: int, token: str) -> tuple[str, dict[str, Any]] | None:
+        """The value kept for `trainer` and its item, if `token` is its token."""
+        kept = await self._state.get(self._key(trainer))
         if kept is None:
             return None
         try:
@@ -63,11 +91,8 @@ class PendingConfirmations:
             return None
         if not secrets.compare_digest(found["token"].encode(), token.encode("utf-8", "replace")):
             return None
-        if not await self._state.delete_if(_key(trainer), kept):
-            return None  # another press (on this replica or another) took it first
         item = found.get("item")
-        return item if isinstance(item, dict) else None
+        return (kept, item) if isinstance(item, dict) else None
 
-
-def _key(trainer: int) -> str:
-    return f"telegram:trainer-pending:{hashed(str(trainer))}"
+    def _key(self, trainer: int) -> str:
+        return f"telegram:{self._name}:{hashed(str(trainer))}"

@@ -8,6 +8,9 @@ Why it looks like this:
   version, and refused as a conflict if another version was published meanwhile. A rollback
   keeps the version to restore and the live one it was planned on, and is planned again the
   same way. An announcement keeps its text and how many it was said to reach.
+- A review queue decision keeps the group's key, the phrasings the trainer saw, the article to
+  attach them to and the live version then, never the plan itself: on the press the group is
+  found and planned again, and refused if it changed or another version went live meanwhile.
 - A kept request that cannot be read (another release's, or damaged) is treated as none: the
   trainer is told it expired and sends the file or command again.
 """
@@ -45,7 +48,18 @@ class AnnouncementRequest:
     total: int
 
 
-Request = PublishRequest | RollbackRequest | AnnouncementRequest
+@dataclass(frozen=True)
+class ReviewRequest:
+    """A group of the review queue (`group_key`, its `phrasings` as shown) to attach to
+    `article_id`, or to dismiss when None, planned while `base` was live."""
+
+    group_key: str
+    phrasings: tuple[str, ...]
+    article_id: str | None
+    base: int | None
+
+
+Request = PublishRequest | RollbackRequest | AnnouncementRequest | ReviewRequest
 
 
 def kept(request: Request) -> dict[str, Any]:
@@ -55,6 +69,14 @@ def kept(request: Request) -> dict[str, Any]:
         return {"kind": "publish", "name": request.name, "file": content, "base": request.base}
     if isinstance(request, RollbackRequest):
         return {"kind": "rollback", "number": request.number, "base": request.base}
+    if isinstance(request, ReviewRequest):
+        return {
+            "kind": "review",
+            "group": request.group_key,
+            "phrasings": list(request.phrasings),
+            "article": request.article_id,
+            "base": request.base,
+        }
     return {"kind": "announce", "text": request.text, "total": request.total}
 
 
@@ -77,6 +99,20 @@ def request_of(item: dict[str, Any]) -> Request | None:
         return RollbackRequest(item["number"], base)
     if kind == "announce" and isinstance(item.get("text"), str) and _whole(item.get("total")):
         return AnnouncementRequest(item["text"], item["total"])
+    if kind == "review":
+        return _review(item, base)
+    return None
+
+
+def _review(item: dict[str, Any], base: int | None) -> ReviewRequest | None:
+    group, phrasings, article = item.get("group"), item.get("phrasings"), item.get("article")
+    if (
+        isinstance(group, str)
+        and isinstance(phrasings, list)
+        and all(isinstance(p, str) for p in phrasings)
+        and (article is None or isinstance(article, str))
+    ):
+        return ReviewRequest(group, tuple(phrasings), article, base)
     return None
 
 

@@ -15,6 +15,7 @@ from bot.channels.telegram.trainers.kb import TrainerKnowledgeBase
 from bot.channels.telegram.trainers.pending import PendingConfirmations
 from bot.messages import Channel
 from bot.metrics import Metrics
+from bot.review.service import ReviewService, ReviewSettings
 from bot.store.shared_state import SharedState
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class TrainerSettings(Protocol):
     project_dir: Path
     rasa_url: str
     rasa_urls: str | None
+    database_url: str
 
 
 def build_trainer_handlers(
@@ -42,7 +44,9 @@ def build_trainer_handlers(
 ) -> TrainerHandlers:
     """The handlers for HELPDESK_TELEGRAM_TRAINER_IDS; announcements also go out on `zalo`.
 
-    Pending confirmations wait in `state`, shared by the gateways.
+    Pending confirmations wait in `state`, shared by the gateways. The review queue (/hangcho)
+    reads Rasa's conversations where `helpdesk run` says (RASA_TRACKER_DB) and records the
+    decisions in the store of `engine`, as the desk's page does.
 
     Built even with no trainers listed, so that anyone's file or trainer command gets the
     polite refusal rather than being taken for a question.
@@ -54,4 +58,11 @@ def build_trainer_handlers(
     )
     announcements = TrainerAnnouncements(Audience(engine), zalo, metrics)
     pending = PendingConfirmations(state)
-    return TrainerHandlers(settings.trainer_ids, kb, announcements, metrics, pending)
+    where = ReviewSettings(
+        state_dir=settings.state_dir,
+        project_dir=settings.project_dir,
+        database_url=settings.database_url,
+        rasa_url=settings.rasa_urls or settings.rasa_url,
+    )
+    review = ReviewService(where, engine)
+    return TrainerHandlers(settings.trainer_ids, kb, announcements, metrics, pending, review)

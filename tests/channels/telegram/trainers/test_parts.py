@@ -71,6 +71,21 @@ async def test_a_confirmation_is_taken_once_with_its_own_token_only(shared: Shar
     assert await pending.take(1, second) is None
 
 
+async def test_a_listing_is_read_without_being_taken_and_apart_from_confirmations(
+    shared: SharedState,
+) -> None:
+    pending = PendingConfirmations(shared)
+    listings = pending.beside("trainer-review", 60)
+    listed = await listings.put(1, {"groups": [["k", None]]})
+    asked = await pending.put(1, {"n": "a"})
+
+    assert await listings.peek(1, listed) == {"groups": [["k", None]]}
+    assert await listings.peek(1, listed) == {"groups": [["k", None]]}
+    assert await listings.peek(1, asked) is None
+    assert await pending.take(1, asked) == {"n": "a"}
+    assert await listings.peek(1, listed) is not None
+
+
 async def test_two_presses_at_once_on_two_gateways_act_once(shared: SharedState) -> None:
     token = await PendingConfirmations(shared).put(7, {"n": "a"})
     gateways = [PendingConfirmations(shared) for _ in range(4)]
