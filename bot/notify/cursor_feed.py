@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
@@ -97,6 +97,36 @@ class Delivery:
 
     channel: str
     send: Callable[[], Awaitable[str | None]] = field(repr=False)
+
+
+# How far back a feed's first pass (no cursor stored yet) still acts: turning a feed on for an
+# existing desk does not flood anyone with its history.
+BACKLOG = timedelta(days=1)
+
+
+def utc_now() -> datetime:
+    """The time now, in UTC: the feeds' and the escalations' default clock."""
+    return datetime.now(timezone.utc)
+
+
+class Backlog:
+    """A feed's first pass passes over changes older than BACKLOG; later passes take them all."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        """Read the time (UTC) from `clock`."""
+        self._clock = clock
+        self._oldest: datetime | None = None
+
+    def pass_starts(self, position: int) -> None:
+        """A pass starts at the stored `position` (0: no cursor stored yet)."""
+        self._oldest = self._clock() - BACKLOG if position == 0 else None
+
+    def too_old(self, change: Change) -> bool:
+        """Whether this pass passes over `change` (naive times are the desk's UTC)."""
+        if self._oldest is None:
+            return False
+        at = change.at if change.at.tzinfo is not None else change.at.replace(tzinfo=timezone.utc)
+        return at < self._oldest
 
 
 class CursorFeed:

@@ -27,7 +27,7 @@ from typing import Protocol
 
 from bot.escalation.client import DeskClient, DeskUnavailable, Ticket
 from bot.metrics import NotifierMetrics
-from bot.notify.cursor_feed import LEASE_LOST, Keep
+from bot.notify.cursor_feed import LEASE_LOST, Keep, utc_now
 from bot.notify.escalation_rules import GROUP, STAFFS_TURN, Alert, alerts_due
 from bot.notify.notices import MAX_ATTEMPTS, retry_delay
 from bot.office_hours.loading import OfficeSchedule
@@ -59,11 +59,6 @@ class EscalationReport:
     sent: int = 0
     failed: int = 0
     stopped: str | None = None
-
-
-def utc_now() -> datetime:
-    """The time now, in UTC."""
-    return datetime.now(timezone.utc)
 
 
 class EscalationWatcher:

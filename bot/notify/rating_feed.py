@@ -15,8 +15,9 @@ Why it looks like this:
   a ticket resolved and later closed without a rating is asked once more at its closing.
 - The buttons' payloads stay under Telegram's 64 bytes of callback data, so they work across
   processes: `/rate_ticket{"ticket_code":"HT-000123","rating_score":"4"}` is 58.
-- The first pass (no cursor stored yet) passes over changes older than `BACKLOG`, so turning
-  this on for a desk with years of history does not ask about every ticket ever resolved.
+- The first pass (no cursor stored yet) passes over changes older than a day
+  (`cursor_feed.Backlog`), so turning this on for a desk with years of history does not ask
+  about every ticket ever resolved.
 - Logs name ticket codes and positions only.
 """
 
@@ -26,14 +27,14 @@ import functools
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from bot.escalation.client import Change, DeskClient, TicketNotFound
 from bot.messages import Button, Notifier, OutgoingMessage
 from bot.metrics import NotifierMetrics
-from bot.notify.cursor_feed import CursorFeed, Delivery, FeedReport
+from bot.notify.cursor_feed import Backlog, CursorFeed, Delivery, FeedReport, utc_now
 from bot.notify.messages import short_summary
 from bot.notify.notices import NoticeLog
 from bot.texts import texts
@@ -43,12 +44,6 @@ log = logging.getLogger(__name__)
 RATING_FEED = "ratings"
 FINISHED = frozenset({"resolved", "closed"})
 SCORES = ("1", "2", "3", "4", "5")
-BACKLOG = timedelta(days=1)
-
-
-def utc_now() -> datetime:
-    """The time now, in UTC."""
-    return datetime.now(timezone.utc)
 
 
 def rating_payload(code: str, score: str) -> str:
@@ -89,19 +84,17 @@ class RatingFeed(CursorFeed):
         super().__init__(client, engine, feed, batch, notices=notices, metrics=metrics)
         self._notifier = notifier
         self._asks_on = asks_on
-        self._clock = clock
-        self._oldest: datetime | None = None
+        self._backlog = Backlog(clock)
 
     def _pass_starts(self, position: int) -> None:
         """Pass over old changes when no cursor was stored yet."""
-        self._oldest = self._clock() - BACKLOG if position == 0 else None
+        self._backlog.pass_starts(position)
 
     async def _delivery(self, change: Change, report: FeedReport) -> Delivery | None:
         """The question a resolved or closed ticket calls for, if it is still to be asked."""
         if change.kind != "status" or change.status not in FINISHED:
             return None
-        at = change.at if change.at.tzinfo is not None else change.at.replace(tzinfo=timezone.utc)
-        if self._oldest is not None and at < self._oldest:
+        if self._backlog.too_old(change):
             return None
         try:
             ticket = await self._client.get_ticket(change.code)

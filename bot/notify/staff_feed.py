@@ -11,8 +11,9 @@ Why it looks like this:
   failed tried again next pass and set aside after MAX_ATTEMPTS (logged by ticket code), the
   desk being down ending the pass quietly. A ticket the desk no longer has is skipped, and so
   is one already resolved or closed: nothing is left to do.
-- The first pass (no cursor stored yet) passes over tickets older than `BACKLOG`, so turning
-  the group on for a desk with years of history does not flood it.
+- The first pass (no cursor stored yet) passes over tickets older than a day
+  (`cursor_feed.Backlog`), so turning the group on for a desk with years of history does not
+  flood it.
 - What an official writes while staff handle their ticket (a `message` change) is said under
   the ticket's post, so the staff read it where they handle the ticket.
 - Each post lists the ticket's likeliest knowledge base articles, as the desk suggests them, for
@@ -26,7 +27,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
@@ -35,7 +36,7 @@ from bot.escalation import staff_aids
 from bot.escalation.client import Change, DeskClient, DeskError, Ticket, TicketNotFound
 from bot.escalation.staff_aids import Offered
 from bot.metrics import NotifierMetrics
-from bot.notify.cursor_feed import CursorFeed, Delivery, FeedReport
+from bot.notify.cursor_feed import Backlog, CursorFeed, Delivery, FeedReport, utc_now
 from bot.notify.delivery import OnHeld
 from bot.notify.notices import NoticeLog
 from bot.store.kept_notices import KeptNotice
@@ -49,7 +50,6 @@ CREATED = "created"
 RATING = "rating"
 MESSAGE = "message"  # an official wrote while staff handled the ticket (bot/gateway/handling.py)
 FINISHED = frozenset({"resolved", "closed"})
-BACKLOG = timedelta(days=1)
 
 
 class StaffBoard(Protocol):
@@ -66,11 +66,6 @@ class StaffBoard(Protocol):
 
     async def official_wrote(self, ticket_code: str, text: str) -> None:
         """Say that the official of `ticket_code`, which staff handle, wrote `text`."""
-
-
-def utc_now() -> datetime:
-    """The time now, in UTC."""
-    return datetime.now(timezone.utc)
 
 
 class StaffFeedWatcher(CursorFeed):
@@ -93,17 +88,16 @@ class StaffFeedWatcher(CursorFeed):
         """Read with `client`, post to `board`, keep the cursor of `feed` in `engine`."""
         super().__init__(client, engine, feed, batch, notices=notices, metrics=metrics)
         self._board = board
-        self._clock = clock
-        self._oldest: datetime | None = None
+        self._backlog = Backlog(clock)
 
     def _pass_starts(self, position: int) -> None:
         """Pass over old tickets when no cursor was stored yet."""
-        self._oldest = self._clock() - BACKLOG if position == 0 else None
+        self._backlog.pass_starts(position)
 
     async def _delivery(self, change: Change, report: FeedReport) -> Delivery | None:
         """The post of the ticket `change` opened, unless it is gone or finished already; or
         the alert of a low rating."""
-        if not _wanted(change, self._oldest):
+        if not _wanted(change) or self._backlog.too_old(change):
             return None
         if change.kind == MESSAGE:
             text = change.note.text if change.note is not None else ""
@@ -140,12 +134,8 @@ def staff_told(board: StaffBoard) -> OnHeld:
     return told
 
 
-def _wanted(change: Change, oldest: datetime | None) -> bool:
-    """Whether `change` opened a ticket, rated one low or brought the official's message,
-    recently enough if `oldest` is given."""
-    if change.kind not in (CREATED, MESSAGE) and (change.kind != RATING or change.rating is None):
-        return False
-    if oldest is None:
-        return True
-    at = change.at if change.at.tzinfo is not None else change.at.replace(tzinfo=timezone.utc)
-    return at >= oldest
+def _wanted(change: Change) -> bool:
+    """Whether `change` opened a ticket, rated one low or brought the official's message."""
+    return change.kind in (CREATED, MESSAGE) or (
+        change.kind == RATING and change.rating is not None
+    )
