@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +106,26 @@ def _create_owner_only(path: Path) -> None:
 
 
 def _write_ahead_log(connection: sqlite3.Connection, record: object) -> None:
-    """Switch the database to WAL unless it is already (the mode is kept in the file)."""
+    """Switch the database to WAL unless it is already (the mode is kept in the file).
+
+    Two processes opening a new file at once may both try the switch; SQLite then refuses one
+    at once ("database is locked") without waiting, so the loser waits here and looks again:
+    by then the other has usually switched the file for both.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause = 0.01
     cursor = connection.cursor()
     try:
-        (mode,) = cursor.execute("PRAGMA journal_mode").fetchone()
-        if str(mode).lower() != "wal":
-            cursor.execute("PRAGMA journal_mode=WAL")
+        while True:
+            try:
+                (mode,) = cursor.execute("PRAGMA journal_mode").fetchone()
+                if str(mode).lower() != "wal":
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
     finally:
         cursor.close()

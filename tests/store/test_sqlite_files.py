@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.db import make_engine, prepare_sqlite
+from bot.db import _write_ahead_log, make_engine, prepare_sqlite
 from bot.report.databases import connect
 
 # Rasa's own engine waits 5 s by default; the writer here gives up far sooner, so that waiting
@@ -185,3 +185,44 @@ def test_rasas_tracker_store_as_configured_waits_30_seconds(
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
         store.engine.dispose()
+
+
+def test_a_new_file_another_process_is_writing_is_switched_to_wal_once_it_is_free(
+    tmp_path: Path,
+) -> None:
+    # SQLite refuses the switch at once, without its busy timeout, while another connection
+    # writes: two processes opening a new file together used to fail with "database is locked".
+    path = tmp_path / "new.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE t (x)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES (1)")
+    attempts: list[str] = []
+    tried_again = threading.Event()
+
+    def traced(sql: str) -> None:
+        attempts.extend([sql] if "=WAL" in sql else [])
+        if len(attempts) == 2:
+            tried_again.set()
+
+    connection = sqlite3.connect(path, check_same_thread=False)
+    connection.set_trace_callback(traced)
+    errors: list[sqlite3.Error] = []
+
+    def switch() -> None:
+        try:
+            _write_ahead_log(connection, None)
+        except sqlite3.Error as error:
+            errors.append(error)
+
+    worker = threading.Thread(target=switch)
+    worker.start()
+    # Refused once and trying again: only then is the writer done.
+    assert tried_again.wait(BOUND)
+    writer.execute("COMMIT")
+    worker.join(BOUND)
+
+    assert errors == []
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    connection.close()
+    writer.close()
