@@ -6,7 +6,9 @@ What goes, by the time it was last touched:
 - feedback votes, the local chats' waiting notices and the channels' seen update ids;
 - audience rows of people who have not written since (an opt-out goes with its row: whoever
   writes again is a new member of the audience);
-- outbox rows delivered before then (pending and refused rows wait for someone to act).
+- outbox rows delivered before then (pending and refused rows wait for someone to act);
+- escalation alerts settled before then (sent or set aside), and trainers' decisions on the
+  review queue, which quote an official's question.
 Kept: the notifier's feed cursors and the channel tokens, which are about no one.
 
 Why it looks like this:
@@ -39,13 +41,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.settings import HelpdeskSettings, positive
+from bot.store.escalation_alerts import SENT, SET_ASIDE
 from bot.store.schema import (
     audience,
     contacts,
+    escalation_alerts,
     feedback,
     kept_notices,
     local_messages,
     outbox,
+    review_decisions,
     seen_updates,
 )
 
@@ -54,6 +59,8 @@ DELIVERED = "delivered"
 # The kept notices' settled states (`bot.store.kept_notices`): waiting ones stay, like the
 # outbox's pending rows, until they reach the official.
 SETTLED = ("sent", "unreachable", "failed")
+# The escalation alerts' settled states: a failed one is still retried.
+ALERTS_SETTLED = (SENT, SET_ASIDE)
 # Senders whose conversations go in one transaction.
 _SENDERS_AT_ONCE = 100
 
@@ -91,6 +98,12 @@ def _conditions(cutoff: datetime) -> list[tuple[Table, ColumnElement[bool]]]:
         (outbox, (outbox.c.status == DELIVERED) & (outbox.c.delivered_at < before)),
         (kept_notices, kept_notices.c.state.in_(SETTLED) & (kept_notices.c.updated_at < before)),
         (contacts, contacts.c.updated_at < before),
+        (
+            escalation_alerts,
+            escalation_alerts.c.state.in_(ALERTS_SETTLED)
+            & (escalation_alerts.c.updated_at < before),
+        ),
+        (review_decisions, review_decisions.c.acted_at < before),
     ]
 
 

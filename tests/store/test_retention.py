@@ -19,10 +19,12 @@ from bot.store.database import make_engine, migrate
 from bot.store.schema import (
     audience,
     contacts,
+    escalation_alerts,
     feedback,
     kept_notices,
     local_messages,
     outbox,
+    review_decisions,
     seen_updates,
 )
 from tests.report.conversations import Conversation, save
@@ -37,6 +39,8 @@ TABLES = (
     "outbox",
     "kept_notices",
     "contacts",
+    "escalation_alerts",
+    "review_decisions",
 )
 
 
@@ -135,6 +139,29 @@ def fill(found: Databases, root: Path) -> None:
                         updated_at=when,
                     )
                 )
+            # A failed alert is still retried, however old.
+            for state in ("sent", "failed"):
+                connection.execute(
+                    insert(escalation_alerts).values(
+                        ticket_code=f"HT-{days:06d}",
+                        level="overdue",
+                        recipient=state,
+                        state=state,
+                        attempts=1,
+                        updated_at=when,
+                    )
+                )
+            connection.execute(
+                insert(review_decisions).values(
+                    question_key=tag,
+                    group_key=tag,
+                    representative="quên mật khẩu",
+                    decision="dismissed",
+                    acted_by="trainer",
+                    via="desk",
+                    acted_at=when,
+                )
+            )
             for status in (DELIVERED, PENDING):
                 connection.execute(
                     insert(outbox).values(
@@ -156,6 +183,7 @@ def counts(found: Databases) -> dict[str, int]:
     tables = {"feedback": feedback, "local_messages": local_messages, "outbox": outbox}
     tables |= {"seen_updates": seen_updates, "audience": audience}
     tables |= {"kept_notices": kept_notices, "contacts": contacts}
+    tables |= {"escalation_alerts": escalation_alerts, "review_decisions": review_decisions}
     with engine.connect() as connection:
         found_counts = {
             name: int(connection.execute(select(func.count()).select_from(table)).scalar_one())
