@@ -128,7 +128,14 @@ def create_app(
     )
     officials.register(TELEGRAM, telegram.channel() if telegram else None)
     # The gateway's settings hold the web chat's Rasa address and wait: one of each.
-    webchat = create_webchat(settings, http=http, inbox=LocalInbox(store), web=web, state=shared)
+    webchat = create_webchat(
+        settings,
+        http=http,
+        inbox=LocalInbox(store),
+        web=web,
+        state=shared,
+        before_send=officials.kept_for_staff,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -56,6 +56,15 @@ class Officials:
             None if self._handling is None else await self._handling.answer(channel, sender, text)
         )
 
+    async def kept_for_staff(
+        self, channel: str, sender: str, text: str
+    ) -> list[dict[str, Any]] | None:
+        """The web chat's `before_send`: only the staff check, since its page fetches its own
+        notices and announcements do not go to it."""
+        if self._handling is None:
+            return None
+        return await self._handling.answer(channel, sender, text)
+
     async def wrote(self, channel: str, recipient: str) -> None:
         """An event of the official on `channel` that may not reach Rasa (a follow)."""
         await self.delivery.official_wrote(channel, recipient)

@@ -42,9 +42,10 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from bot.bodies import BodyTooLarge, NotJson, json_of, read_capped
+from bot.messages import LOCAL
 from bot.notify.local_inbox import LocalInbox
 from bot.plain_text import clean
-from bot.rasa import MAX_MESSAGE, RasaClient, RasaUnavailable, as_typed
+from bot.rasa import MAX_MESSAGE, BeforeSend, RasaClient, RasaUnavailable, as_typed
 from bot.rasa_settings import RasaChannelSettings
 from bot.store.database import make_engine, migrate
 from bot.store.shared_settings import SharedStateSettings
@@ -73,13 +74,15 @@ def create_app(
     store: SharedStateSettings | None = None,
     web: WebChatSettings | None = None,
     state: SharedState | None = None,
+    before_send: BeforeSend | None = None,
 ) -> Starlette:
     """The web chat app.
 
     `http` (base URL: the Rasa server) is made from settings if not given; `inbox` is made on
     the store of `store` (default: from the environment), migrated first, if not given. `web`
     (default: from the environment) holds the secret and the rate limits, whose buckets are in
-    `state` (default: HELPDESK_REDIS_URL's Redis, else the inbox's store).
+    `state` (default: HELPDESK_REDIS_URL's Redis, else the inbox's store). `before_send` is
+    the gateway's check before each message reaches Rasa (kept for staff handling a ticket).
     """
     settings = settings or RasaChannelSettings()  # type: ignore[call-arg]  # token: from the env
     web = web or WebChatSettings()  # type: ignore[call-arg]  # the secret: from the environment
@@ -102,7 +105,7 @@ def create_app(
         shared = state or shared_state(found, app.state.inbox.engine)
         app.state.limits = RateLimits(shared, web.sender_per_minute, web.address_per_minute)
         client = http or httpx.AsyncClient(base_url=settings.rasa_url)
-        app.state.rasa = RasaClient.from_settings(settings, client)
+        app.state.rasa = RasaClient.from_settings(settings, client, before_send=before_send)
         try:
             yield
         finally:
@@ -184,7 +187,7 @@ def create_app(
             refused.headers["Retry-After"] = str(wait)
             return refused
         try:
-            replies = await request.app.state.rasa.send(sender, text)
+            replies = await request.app.state.rasa.send(sender, text, {"channel": LOCAL})
         except RasaUnavailable:
             return refusal("unavailable", 503)
         return JSONResponse({"messages": [with_choices(m, sender) for m in replies]})

@@ -19,6 +19,7 @@ from bot.gateway.settings import GatewaySettings
 from bot.notify.settings import NotifierSettings
 from bot.store.database import make_engine
 from bot.texts import texts
+from bot.webchat.sessions import TOKEN_HEADER
 from tests.channels.telegram.fakes import (
     FakeRasa,
     FakeTelegram,
@@ -157,3 +158,39 @@ async def test_a_desk_that_does_not_answer_lets_the_assistant_answer(
     await official_writes(handling_gateway, "quên mật khẩu")
 
     assert len(fake_rasa.received) == 1  # not silence: the assistant answers as before
+
+
+async def test_a_web_chat_message_on_a_claimed_ticket_is_kept_for_staff(
+    handling_gateway: Gateway,
+    staff_env: DeskServer,
+    notifier: NotifierSettings,
+    fake_telegram: FakeTelegram,
+    fake_rasa: FakeRasa,
+) -> None:
+    session = (await handling_gateway.client.post("/api/session")).json()
+    headers = {TOKEN_HEADER: session["token"]}
+    code = await open_ticket(staff_env.url, channel="local", user_id=session["sender"])
+    await serve(notifier, asyncio.Event(), once=True)
+    [post] = said(fake_telegram, STAFF_CHAT)
+
+    async def web_writes(text: str) -> list[dict[str, object]]:
+        body = {"sender": session["sender"], "text": text}
+        sent = await handling_gateway.client.post("/api/messages", json=body, headers=headers)
+        assert sent.status_code == 200, sent.text
+        return list(sent.json()["messages"])
+
+    await web_writes("quên mật khẩu")  # nobody took the ticket yet: the assistant answers
+    assert len(fake_rasa.received) == 1
+
+    await handling_gateway.post_update(group_update("/nhan", reply_to=bot_message(post)))
+    await serve(notifier, asyncio.Event(), once=True)  # the claim waits in the page's inbox
+    replies = await web_writes("Em gửi thêm: lỗi hiện ra khi bấm Ký số")
+
+    assert replies == [{"text": KEPT.format(code=code)}]
+    assert len(fake_rasa.received) == 1
+    kept = (await desk_changes(staff_env.url, code))[-1]
+    assert kept.kind == "message" and kept.note is not None
+    assert (kept.note.author, kept.note.text) == (
+        "Người hỏi (nhắn thêm qua trang trò chuyện)",
+        "Em gửi thêm: lỗi hiện ra khi bấm Ký số",
+    )

@@ -115,7 +115,11 @@ async def test_the_web_chat_is_still_served_and_counted(
     assert page.status_code == 200 and "Trợ lý hỗ trợ phần mềm dùng chung" in page.text
     assert answer.status_code == 200
     assert answer.json()["messages"][0]["text"] == "Anh/chị hỏi: quên mk"
-    assert fake_rasa.received[0] == {"sender": sender, "message": "quên mk"}
+    assert fake_rasa.received[0] == {
+        "sender": sender,
+        "message": "quên mk",
+        "metadata": {"channel": "local"},
+    }
     assert bad.status_code == 400
     assert [m["text"] for m in inbox.json()["messages"]] == ["Phiếu HT-1"]
     assert late.status_code == 503

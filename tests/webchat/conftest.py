@@ -25,6 +25,8 @@ from tests.support.served import WAIT, served_in_thread
 # Fixed, so that parameters made from it read the same in every xdist worker.
 SECRET = "web-chat-secret-for-the-tests-only-0123456789"
 SESSIONS = WebSessions(SECRET)
+# What the page tells Rasa of every message: it comes from a local chat.
+LOCAL_CHAT = {"channel": "local"}
 SENDER = "web-0123456789abcdef"
 # What the page of SENDER sends with each call.
 OWN = {TOKEN_HEADER: SESSIONS.token_for(SENDER)}

@@ -25,7 +25,7 @@ from bot.store.shared_settings import SharedStateSettings
 from bot.texts import texts
 from bot.webchat.app import create_app
 from bot.webchat.sessions import WebSessions
-from tests.webchat.conftest import MENU, OWN, SENDER, SESSIONS, FakeRasa, web_settings
+from tests.webchat.conftest import LOCAL_CHAT, MENU, OWN, SENDER, SESSIONS, FakeRasa, web_settings
 
 WORDS = texts("bot.chat")
 
@@ -54,7 +54,7 @@ def test_a_message_is_passed_to_rasa_and_its_replies_returned(
     response = say(web, "quên mk")
     assert response.status_code == 200
     assert response.json() == {"messages": [{"recipient_id": SENDER, "text": "quên mk"}]}
-    assert rasa.turns == [{"sender": SENDER, "message": "quên mk"}]
+    assert rasa.turns == [{"sender": SENDER, "message": "quên mk", "metadata": LOCAL_CHAT}]
 
 
 @pytest.mark.parametrize(

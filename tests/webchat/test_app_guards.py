@@ -24,7 +24,16 @@ from bot.webchat.sessions import SENDER as SENDER_SHAPE
 from bot.webchat.sessions import TOKEN_HEADER
 from tests.support.databases import migrated_sqlite
 from tests.support.served import WAIT, served_in_thread
-from tests.webchat.conftest import OWN, SENDER, SESSIONS, Clock, FakeRasa, Serve, web_settings
+from tests.webchat.conftest import (
+    LOCAL_CHAT,
+    OWN,
+    SENDER,
+    SESSIONS,
+    Clock,
+    FakeRasa,
+    Serve,
+    web_settings,
+)
 
 WORDS = texts("bot.chat")
 FORBIDDEN = {"error": WORDS.say("web.forbidden")}
@@ -101,7 +110,7 @@ def test_an_old_page_with_a_sender_and_no_token_is_told_to_start_again_and_can(
 
     page = session(web)
     assert post(web, page, "chào").status_code == 200
-    assert rasa.turns == [{"sender": page["sender"], "message": "chào"}]
+    assert rasa.turns == [{"sender": page["sender"], "message": "chào", "metadata": LOCAL_CHAT}]
 
 
 def answer_to_raw_request(url: str, head: list[str], parts: list[bytes]) -> tuple[int, object]:
