@@ -63,6 +63,8 @@ class Reading:
     contrast: bool
     # Its words once courtesies and the opening are set aside: what it is about.
     content: str
+    # The software a "what about..." names, if exactly one ("thế còn email?").
+    software: str | None = None
 
 
 def previous_article(tracker: Tracker, articles: Mapping[str, Article]) -> Article | None:
@@ -130,7 +132,21 @@ def read(text: str) -> Reading:
     opening = max(contrast, _opening(words, "openings"))
     content = " ".join(words[opening:])
     follows = bool(opening) or len(words) <= SHORT_WORDS or _points_back(text)
-    return Reading(follows=follows, contrast=bool(contrast), content=content)
+    # Only "what about <software>" moves the question there: "không thấy thư về hộp thư" after
+    # a password answer mentions mail without asking about it.
+    named = _software_named(words) if contrast else set()
+    software = next(iter(named)) if len(named) == 1 else None
+    return Reading(follows, bool(contrast), content, software)
+
+
+def _software_named(words: list[str]) -> set[str]:
+    message = f" {' '.join(words)} "
+    names = texts("actions", "follow_up_words.yml").section("software_names")
+    return {
+        str(key)
+        for key, phrases in names.items()
+        if any(f" {comparable(str(p))} " in message for p in phrases)
+    }
 
 
 def looks_like_follow_up(text: str) -> bool:

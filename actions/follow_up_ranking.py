@@ -71,7 +71,9 @@ def weight(candidate: str, previous: Article, reading: Reading | None = None) ->
         found *= SAME_WEIGHT * (CONTRAST_WEIGHT if reading is not None and reading.contrast else 1)
     if candidate in previous.follow_ups:
         found *= FOLLOW_UP_WEIGHT
-    if candidate.split(".", 1)[0] == previous.software:
+    # A software named by name is the one the question is in, whatever was answered before.
+    software = reading.software if reading is not None and reading.software else previous.software
+    if candidate.split(".", 1)[0] == software:
         found *= SOFTWARE_WEIGHT
     elif _topic(candidate) == _topic(previous.id):
         found *= TOPIC_WEIGHT

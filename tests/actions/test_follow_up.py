@@ -29,6 +29,7 @@ READINGS = [
         "ky tren dien thoai co duoc khong a",
     ),
     ("ok thanks, còn đổi mật khẩu thì sao", True, True, "doi mat khau thi sao"),
+    ("ok cảm ơn a, còn ks bằng đt đc k a", True, True, "ks bang dt dc k a"),
     (
         "nếu token bị khóa vì nhập sai mã pin nhiều lần thì phải làm gì",
         True,
@@ -58,6 +59,23 @@ READINGS = [
     ("/kb_qlvb__dang_nhap", False, False, ""),
     ("", False, False, ""),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "software"),
+    [
+        ("thế còn email?", "email"),
+        ("con thu cong vu thi sao", "email"),
+        ("còn bên họp trực tuyến", "hntt"),
+        # Mail is mentioned, not asked about: no "what about".
+        ("bấm gửi yêu cầu rồi mà không thấy thư nào về hộp thư", None),
+        # Two software: none of them alone.
+        ("còn ký số trên quản lý văn bản", None),
+        ("còn trên điện thoại thì sao", None),
+    ],
+)
+def test_what_about_a_software_names_it(text: str, software: str | None) -> None:
+    assert follow_up.read(text).software == software
 
 
 @pytest.mark.parametrize(("text", "follows", "contrast", "content"), READINGS)

@@ -44,6 +44,18 @@ def test_the_answer_just_sent_is_likely_again_except_after_what_about(
     assert again > sibling > after_contrast
 
 
+def test_the_software_a_what_about_names_takes_the_place_of_the_one_answered(
+    kb_source: KnowledgeBaseSource,
+) -> None:
+    previous = kb_source.get().articles["qlvb.quen_mat_khau"]
+    reading = follow_up.read("còn email thì sao")
+    weight = follow_up_ranking.weight
+    assert weight("email.dang_nhap", previous, reading) > weight(
+        "qlvb.lap_ho_so", previous, reading
+    )
+    assert weight("email.dang_nhap", previous) < weight("qlvb.lap_ho_so", previous)
+
+
 def test_a_message_that_does_not_look_like_a_follow_up_leans_less_on_the_context(
     kb_source: KnowledgeBaseSource,
 ) -> None:
