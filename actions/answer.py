@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import follow_up, services
+from actions import follow_up, follow_up_ranking, services
 from bot.kb.article import Article, article_for, intent_for
 
 
@@ -34,7 +34,7 @@ class ActionAnswerArticle(Action):
         """Send the answer of the latest intent's article, or of the follow-up it asks."""
         source = self._source or services.knowledge_base()
         articles = source.get().articles
-        in_context = answer_follow_up(dispatcher, tracker, articles, domain)
+        in_context = answer_follow_up(dispatcher, tracker, source, domain)
         if in_context is not None:
             return in_context
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False) or ""
@@ -50,14 +50,16 @@ class ActionAnswerArticle(Action):
 def answer_follow_up(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
-    articles: Mapping[str, Article],
+    source: services.KnowledgeBaseSource,
     domain: dict[str, Any],
 ) -> list[EventType] | None:
     """Answer the message as a follow-up of the article just answered; None if it is not one.
 
-    A step of that article is sent when the message names one; another article when, weighed
-    by its relation to that article, the model's ranking clearly leads to it.
+    A step of that article is sent when the message names one; another article (or that one
+    again, at the step whose button the message names) when, weighed by its relation to that
+    article, the model's ranking and the message's likeness clearly lead to it.
     """
+    articles = source.get().articles
     previous = follow_up.previous_article(tracker, articles)
     text = str(tracker.latest_message.get("text") or "")
     if previous is None or not text or text.startswith("/"):
@@ -65,12 +67,14 @@ def answer_follow_up(
     step = follow_up.step_asked(text, previous)
     if step is not None:
         return send_step(dispatcher, step)
-    if not follow_up.looks_like_follow_up(text):
-        return None
     ranking = tracker.latest_message.get("intent_ranking") or []
-    chosen = follow_up.clear_choice(follow_up.reranked(ranking, previous, articles))
+    shares, number = follow_up_ranking.in_context(text, ranking, previous, source)
+    chosen = follow_up_ranking.clear_choice(shares)
     if chosen is None:
         return None
+    if chosen == previous.id and number is not None:
+        # Asked about the answer just sent: the step whose button it names, or most like it.
+        return send_step(dispatcher, follow_up.Step(previous, number))
     return send_article(dispatcher, articles[chosen], articles, domain)
 
 

@@ -3,14 +3,13 @@ trained on yet, offer the likeliest topics, or fall back politely."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import follow_up, services
+from actions import follow_up, follow_up_ranking, services
 from actions.answer import answer_follow_up, model_intents, send_article
 from actions.conversation import previous_reply_used
 from bot.kb.article import Article, article_for
@@ -60,14 +59,18 @@ def untrained_article(
     return article if article is not None and article.intent not in known else None
 
 
-def ranking_in_context(tracker: Tracker, articles: Mapping[str, Article]) -> list[dict[str, Any]]:
+def ranking_in_context(
+    tracker: Tracker, source: services.KnowledgeBaseSource
+) -> list[dict[str, Any]]:
     """The model's ranking, weighed by the article just answered when the message follows it."""
     ranking: list[dict[str, Any]] = tracker.latest_message.get("intent_ranking") or []
-    previous = follow_up.previous_article(tracker, articles)
+    previous = follow_up.previous_article(tracker, source.get().articles)
     text = str(tracker.latest_message.get("text") or "")
-    if previous is None or not follow_up.looks_like_follow_up(text):
+    if previous is None or not text or text.startswith("/"):
         return ranking
-    shares = follow_up.reranked(ranking, previous, articles)
+    shares, _ = follow_up_ranking.in_context(text, ranking, previous, source)
+    if not shares:
+        return ranking
     return [{"name": name, "confidence": share} for name, share in shares]
 
 
@@ -98,10 +101,10 @@ class ActionClarify(Action):
         if new is not None:
             answered: list[EventType] | None = send_article(dispatcher, new, articles, domain)
         else:
-            answered = answer_follow_up(dispatcher, tracker, articles, domain)
+            answered = answer_follow_up(dispatcher, tracker, source, domain)
         if answered is not None:
             return [*answered, SlotSet("repeated_fallback", False)]
-        ranking = ranking_in_context(tracker, articles)
+        ranking = ranking_in_context(tracker, source)
         buttons = [
             {"title": articles[article_id].title, "payload": f"/{articles[article_id].intent}"}
             for article_id, _ in likely_articles(ranking)

@@ -1,45 +1,43 @@
 """A short question right after an answer, read against that answer's article.
 
 "còn trên điện thoại thì sao?" names no software and "bước 3 là sao?" no topic: on its own the
-model cannot tell which article they mean, but the article just answered can. When a message
-looks like a follow-up (it opens with "còn", "thế còn", "nếu"..., or is only a few words) and an
-article was answered just before, the model's ranking is weighed again by each candidate's
-relation to that article: one of its declared follow-ups, the same software, the same topic in
-another software. "bước N" asks for that step of the article itself. The model still decides
-what the words are about; the context only settles between the articles it finds likely.
+model cannot tell which article they mean, but the article just answered can. This module reads
+what a message says about that context: whether it leans on the answer at all (it opens with
+"còn", "thế còn", "nếu"..., after any "dạ, cảm ơn"; points back with "đó", "này"; or is only a
+few words), whether it asks about something else ("còn..." : not the answer just sent), which
+step of the answer it names ("bước 3", "mục cuối"), and which of the answer's buttons ("nút
+**Hoàn thành**"). `follow_up_ranking.py` weighs the articles with it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
 
 from rasa_sdk import Tracker
 
 from actions.conversation import session_events
-from bot.kb.article import Article, article_for
+from bot.kb.article import Article
 from bot.texts import texts
-from bot.vietnamese import comparable
+from bot.vietnamese import comparable, words_with_offsets
 
-# Weights of a candidate's relation to the article just answered (chosen on the development
-# conversations, tests/data/dev_followups.yml).
-FOLLOW_UP_WEIGHT = 4.0
-SOFTWARE_WEIGHT = 3.0
-TOPIC_WEIGHT = 2.0
-# A message of at most this many words is read as a follow-up even without an opening word.
+# A message of at most this many words (courtesies aside) is read as a follow-up even without
+# an opening word.
 SHORT_WORDS = 5
 # How many of the official's messages may come between the answer and its follow-up (a vote
 # on the answer, say) before the context is forgotten.
 WITHIN_MESSAGES = 2
-# After weighing, the likeliest article is answered at once when it has at least this share...
-ANSWER_SHARE = 0.4
-# ...and leads the next by this much; otherwise the likeliest are offered as buttons.
-ANSWER_MARGIN = 0.1
+# A button of the answer ("**Hoàn thành**") named in the message counts when it has at least
+# this many syllables: one-syllable labels ("Lưu", "Gửi") are everyday words.
+TERM_SYLLABLES = 2
 
 # The replies that answer an article and set `last_article`.
 ANSWERS = ("utter_article", "utter_article_step", "utter_article_no_step")
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,20 @@ class Step:
     def exists(self) -> bool:
         """Whether the article has that step."""
         return 1 <= self.number <= len(self.article.answer.steps)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message says about the answer just sent."""
+
+    # It leans on the answer: an opening word, a word pointing back, or only a few words.
+    follows: bool
+    # It asks about something other than the answer ("còn...", "thế còn...").
+    contrast: bool
+    # Its words once courtesies and the opening are set aside: what it is about.
+    content: str
+    # The software a "what about..." names, if exactly one ("thế còn email?").
+    software: str | None = None
 
 
 def previous_article(tracker: Tracker, articles: Mapping[str, Article]) -> Article | None:
@@ -77,34 +89,93 @@ def _words(text: str) -> list[str]:
     return comparable(text).split()
 
 
-def _phrases(key: str) -> list[list[str]]:
-    return [_words(phrase) for phrase in texts("actions", "follow_up_words.yml").words(key)]
+@lru_cache(maxsize=16)
+def _phrases(key: str) -> tuple[tuple[str, ...], ...]:
+    """The vocabulary's phrases under `key`, longest first so the longest opening is taken."""
+    found = {tuple(_words(p)) for p in texts("actions", "follow_up_words.yml").words(key)}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _opening(words: list[str], key: str) -> int:
+    """How many words of `words` the longest phrase of `key` it opens with covers (0: none)."""
+    for phrase in _phrases(key):
+        if phrase and tuple(words[: len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def _without_courtesies(words: list[str]) -> list[str]:
+    while words and (skipped := _opening(words, "courtesies")):
+        words = words[skipped:]
+    return words
+
+
+def _points_back(text: str) -> bool:
+    """Whether the message has a word pointing back at the answer, as written with marks."""
+    marked = (
+        " "
+        + " ".join(unicodedata.normalize("NFC", w.text.lower()) for w in words_with_offsets(text))
+        + " "
+    )
+    return any(
+        f" {unicodedata.normalize('NFC', phrase)} " in marked
+        for phrase in texts("actions", "follow_up_words.yml").words("anaphora")
+    )
+
+
+def read(text: str) -> Reading:
+    """How the message stands to the answer just sent."""
+    words = _without_courtesies(_words(text))
+    if not words or text.startswith("/"):
+        return Reading(follows=False, contrast=False, content="")
+    contrast = _opening(words, "contrasts")
+    opening = max(contrast, _opening(words, "openings"))
+    content = " ".join(words[opening:])
+    follows = bool(opening) or len(words) <= SHORT_WORDS or _points_back(text)
+    # Only "what about <software>" moves the question there: "không thấy thư về hộp thư" after
+    # a password answer mentions mail without asking about it.
+    named = _software_named(words) if contrast else set()
+    software = next(iter(named)) if len(named) == 1 else None
+    return Reading(follows, bool(contrast), content, software)
+
+
+def _software_named(words: list[str]) -> set[str]:
+    message = f" {' '.join(words)} "
+    names = texts("actions", "follow_up_words.yml").section("software_names")
+    return {
+        str(key)
+        for key, phrases in names.items()
+        if any(f" {comparable(str(p))} " in message for p in phrases)
+    }
 
 
 def looks_like_follow_up(text: str) -> bool:
-    """Whether the message opens with a follow-up word or is only a few words."""
-    words = _words(text)
-    if not words or text.startswith("/"):
-        return False
-    if len(words) <= SHORT_WORDS:
-        return True
-    return any(words[: len(phrase)] == phrase for phrase in _phrases("openings"))
+    """Whether the message leans on the answer just sent (see `read`)."""
+    return read(text).follows
 
 
-def step_asked(text: str, article: Article) -> Step | None:
-    """The step of `article` that "bước 3", "bước thứ ba" or "bước cuối" asks about."""
+def _number_words() -> dict[str, int]:
     vocabulary = texts("actions", "follow_up_words.yml")
-    words = _words(text)
-    step_word = comparable(vocabulary.say("step_word"))
-    fillers = {comparable(w) for w in vocabulary.words("step_fillers")}
-    numbers = {
+    return {
         comparable(str(word)): int(number)
         for number, names in vocabulary.section("step_numbers").items()
         for word in names
     }
+
+
+def step_asked(text: str, article: Article) -> Step | None:
+    """The step of `article` that "bước 3", "bước thứ ba", "b3" or "mục cuối" asks about."""
+    vocabulary = texts("actions", "follow_up_words.yml")
+    step_words = {comparable(w) for w in vocabulary.words("step_words")}
+    fillers = {comparable(w) for w in vocabulary.words("step_fillers")}
+    numbers = _number_words()
     last = {comparable(w) for w in vocabulary.words("last_step")}
+    words: list[str] = []
+    for word in _words(text):  # "b3", "buoc2": the step word and its number typed as one
+        glued = re.fullmatch(r"([a-z]+)(\d{1,2})", word)
+        words += list(glued.groups()) if glued and glued[1] in step_words else [word]
     for place, word in enumerate(words):
-        if word != step_word:
+        if word not in step_words:
             continue
         after = [w for w in words[place + 1 : place + 4] if w not in fillers]
         if not after:
@@ -121,51 +192,19 @@ def step_asked(text: str, article: Article) -> Step | None:
     return None
 
 
-def _topic(article_id: str) -> str:
-    return article_id.split(".", 1)[-1]
+def button_named(text: str, article: Article) -> Step | None:
+    """The step of `article` whose button or menu (in bold) the message names first.
 
-
-def weight(candidate: str, previous: Article) -> float:
-    """How much more likely `candidate` is as the next article after `previous`."""
-    found = 1.0
-    if candidate in previous.follow_ups:
-        found *= FOLLOW_UP_WEIGHT
-    if candidate.split(".", 1)[0] == previous.software:
-        found *= SOFTWARE_WEIGHT
-    elif _topic(candidate) == _topic(previous.id):
-        found *= TOPIC_WEIGHT
-    return found
-
-
-def reranked(
-    ranking: list[dict[str, Any]], previous: Article, articles: Mapping[str, Article]
-) -> list[tuple[str, float]]:
-    """The model's ranking of intents weighed by relation to `previous`, as shares summing to 1.
-
-    Non-article intents keep their weight; `nlu_fallback` is not a candidate.
+    "bấm hoàn thành xong thì văn bản đi đâu" after the signing answer is about its step with
+    **Hoàn thành**, the button pressed, not the menu **Văn bản đi** named after it; a
+    one-syllable label ("Lưu") is too common a word to tell.
     """
-    weighed: list[tuple[str, float]] = []
-    for entry in ranking:
-        name = str(entry.get("name") or "")
-        if not name or name == "nlu_fallback":
-            continue
-        confidence = float(entry.get("confidence") or 0.0)
-        article_id = article_for(name)
-        if article_id is not None:
-            if article_id not in articles:
-                continue
-            confidence *= weight(article_id, previous)
-        weighed.append((name, confidence))
-    total = sum(c for _, c in weighed) or 1.0
-    return sorted(((n, c / total) for n, c in weighed), key=lambda item: -item[1])
-
-
-def clear_choice(shares: list[tuple[str, float]]) -> str | None:
-    """The article answered at once after weighing: a clear lead, and an article at all."""
-    if not shares:
-        return None
-    name, first = shares[0]
-    second = shares[1][1] if len(shares) > 1 else 0.0
-    if first < ANSWER_SHARE or first - second < ANSWER_MARGIN:
-        return None
-    return article_for(name)
+    message = f" {' '.join(_words(text))} "
+    found: list[tuple[int, int, int]] = []
+    for number, step in enumerate(article.answer.steps, start=1):
+        for term in _BOLD.findall(step):
+            words = _words(term)
+            place = message.find(f" {' '.join(words)} ")
+            if len(words) >= TERM_SYLLABLES and place >= 0:
+                found.append((place, -len(words), number))
+    return Step(article, min(found)[2]) if found else None

@@ -19,13 +19,18 @@ WIDTH = 100
 Sets = dict[str, list[Conversation] | None]
 
 
+def set_names(dev: bool) -> tuple[str, ...]:
+    """The conversation sets a run plays: the development sets alone with `dev`, else all."""
+    return ("dev", "dev_blind") if dev else ("eval", "dev", "dev_blind")
+
+
 def plan(root: Path, kb: KnowledgeBase, dev: bool) -> Sets:
-    """The conversation sets this run plays: the development set alone with `dev`, else both.
+    """The conversation sets this run plays (`set_names`), None for a file not written yet.
 
     DatasetError if a file is malformed or shares a message with the training data.
     """
-    names = ("dev",) if dev else ("eval", "dev")
-    return conversations.load_sets(root, kb, names, dataset.project_training_texts(root, kb))
+    training = dataset.project_training_texts(root, kb)
+    return conversations.load_sets(root, kb, set_names(dev), training)
 
 
 def play(root: Path, models: Mapping[str, Path], url: str, sets: Sets) -> dict[str, Score]:
@@ -41,11 +46,11 @@ def play(root: Path, models: Mapping[str, Path], url: str, sets: Sets) -> dict[s
     ours: dict[str, Score] = {}
     for name, found in sets.items():
         path = conversations.FOLLOW_UPS[name]
+        label = said.say(f"eval.followups_sets.{name}")
         print()
         if found is None:
-            _print(said.say("eval.followups_absent", path=path))
+            _print(said.say("eval.followups_absent", name=label, path=path))
             continue
-        label = said.say(f"eval.followups_sets.{name}")
         _print(said.say("eval.followups_title", name=label, path=path, count=len(found)))
         for pipeline, by_set in played.items():
             running.write_played(

@@ -23,10 +23,12 @@ from bot.kb.loader import KnowledgeBase
 from bot.texts import texts
 
 # The conversation sets, from the project folder: the evaluation's (written blind, by another
-# hand; absent until it is written) and the development set (for tuning, never reported).
+# hand; absent until it is written) and two development sets for tuning, never reported as the
+# result: one written with the rules, one written blind by another hand (the honest signal).
 FOLLOW_UPS = {
     "eval": Path("tests/data/eval_followups.yml"),
     "dev": Path("tests/data/dev_followups.yml"),
+    "dev_blind": Path("tests/data/dev_followups_blind.yml"),
 }
 # Read on the evaluation set: conversations answered right, every turn at once.
 TARGET = 0.90

@@ -54,6 +54,18 @@ class LiveIndex:
                     self._exact.setdefault(match_key(syllables), article.id)
                     examples.append((syllables, article.id))
         self._likeness = IntentCentroids.learn(examples)
+        # Each article's answer (introduction, steps, note) as one document, and each step as
+        # one: what a follow-up about the answer just sent names ("mã PIN", "ctrl f5").
+        answers: list[tuple[list[str], str]] = []
+        steps: list[tuple[list[str], str]] = []
+        for article in version.kb.articles.values():
+            answer = article.answer
+            for text in (answer.intro, *answer.steps, answer.note):
+                answers.append((self.syllables(text), article.id))
+            for number, text in enumerate(answer.steps, start=1):
+                steps.append((self.syllables(text), f"{article.id}#{number}"))
+        self._answers = IntentCentroids.learn(answers)
+        self._steps = IntentCentroids.learn(steps)
 
     def syllables(self, text: str) -> list[str]:
         """The bare syllables of `text` with this version's abbreviations and terms."""
@@ -76,6 +88,29 @@ class LiveIndex:
             return None
         best = max(similarities, key=lambda article_id: similarities[article_id])
         return Match(best, exact=False, likeness=similarities[best])
+
+    def likeness(self, text: str) -> dict[str, float]:
+        """The cosine likeness of `text` to every article's questions and title (by id)."""
+        syllables = self.syllables(text)
+        return self._likeness.similarities(syllables) if syllables else {}
+
+    def answer_likeness(self, text: str, article_id: str) -> tuple[float, int | None]:
+        """How alike `text` is to the article's answer (as a whole or its likeliest step), and
+        the number of that step (None when it shares no word with any step)."""
+        syllables = self.syllables(text)
+        if not syllables:
+            return 0.0, None
+        whole = self._answers.similarities(syllables).get(article_id, 0.0)
+        prefix = f"{article_id}#"
+        by_step = {
+            int(name.removeprefix(prefix)): alike
+            for name, alike in self._steps.similarities(syllables).items()
+            if name.startswith(prefix) and alike > 0.0
+        }
+        if not by_step:
+            return whole, None
+        step = max(by_step, key=lambda number: by_step[number])
+        return max(whole, by_step[step]), step
 
     def likeliest(self, text: str, limit: int) -> list[Match]:
         """Up to `limit` articles `text` is likeliest about, best first; an exact question's

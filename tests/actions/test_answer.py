@@ -147,6 +147,21 @@ FOLLOW_UPS = [
         [("kb_hoc__chung_nhan", 0.4), ("kb_qlvb__vb_den_giay", 0.35), ("affirm", 0.05)],
         "qlvb.vb_den_giay",
     ),
+    # About the answer just sent, in its words ("gửi yêu cầu", "hộp thư"): that answer again,
+    # though the model leans to the mail article.
+    (
+        "qlvb.quen_mat_khau",
+        "bấm gửi yêu cầu r mà ko thấy thư nào về hộp thư cả",
+        [("kb_email__gui_tep_lon", 0.4), ("kb_qlvb__quen_mat_khau", 0.17)],
+        "qlvb.quen_mat_khau",
+    ),
+    # Long, no opening word, and still a follow-up: the same software settles it.
+    (
+        "hntt.chia_se_man_hinh",
+        "share rồi mà bên kia chỉ thấy màn hình đen",
+        [("kb_hntt__chia_se_man_hinh", 0.48), ("kb_hntt__mat_hinh", 0.39)],
+        "hntt.chia_se_man_hinh",
+    ),
     # A question the model is sure of is not turned towards the context.
     (
         "kyso.ky_van_ban",

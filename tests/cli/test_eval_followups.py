@@ -14,9 +14,16 @@ def test_an_evaluation_set_not_written_yet_is_said_absent_without_loading_a_mode
         tmp_path, {"ours": tmp_path / "no-model.tar.gz"}, "", {"eval": None}
     )
     printed = " ".join(capsys.readouterr().out.split())
+    said = texts("bot.cli")
+    name = said.say("eval.followups_sets.eval")
     assert scores == {}
-    assert texts("bot.cli").say("eval.followups_absent", path=FOLLOW_UPS["eval"]) in printed
+    assert said.say("eval.followups_absent", name=name, path=FOLLOW_UPS["eval"]) in printed
     assert eval_followups.missed(scores) == []
+
+
+def test_the_development_run_plays_both_development_sets_and_not_the_evaluation_one() -> None:
+    assert eval_followups.set_names(dev=True) == ("dev", "dev_blind")
+    assert set(eval_followups.set_names(dev=False)) == set(FOLLOW_UPS)
 
 
 def test_the_target_is_read_on_the_evaluation_set_only() -> None:

@@ -32,12 +32,13 @@ def reply(kind: str, article: str | None = None, offered: tuple[str, ...] = ()) 
     return Reply("", kind, article, None, 0.0, [{"text": "…", "buttons": buttons}])
 
 
+@pytest.mark.parametrize("name", ["dev", "dev_blind"])
 def test_the_development_conversations_are_many_held_out_and_of_known_articles(
-    root: Path, knowledge_base: KnowledgeBase
+    root: Path, knowledge_base: KnowledgeBase, name: str
 ) -> None:
     training = project_training_texts(root, knowledge_base)
-    sets = load_sets(root, knowledge_base, ["dev"], training)  # raises on any overlap
-    found = sets["dev"]
+    sets = load_sets(root, knowledge_base, [name], training)  # raises on any overlap
+    found = sets[name]
     assert found is not None and len(found) >= 30
     assert all(len(c.turns) >= 2 for c in found)
     assert sum(len(c.turns) >= 3 for c in found) >= 10

@@ -65,3 +65,29 @@ def test_a_text_of_no_known_word_has_no_likeliest_article(index: LiveIndex) -> N
     assert index.likeliest("zzqx wwqv", 3) == []
     assert index.likeliest("", 3) == []
     assert index.likeliest("quên mật khẩu", 0) == []
+
+
+def test_likeness_to_every_article_is_given_by_id(index: LiveIndex) -> None:
+    likeness = index.likeness("còn ký số trên điện thoại thì sao")
+    assert max(likeness, key=lambda article_id: likeness[article_id]) == "kyso.di_dong"
+    assert index.likeness("") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "article", "step"),
+    [
+        ("bấm ctrl f5 rồi vẫn thế", "chung.trinh_duyet", 3),
+        ("nhập mã pin của token xong bấm gì", "kyso.ky_van_ban", 3),
+    ],
+)
+def test_a_message_about_an_answer_is_like_it_and_names_its_likeliest_step(
+    index: LiveIndex, text: str, article: str, step: int
+) -> None:
+    alike, number = index.answer_likeness(text, article)
+    unrelated, _ = index.answer_likeness(text, "hoc.diem_dat")
+    assert alike > unrelated
+    assert number == step
+
+
+def test_a_message_sharing_no_word_with_an_answer_names_no_step(index: LiveIndex) -> None:
+    assert index.answer_likeness("xyzzy", "kyso.ky_van_ban") == (0.0, None)
