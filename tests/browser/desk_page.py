@@ -2,8 +2,8 @@
 
 Each step does what a person does (fills the labelled field, presses the named button) and
 waits for the page that follows, so a test reads as the story it proves. Labels come from the
-desk's own texts (bot/desk/pages.yml). A new step on the page (sending a suggested answer, say)
-is one more method here: find its control by its label, press it, wait for the notice.
+desk's own texts (bot/desk/pages.yml). A new step on the page is one more method here: find
+its control by its label, press it, wait for the notice.
 """
 
 from __future__ import annotations
@@ -63,6 +63,12 @@ class DeskPage:
         """Write `text` as a reply to the official on the open ticket and send it."""
         await self.page.get_by_label(WORDS.say("ticket.reply_label")).fill(text)
         await self.page.get_by_role("button", name=WORDS.say("ticket.send")).click()
+        await expect(self.notice).to_have_text(WORDS.say("ticket.done_reply"))
+
+    async def send_suggestion(self, number: int) -> None:
+        """Send the open ticket's suggested article `number` (1: the likeliest) as a reply."""
+        form = self.page.locator(f"#goi-y-{number}")
+        await form.get_by_role("button", name=WORDS.say("aids.send_article")).click()
         await expect(self.notice).to_have_text(WORDS.say("ticket.done_reply"))
 
     async def set_status(self, label: str) -> None:

@@ -38,6 +38,20 @@ async def open_tickets(url: str) -> list[str]:
     return codes
 
 
+async def suggested_and_last_note(url: str, code: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The ticket's likeliest suggested article, as the assistant's API lists it, and its last
+    note, as the desk keeps it."""
+    async with httpx.AsyncClient(base_url=url, timeout=10) as desk:
+        listed = await desk.get(
+            f"/api/v1/tickets/{code}/suggestions", headers={"Authorization": f"Bearer {ASSISTANT}"}
+        )
+        ticket = await desk.get(
+            f"/api/v1/tickets/{code}", headers={"Authorization": f"Bearer {STAFF}"}
+        )
+    assert listed.status_code == 200 and ticket.status_code == 200, (listed.text, ticket.text)
+    return listed.json()["suggestions"][0], ticket.json()["notes"][-1]
+
+
 async def status_of(url: str, code: str) -> str:
     """The ticket's status as the desk keeps it."""
     headers = {"Authorization": f"Bearer {STAFF}"}
@@ -47,7 +61,7 @@ async def status_of(url: str, code: str) -> str:
     return str(response.json()["status"])
 
 
-async def test_staff_sign_in_filter_open_a_ticket_change_its_status_and_sign_out(
+async def test_staff_sign_in_filter_open_a_ticket_send_a_suggestion_change_status_sign_out(
     page: Page, desk_server: DeskServer, staff: StaffAccount
 ) -> None:
     _, signing, _ = await open_tickets(desk_server.url)
@@ -63,6 +77,10 @@ async def test_staff_sign_in_filter_open_a_ticket_change_its_status_and_sign_out
 
     await desk.open_ticket(signing)
     await expect(desk.status_shown).to_have_text(WORDS.say("statuses.new"))
+    await desk.send_suggestion(1)
+    suggested, note = await suggested_and_last_note(desk_server.url, signing)
+    assert suggested["article"].startswith("kyso.")
+    assert (note["author"], note["text"]) == (staff.name, suggested["text"])
     await desk.set_status(WORDS.say("statuses.in_progress"))
     await expect(desk.status_shown).to_have_text(WORDS.say("statuses.in_progress"))
     assert await status_of(desk_server.url, signing) == "in_progress"
