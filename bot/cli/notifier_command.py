@@ -25,7 +25,6 @@ from prometheus_client import start_http_server
 from pydantic import ValidationError
 
 from bot.channels.outside import outside_channels
-from bot.channels.zalo.channel import CHANNEL as ZALO
 from bot.channels.zalo.settings import ZaloSettings, zalo_from_environment
 from bot.cli.settings_errors import print_settings_errors
 from bot.display import vietnam_time
@@ -133,8 +132,9 @@ async def serve(
                 SendingLease(Leases(engine), metrics=metrics),
                 delivery,
                 escalations,
-                # Zalo's numbered choices mean something only to the process that sent them.
-                RatingFeed(client, notifier, engine, notifier.names - {ZALO}, metrics=metrics),
+                # Zalo's numbered choices live in the shared state: a number typed back to
+                # any gateway means this notifier's question.
+                RatingFeed(client, notifier, engine, notifier.names, metrics=metrics),
             )
             if once:
                 try:

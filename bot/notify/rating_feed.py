@@ -9,8 +9,9 @@ Why it looks like this:
   that cannot take it now (Zalo's window closed, a blocked bot) skips it: a rating is asked
   for, never chased.
 - Asked only on the channels given (`asks_on`): those whose buttons come back to the assistant
-  as their payload from any process. Zalo's numbered choices are remembered by the process that
-  sent them, so a number typed back to the gateway would not mean this notifier's question.
+  as their payload from any process. Zalo's numbered choices qualify: they are remembered in
+  the shared state (`bot.channels.zalo.render`), so the number typed back to any gateway means
+  this notifier's question.
 - Not asked when the ticket is no longer resolved or closed (reopened since) or already rated;
   a ticket resolved and later closed without a rating is asked once more at its closing.
 - The buttons' payloads stay under Telegram's 64 bytes of callback data, so they work across

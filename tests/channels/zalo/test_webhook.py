@@ -11,11 +11,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from bot.channels.zalo.render import ChoiceMemory
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.webhook import MAX_BODY
-from bot.channels.zalo.wiring import ZaloParts, build_zalo
+from bot.channels.zalo.wiring import ZaloParts, build_channel, build_zalo
+from bot.notify.rating_feed import rating_payload, rating_question
 from bot.rasa import MAX_MESSAGE
 from bot.store.schema import seen_updates
+from bot.store.shared_sql import SqlState
 from bot.texts import texts
 from tests.channels.zalo.conftest import OA_SECRET, USER, now_ms, signed, text_event
 from tests.channels.zalo.fake_rasa import MENU, FakeRasa
@@ -292,3 +295,21 @@ async def test_a_number_typed_right_after_the_question_answers_that_question(
         assert await parts.webhook.handle(raw, header) == 200
     await parts.webhook.drain()
     assert fake_rasa.messages == [MENU, '/inform{"software":"thucongvu"}']
+
+
+async def test_the_notifiers_rating_question_is_answered_by_number_at_the_gateway(
+    parts: ZaloParts,
+    settings: ZaloSettings,
+    sqlite_engine: Engine,
+    http: httpx.AsyncClient,
+    fake_zalo: FakeZalo,
+    fake_rasa: FakeRasa,
+) -> None:
+    # The notifier's own Zalo channel, as `helpdesk notifier` builds it, on the same store.
+    notifier = build_channel(settings, sqlite_engine, http, ChoiceMemory(SqlState(sqlite_engine)))
+    await notifier.send(f"zalo-{USER}", rating_question("HT-000123", "Không ký số được"))
+    assert "5. " in fake_zalo.texts_to(USER)[-1]
+
+    await deliver(parts, text_event("5", "m-rating"))
+
+    assert fake_rasa.messages[-1] == rating_payload("HT-000123", "5")
