@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import secrets
 import statistics
 import time
 from pathlib import Path
@@ -26,6 +28,7 @@ from bot.evaluation import dataset, quick_restoration, running
 from bot.evaluation.restoration import Restoration, measure, strip_marks
 from bot.kb import loader
 from bot.nlu.vi_tokenizer import VietnameseTokenizer
+from bot.settings import ACTION_SERVER_TOKEN
 from bot.vietnamese import words_with_offsets
 
 
@@ -70,7 +73,9 @@ def main() -> None:
     dataset.check_domain_texts(root, kb, loaded={args.text: sentences})
     if args.trained:
         model = train(project, root / args.config)
-        # Only the tokenizer runs: no question is asked, so no action server is needed.
+        # Only the tokenizer runs: no question is asked, so no action server is needed, but the
+        # assistant reads its token from the environment as `helpdesk eval` sets it.
+        os.environ.setdefault(ACTION_SERVER_TOKEN, secrets.token_urlsafe(32))
         _, result = asyncio.run(running.ask(model, "http://127.0.0.1:9/webhook", {}, sentences))
         assert result is not None
         _print(f"{args.text}, trained model {model.name}", result, len(sentences))
