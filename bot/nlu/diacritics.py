@@ -15,7 +15,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.nlu.syllable_model import END, START, SyllableModel
@@ -31,10 +31,6 @@ _BEAM = 16
 # ... and only those within this many nats of the best one: a reading e^10 times less likely
 # than the best is not worth extending (the same as 15 on the development text, in half the time).
 _MARGIN = 10.0
-
-# What reading an abbreviation as the syllable it also is, missing its marks, costs against its
-# expansion ("a" is "anh" unless the context says "ạ").
-_ABBREVIATION_DOUBT = math.log(0.5)
 
 _State = tuple[str, str]
 
@@ -123,30 +119,18 @@ class DiacriticsRestorer:
         lower = syllable.lower()
         return lower in self._unigrams or lower in self._candidates
 
-    def restore(
-        self, syllables: Sequence[str], abbreviated: Mapping[int, str] | None = None
-    ) -> list[str]:
+    def restore(self, syllables: Sequence[str]) -> list[str]:
         """The syllables with diacritics added where they were typed without any, and
-        unknown ones read as the known syllable one typo away where the context supports it.
-
-        `abbreviated` maps the place of a syllable that stands for an abbreviation to the word
-        as typed: typed without marks, that word may as well be a syllable missing its marks
-        ("a" for "anh" or for "ạ"), so its readings compete with the expansion, at a cost.
-        """
+        unknown ones read as the known syllable one typo away where the context supports it."""
         if not syllables:
             return []
-        abbreviated = abbreviated or {}
         # Each state is the last two syllables chosen, with its score and where it came from;
         # the search keeps the likeliest `_BEAM` states at each syllable.
         states: dict[_State, float] = {(START, START): 0.0}
         back: list[dict[_State, _State]] = []
         model = self._model
-        for index, syllable in enumerate(syllables):
+        for syllable in syllables:
             options = self._options(syllable)
-            typed = abbreviated.get(index)
-            if typed is not None and not has_diacritics(typed):
-                readings = self._candidates.get(typed.lower(), [])
-                options = {**dict.fromkeys(readings, _ABBREVIATION_DOUBT), **options}
             column: dict[_State, float] = {}
             came: dict[_State, _State] = {}
             for (first, previous), score in states.items():

@@ -171,17 +171,14 @@ class VietnameseTokenizer(Tokenizer):
 
     def _units(self, text: str, restore: bool, terms: bool = True) -> list[_Unit]:
         units: list[_Unit] = []
-        abbreviated: dict[int, str] = {}  # a one-syllable expansion's place -> the word typed
         for span in words_with_offsets(text):
             word = normalize_word(span.text)
             expansion = self._abbreviations.get(word.lower())
-            if expansion and len(expansion) == 1:
-                abbreviated[len(units)] = word
             for syllable in expansion or [word]:
                 units.append(_Unit(syllable, span.start, span.end))
         typed = [u.syllable.lower() for u in units]
         if restore and self._restorer and units:
-            restored = self._restorer.restore([u.syllable for u in units], abbreviated)
+            restored = self._restorer.restore([u.syllable for u in units])
             for unit, syllable in zip(units, restored, strict=True):
                 unit.syllable = syllable
         if terms and self._thesaurus.terms:

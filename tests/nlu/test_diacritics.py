@@ -96,17 +96,6 @@ def test_a_syllable_frequent_only_after_one_word_is_a_poor_guess_after_others() 
     assert learned.restore(["chia", "se", "tep"]) == ["chia", "sẻ", "tệp"]
 
 
-def test_an_abbreviation_typed_without_marks_may_be_the_syllable_it_spells() -> None:
-    learned = DiacriticsRestorer.learn(
-        s.split() for s in ["em cảm ơn anh ạ", "cho em hỏi với ạ", "anh ơi cho em hỏi"]
-    )
-    # "a" was expanded to "anh" by the tokenizer: the sentence's end says "ạ", "ơi" says "anh".
-    assert learned.restore(["cho", "em", "hoi", "voi", "anh"], {4: "a"})[4] == "ạ"
-    assert learned.restore(["anh", "oi", "cho", "em", "hoi"], {0: "a"})[0] == "anh"
-    # Without the word typed, the expansion is never second-guessed.
-    assert learned.restore(["cho", "em", "hoi", "voi", "anh"])[4] == "anh"
-
-
 def test_a_restorer_saved_before_it_counted_triples_still_loads() -> None:
     saved = restorer().to_dict()
     del saved["trigrams"]

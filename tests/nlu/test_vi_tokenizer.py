@@ -21,11 +21,6 @@ TRAINING = [
 @pytest.fixture
 def tokenizer(tmp_path: Path, root: Path) -> VietnameseTokenizer:
     """A tokenizer trained on a few sentences, as `rasa train` would make it."""
-    return trained(tmp_path, root, TRAINING)
-
-
-def trained(tmp_path: Path, root: Path, sentences: list[str]) -> VietnameseTokenizer:
-    """A tokenizer trained on `sentences` with the project's abbreviations."""
     config = {
         **VietnameseTokenizer.get_default_config(),
         "abbreviations": str(root / "knowledge_base" / "abbreviations.yml"),
@@ -34,7 +29,7 @@ def trained(tmp_path: Path, root: Path, sentences: list[str]) -> VietnameseToken
     resource = Resource("tokenizer")
     component = VietnameseTokenizer.create(config, storage, resource, None)
     assert isinstance(component, VietnameseTokenizer)
-    component.train(TrainingData([Message({"text": t}) for t in sentences]))
+    component.train(TrainingData([Message({"text": t}) for t in TRAINING]))
     loaded = VietnameseTokenizer.load(config, storage, resource, None)
     assert isinstance(loaded, VietnameseTokenizer)
     return loaded
@@ -184,12 +179,3 @@ def test_words_only_the_answers_use_are_restored(
         "gửi",
         "yêu_cầu",
     ]
-
-
-def test_an_abbreviation_that_is_also_a_bare_syllable_is_read_by_its_context(
-    tmp_path: Path, root: Path
-) -> None:
-    # "a" is short for "anh" (abbreviations.yml) and is also "ạ" typed without its mark.
-    polite = trained(tmp_path, root, [*TRAINING, "Cho em hỏi với ạ", "Anh ơi cho em hỏi"])
-    assert [t[0] for t in tokens(polite, "cho e hoi voi a")][-1] == "ạ"
-    assert tokens(polite, "a oi cho e hoi")[0][0] == "anh"
