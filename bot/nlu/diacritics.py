@@ -1,42 +1,53 @@
-"""Restore the diacritics of Vietnamese typed without them, with a syllable bigram model.
+"""Restore the diacritics of Vietnamese typed without them, with a syllable trigram model.
 
 The model is learned from text written with diacritics (the knowledge base's questions, titles
 and answers, the thesaurus and the rest of the training data), so it knows this domain's words
 best: "quen mat khau" becomes "quên mật khẩu", not the more common "quen mặt khâu" a general
-model might prefer. A syllable it has never seen is also offered the known syllables one typo
-away (`typos.py`), at a cost, so "qên mật khẩ" becomes "quên mật khẩu" where the context says so.
+model might prefer. Each syllable is read from the two before it where the text has seen them
+(`syllable_model.py`), and a search over the whole sentence keeps the likeliest readings, so the
+words after a syllable weigh in too. A syllable it has never seen is also offered the known
+syllables one typo away (`typos.py`), at a cost, so "qên mật khẩ" becomes "quên mật khẩu" where
+the context says so.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import pairwise
 from typing import Any
 
+from bot.nlu.syllable_model import END, START, SyllableModel
 from bot.nlu.typos import BARE_LETTERS, LETTERS, correctable, known_neighbours
 from bot.vietnamese import fold, has_diacritics
 
-_START = "<s>"
-# How much the unigram distribution weighs against a bigram seen only a few times: a pair seen
-# in a word or two of the word list must not outweigh a word the domain writes hundreds of
-# times. Chosen on the development set's written questions (30 of 5 to 100), not the held-out text.
-_BACKOFF = 30.0
 # What reading a syllable as a typo of another costs, against keeping it as typed.
 _TYPO_COST = math.log(0.02)
+# The readings of the sentence so far that the search keeps at each syllable: the likeliest
+# few are enough (the development text reads the same with 16 as with 32, worse with 8), and
+# the cost of a question grows with it.
+_BEAM = 16
+# ... and only those within this many nats of the best one: a reading e^10 times less likely
+# than the best is not worth extending (the same as 15 on the development text, in half the time).
+_MARGIN = 10.0
+
+_State = tuple[str, str]
 
 
 class DiacriticsRestorer:
     """Chooses, for each syllable typed without diacritics, its most likely written form."""
 
-    def __init__(self, unigrams: Counter[str], bigrams: Counter[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        unigrams: Counter[str],
+        bigrams: Counter[tuple[str, str]],
+        trigrams: Counter[tuple[str, str, str]] | None = None,
+    ) -> None:
         self._unigrams = unigrams
         self._bigrams = bigrams
-        self._total = sum(unigrams.values()) or 1.0
-        self._following: Counter[str] = Counter()
-        for (previous, _), count in bigrams.items():
-            self._following[previous] += count
+        self._trigrams = trigrams or Counter()
+        self._model = SyllableModel(unigrams, bigrams, self._trigrams)
         self._candidates: dict[str, list[str]] = defaultdict(list)
         for syllable in unigrams:
             self._candidates[fold(syllable)].append(syllable)
@@ -47,12 +58,15 @@ class DiacriticsRestorer:
         sentences: Iterable[Sequence[str]],
         lexicon: Iterable[Sequence[str]] = (),
         lexicon_weight: float = 0.05,
-        lexicon_pair_weight: float = 0.05,
+        lexicon_pair_weight: float = 0.02,
     ) -> DiacriticsRestorer:
-        """Count syllables and syllable pairs of sentences written with diacritics.
+        """Count syllables, pairs and triples of sentences written with diacritics.
 
-        Each word of `lexicon` (a word list) counts `lexicon_weight` of an occurrence: enough
-        to know how a word the sentences never use is written, never enough to outweigh them.
+        Each word of `lexicon` (a word list) counts `lexicon_weight` of an occurrence, and its
+        pairs and triples of syllables `lexicon_pair_weight`: enough to know how a word the
+        sentences never use is written, never enough to outweigh them (a fiftieth for the pairs
+        was chosen on the development text, tests/data/dev_domain_text.yml: more lets the word
+        list's rare words win over the domain's function words).
         A sentence typed partly without marks ("tài khoản hoc vien") teaches only its marked
         syllables: its bare ones would teach the restorer to leave words bare.
         """
@@ -66,6 +80,7 @@ class DiacriticsRestorer:
         marked = {fold(s) for s in real | {s for x in accented for s in x} if has_diacritics(s)}
         unigrams: Counter[str] = Counter()
         bigrams: Counter[tuple[str, str]] = Counter()
+        trigrams: Counter[tuple[str, str, str]] = Counter()
         for syllables in accented:
             # A bare syllable that is no word but the bare form of one shows the sentence was
             # typed partly without marks: then none of its bare syllables is trusted.
@@ -77,30 +92,27 @@ class DiacriticsRestorer:
                 for s in syllables
             ]
             unigrams.update(s for s in kept if s is not None)
-            bigrams.update(
-                (a, b)
-                for a, b in zip([_START, *kept], kept, strict=False)
-                if a is not None and b is not None
-            )
+            _count(bigrams, trigrams, [START, START, *kept, END], 1.0)
         for word in words:
             for syllable in word:
                 unigrams[syllable] += lexicon_weight  # type: ignore[assignment]
-            for pair in pairwise(word):
-                bigrams[pair] += lexicon_pair_weight  # type: ignore[assignment]
-        return cls(unigrams, bigrams)
+            _count(bigrams, trigrams, list(word), lexicon_pair_weight)
+        return cls(unigrams, bigrams, trigrams)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly form for the model's storage."""
         return {
             "unigrams": dict(self._unigrams),
             "bigrams": [[a, b, n] for (a, b), n in self._bigrams.items()],
+            "trigrams": [[a, b, c, n] for (a, b, c), n in self._trigrams.items()],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DiacriticsRestorer:
         """Rebuild a restorer saved by `to_dict`."""
         bigrams = Counter({(a, b): n for a, b, n in data["bigrams"]})
-        return cls(Counter(data["unigrams"]), bigrams)
+        trigrams = Counter({(a, b, c): n for a, b, c, n in data.get("trigrams") or []})
+        return cls(Counter(data["unigrams"]), bigrams, trigrams)
 
     def knows(self, syllable: str) -> bool:
         """Whether `syllable` (as typed, with or without marks) was seen in training."""
@@ -110,24 +122,36 @@ class DiacriticsRestorer:
     def restore(self, syllables: Sequence[str]) -> list[str]:
         """The syllables with diacritics added where they were typed without any, and
         unknown ones read as the known syllable one typo away where the context supports it."""
-        lattice = [self._options(s) for s in syllables]
-        # Viterbi over the lattice: best[i][candidate] = (log probability, back pointer).
-        best: list[dict[str, tuple[float, str]]] = []
-        previous: dict[str, tuple[float, str]] = {_START: (0.0, "")}
-        for options in lattice:
-            column: dict[str, tuple[float, str]] = {}
-            for option, cost in options.items():
-                column[option] = max(
-                    (score + self._log_prob(before, option) + cost, before)
-                    for before, (score, _) in previous.items()
-                )
-            best.append(column)
-            previous = column
+        if not syllables:
+            return []
+        # Each state is the last two syllables chosen, with its score and where it came from;
+        # the search keeps the likeliest `_BEAM` states at each syllable.
+        states: dict[_State, float] = {(START, START): 0.0}
+        back: list[dict[_State, _State]] = []
+        model = self._model
+        for syllable in syllables:
+            options = self._options(syllable)
+            column: dict[_State, float] = {}
+            came: dict[_State, _State] = {}
+            for (first, previous), score in states.items():
+                likely = model.following(first, previous, options)
+                for (option, cost), p in zip(options.items(), likely, strict=True):
+                    total = score + cost + math.log(p)
+                    state = (previous, option)
+                    if total > column.get(state, -math.inf):
+                        column[state] = total
+                        came[state] = (first, previous)
+            kept = heapq.nlargest(_BEAM, column.items(), key=lambda item: item[1])
+            states = {state: score for state, score in kept if score > kept[0][1] - _MARGIN}
+            back.append(came)
+        state = max(
+            states,
+            key=lambda s: states[s] + math.log(model.following(s[0], s[1], (END,))[0]),
+        )
         chosen: list[str] = []
-        state = max(previous, key=lambda c: previous[c][0]) if best else ""
-        for column in reversed(best):
-            chosen.append(state)
-            state = column[state][1]
+        for came in reversed(back):
+            chosen.append(state[1])
+            state = came[state]
         chosen.reverse()
         return [_match_case(original, new) for original, new in zip(syllables, chosen, strict=True)]
 
@@ -149,10 +173,22 @@ class DiacriticsRestorer:
             options.update(dict.fromkeys(self._candidates[bare], _TYPO_COST))
         return options
 
-    def _log_prob(self, previous: str, current: str) -> float:
-        unigram = (self._unigrams[current] + 0.1) / (self._total + 0.1 * len(self._unigrams))
-        pair = self._bigrams[(previous, current)]
-        return math.log((pair + _BACKOFF * unigram) / (self._following[previous] + _BACKOFF))
+
+def _count(
+    bigrams: Counter[tuple[str, str]],
+    trigrams: Counter[tuple[str, str, str]],
+    padded: Sequence[str | None],
+    weight: float,
+) -> None:
+    """Add the pairs and triples of `padded` that hold no untrusted (None) syllable."""
+    for index in range(1, len(padded)):
+        a, b = padded[index - 1], padded[index]
+        if a is not None and b is not None and (a, b) != (START, START):
+            bigrams[(a, b)] += weight  # type: ignore[assignment]
+        if index >= 2:
+            first = padded[index - 2]
+            if first is not None and a is not None and b is not None:
+                trigrams[(first, a, b)] += weight  # type: ignore[assignment]
 
 
 def _mostly_accented(syllables: Sequence[str]) -> bool:

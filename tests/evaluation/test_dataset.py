@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from bot.evaluation.dataset import (
+    DEV_DOMAIN_TEXT,
     DOMAIN_TEXT,
     HELD_OUT,
     STYLES,
@@ -38,7 +39,7 @@ def test_the_evaluation_sets_cover_every_topic_in_every_style(
         assert {"fallback", "handoff", "ticket_status", "smalltalk"} <= kinds, name
 
 
-@pytest.mark.parametrize("leaky", [*HELD_OUT.values(), DOMAIN_TEXT], ids=str)
+@pytest.mark.parametrize("leaky", [*HELD_OUT.values(), DOMAIN_TEXT, DEV_DOMAIN_TEXT], ids=str)
 def test_a_training_text_in_any_held_out_file_stops_the_evaluation_naming_the_file(
     root: Path, knowledge_base: KnowledgeBase, tmp_path: Path, leaky: Path
 ) -> None:
@@ -51,14 +52,16 @@ def test_a_training_text_in_any_held_out_file_stops_the_evaluation_naming_the_fi
             "    style: diacritics\n    kind: fallback\n",
             encoding="utf-8",
         )
-    (tmp_path / DOMAIN_TEXT).write_text(
-        'sentences:\n  - "Một câu chưa ai viết, có dấu đủ cả."\n', encoding="utf-8"
-    )
+    for path in (DOMAIN_TEXT, DEV_DOMAIN_TEXT):
+        (tmp_path / path).write_text(
+            f'sentences:\n  - "Một câu chưa ai viết ở {path.stem}, có dấu đủ cả."\n',
+            encoding="utf-8",
+        )
     load_held_out(tmp_path, knowledge_base)  # clean before the leak
     article = next(iter(knowledge_base.articles.values()))
     question = article.questions[0]
     with (tmp_path / leaky).open("a", encoding="utf-8") as file:
-        if leaky == DOMAIN_TEXT:
+        if leaky in (DOMAIN_TEXT, DEV_DOMAIN_TEXT):
             file.write(f'  - "{article.answer.steps[0]}"\n')
         else:
             file.write(

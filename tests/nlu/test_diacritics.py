@@ -57,3 +57,50 @@ def test_the_word_list_teaches_how_a_word_the_domain_never_uses_is_written() -> 
     )
     assert learned.restore(["rai", "rac"]) == ["rải", "rác"]
     assert learned.restore(["mat", "khau"]) == ["mật", "khẩu"]
+
+
+def test_two_syllables_before_decide_where_the_one_before_cannot() -> None:
+    # After "từ", "xa" (remote) and "xã" (commune) were each seen twice, both at the end: one
+    # neighbour gives the same reading to both sentences; the word before "từ" tells them apart.
+    # (The word list says "xa" is a word, not "xã" typed without its mark.)
+    learned = DiacriticsRestorer.learn(
+        (
+            s.split()
+            for s in [
+                "cho phép đăng nhập từ xa",
+                "máy tính truy cập từ xa",
+                "văn bản gửi từ xã",
+                "hồ sơ chuyển từ xã",
+            ]
+        ),
+        lexicon=[("xa",)],
+    )
+    assert learned.restore(["dang", "nhap", "tu", "xa"])[-1] == "xa"
+    assert learned.restore(["van", "ban", "gui", "tu", "xa"])[-1] == "xã"
+
+
+def test_a_syllable_frequent_only_after_one_word_is_a_poor_guess_after_others() -> None:
+    # "sẻ" is more frequent than "sẽ" here, but only ever after "chia"; "sẽ" follows many words.
+    # Around "se" below are words never seen beside either: only that difference decides.
+    learned = DiacriticsRestorer.learn(
+        s.split()
+        for s in [
+            *["chia sẻ màn hình"] * 3,
+            *["chia sẻ tệp"] * 3,
+            "tôi sẽ gửi",
+            "hệ thống sẽ báo",
+            "lãnh đạo sẽ duyệt",
+        ]
+    )
+    assert learned.restore(["anh", "se", "xem"])[1] == "sẽ"
+    assert learned.restore(["chia", "se", "tep"]) == ["chia", "sẻ", "tệp"]
+
+
+def test_a_restorer_saved_before_it_counted_triples_still_loads() -> None:
+    saved = restorer().to_dict()
+    del saved["trigrams"]
+    assert DiacriticsRestorer.from_dict(saved).restore(["mat", "khau"]) == ["mật", "khẩu"]
+
+
+def test_nothing_typed_restores_to_nothing() -> None:
+    assert restorer().restore([]) == []
