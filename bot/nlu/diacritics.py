@@ -122,15 +122,17 @@ class DiacriticsRestorer:
     def restore(self, syllables: Sequence[str]) -> list[str]:
         """The syllables with diacritics added where they were typed without any, and
         unknown ones read as the known syllable one typo away where the context supports it."""
-        if not syllables:
-            return []
+        lattice = [self._options(syllable) for syllable in syllables]
+        if all(len(options) == 1 for options in lattice):
+            # One reading each (a message typed with its marks): the search could only find it.
+            only = [next(iter(options)) for options in lattice]
+            return [_match_case(s, new) for s, new in zip(syllables, only, strict=True)]
         # Each state is the last two syllables chosen, with its score and where it came from;
         # the search keeps the likeliest `_BEAM` states at each syllable.
         states: dict[_State, float] = {(START, START): 0.0}
         back: list[dict[_State, _State]] = []
         model = self._model
-        for syllable in syllables:
-            options = self._options(syllable)
+        for options in lattice:
             column: dict[_State, float] = {}
             came: dict[_State, _State] = {}
             for (first, previous), score in states.items():
