@@ -36,5 +36,5 @@ def install() -> None:
                 return kind
         return original(type_name, default)
 
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+    Event.resolve_by_type = staticmethod(resolve_by_type)
     setattr(Event, _INSTALLED, True)

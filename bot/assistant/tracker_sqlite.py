@@ -66,8 +66,8 @@ def names(url: Any, target: str) -> bool:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+    database = str(parsed.database or "")
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
         return False
     return os.path.realpath(database) == target
 

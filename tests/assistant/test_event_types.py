@@ -24,9 +24,12 @@ def test_a_known_name_is_not_searched_again(monkeypatch: pytest.MonkeyPatch) -> 
     Event.resolve_by_type("user")
     searched: list[object] = []
     original = common.all_subclasses
-    monkeypatch.setattr(
-        common, "all_subclasses", lambda kind: searched.append(kind) or original(kind)
-    )
+
+    def listing(kind: type) -> list[type]:
+        searched.append(kind)
+        return list(original(kind))
+
+    monkeypatch.setattr(common, "all_subclasses", listing)
     assert Event.resolve_by_type("user") is UserUttered
     assert searched == []
 
