@@ -1,9 +1,11 @@
-"""Where a turn's time goes in Rasa (`python -m benchmarks.turn_profile [--stock]`).
+"""Where a turn's time goes in Rasa (`python -m benchmarks.turn_profile [--stock] [--sqlite]`).
 
 Loads the model in this process as the Rasa server does, with a real action server, and runs
 10 conversations of 10 questions of the development set under cProfile; prints the time per
 turn and the top entries by cumulative and by own time. `--stock` leaves Rasa as it ships (no
-`bot/assistant/action_results.py`): the "before" of docs/benchmarks.md.
+`bot/assistant/action_results.py`, `event_types.py` or `tracker_sqlite.py`): the "before" of
+docs/benchmarks.md. `--sqlite` keeps the conversations in a SQLite file in WAL mode, as
+`helpdesk run` does, instead of in memory: Rasa's SQL tracker store's reads and commits count.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import argparse
 import asyncio
 import cProfile
 import logging
-import os
 import pstats
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -26,19 +28,38 @@ from bot.assistant.training import Project, train
 ROOT = Path(__file__).resolve().parents[1]
 
 
-async def profile(model: Path, stock: bool, entries: int) -> None:
+def sqlite_store(agent: Any, folder: Path, stock: bool) -> None:
+    """Give `agent` Rasa's SQL tracker store on a WAL file in `folder`, as `helpdesk rasa` has."""
+    from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
+
+    from bot.assistant import tracker_sqlite
+    from bot.db import prepare_sqlite
+
+    path = folder / "rasa_tracker.db"
+    prepare_sqlite(path)
+    if not stock:
+        tracker_sqlite.install(path)
+    store = FailSafeTrackerStore(SQLTrackerStore(agent.domain, db=str(path)))
+    agent.tracker_store = agent.processor.tracker_store = store
+
+
+async def profile(model: Path, stock: bool, entries: int, sqlite: Path | None) -> None:
     """Run the turns under the profiler and print what it found."""
     questions = yaml.safe_load((ROOT / "tests/data/dev_questions.yml").read_text())["questions"]
     texts = [q["text"] for q in questions]
     if stock:
         import bot.assistant.action_results as results
+        import bot.assistant.event_types as types
 
         results.install = lambda: None  # Rasa's own check, as shipped
+        types.install = lambda: None  # Rasa's own search of the events' classes
     async with LocalAssistant(model, root=ROOT) as assistant:
         await assistant.ask("xin chào", "warm-up")
         from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
         agent = assistant.agent
+        if sqlite is not None:
+            sqlite_store(agent, sqlite, stock)
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()
@@ -59,6 +80,7 @@ def main() -> None:
     """Profile with the project's model, trained first if needed."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stock", action="store_true")
+    parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--entries", type=int, default=25)
     args = parser.parse_args()
     logging.disable(logging.INFO)
@@ -67,8 +89,8 @@ def main() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     model = train(Project(ROOT), ROOT / "config.yml")
     with tempfile.TemporaryDirectory() as folder:
-        os.environ.setdefault("RASA_TRACKER_DB", str(Path(folder) / "tracker.db"))
-        asyncio.run(profile(model, args.stock, args.entries))
+        sqlite = Path(folder) if args.sqlite else None
+        asyncio.run(profile(model, args.stock, args.entries, sqlite))
 
 
 if __name__ == "__main__":

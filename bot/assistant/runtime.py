@@ -47,9 +47,10 @@ class LocalAssistant:
         from rasa.core.agent import Agent  # heavy: TensorFlow
         from rasa.utils.endpoints import EndpointConfig
 
-        from bot.assistant import action_results
+        from bot.assistant import action_results, event_types
 
         action_results.install()
+        event_types.install()
 
         token = self._action_token
         if self._action_url is None:

@@ -16,6 +16,7 @@ line, which every user of the machine can read in `ps`):
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +26,7 @@ from pydantic import BaseSettings, ValidationError
 
 from bot.assistant.rasa_endpoints import write_endpoints
 from bot.cli.settings_errors import print_settings_errors
+from bot.db import holds_conversations
 from bot.office_hours.settings import OfficeHoursSettings
 from bot.rasa_settings import RasaServerSettings
 from bot.settings import ActionServerSettings
@@ -95,11 +97,15 @@ def _rasa(args: argparse.Namespace) -> int:
     token = RasaServerSettings().rasa_api_token  # type: ignore[call-arg]  # from the env
     from rasa.__main__ import main as rasa_main  # heavy: TensorFlow
 
-    from bot.assistant import action_results, model_swap
+    from bot.assistant import action_results, event_types, model_swap, tracker_sqlite
 
     action_results.install()
+    event_types.install()
     model_swap.install()
     stores = SharedStateSettings()
+    conversations = os.environ.get("RASA_TRACKER_DB")
+    if conversations and not holds_conversations(stores.database_url):
+        tracker_sqlite.install(Path(conversations))  # endpoints.yml: SQLite at RASA_TRACKER_DB
     with tempfile.TemporaryDirectory(prefix="helpdesk-rasa-") as folder:
         endpoints = write_endpoints(
             Path(folder), args.root / "endpoints.yml", stores.database_url, stores.redis_url

@@ -24,6 +24,7 @@ from bot.gateway.handling import StaffHandling
 from bot.messages import LOCAL, Channel, Notifier
 from bot.notify.delivery import DeliveryMetrics, NoticeDelivery
 from bot.notify.local_inbox import LocalInbox
+from bot.store.recent_contacts import RecentContacts
 
 
 class Officials:
@@ -38,7 +39,11 @@ class Officials:
         """Use the store `engine`; count account problems and held notices in `metrics`."""
         self._audience = Audience(engine)
         self._notifier = Notifier({LOCAL: LocalInbox(engine)})
-        self.delivery = NoticeDelivery(self._notifier, engine, metrics=metrics, clock=clock)
+        # Written at most once a minute per official, not on every message (recent_contacts.py).
+        contacts = RecentContacts(engine, clock=clock)
+        self.delivery = NoticeDelivery(
+            self._notifier, engine, metrics=metrics, clock=clock, contacts=contacts
+        )
         self._handling = StaffHandling.from_environment(engine, clock)
 
     def register(self, name: str, channel: Channel | None) -> None:
