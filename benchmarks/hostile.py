@@ -37,6 +37,7 @@ from benchmarks.hostile_fakes import Outside, Received
 from benchmarks.hostile_legit import Legit, Outcome
 from benchmarks.hostile_servers import ZALO_APP_ID, Servers, group_alive, memory_of, servers
 from benchmarks.hostile_shots import Known, Maker, Shot
+from bot.messages import LOCAL
 
 WORKERS = 20
 MAKERS: list[tuple[Maker, int]] = [
@@ -152,7 +153,7 @@ async def prepare(
         await legit_traffic.telegram_update(web, s.secrets["telegram"], n, legit) for n in range(3)
     ]
     # The first official's id and ticket: what an attacker would most like to read or change.
-    victim = next((r.sender for r in s.outside.received if r.channel == "web"), "web-00000000")
+    victim = next((r.sender for r in s.outside.received if r.channel == LOCAL), "web-00000000")
     ticket = s.outside.tickets[0] if s.outside.tickets else "HT-000001"
     return Known(
         pairs,

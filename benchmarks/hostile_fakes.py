@@ -35,6 +35,7 @@ from bot.escalation.connection import desk_client
 from bot.escalation.delivery import escalate
 from bot.escalation.outbox import Outbox
 from bot.escalation.request import idempotency_key
+from bot.messages import LOCAL
 from bot.settings import DeskClientSettings
 from bot.store import database as store
 
@@ -95,7 +96,7 @@ class Outside:
     async def _rasa(self, request: Request) -> JSONResponse:
         body = await request.json()
         sender, text = str(body.get("sender")), str(body.get("message"))
-        channel = str((body.get("metadata") or {}).get("channel", "web"))
+        channel = str((body.get("metadata") or {}).get("channel", LOCAL))
         self.received.append(Received(sender, text, channel))
         if text.startswith(ASK):
             button = {"title": "Gửi phiếu hỗ trợ", "payload": ESCALATE}

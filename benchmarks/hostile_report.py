@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 
 from benchmarks.hostile import Results
 from benchmarks.hostile_fakes import ESCALATE
+from bot.messages import LOCAL
 from bot.texts import texts
 
 # Growth allowed between before and after the flood, per process, in RSS and in its peak: far
@@ -35,7 +36,7 @@ def checks(r: Results) -> dict[str, list[str]]:
     broken["nothing_else"] = [
         f"{m.channel} {m.sender} {m.text[:40]!r}"
         for m in typed
-        if m.channel != "web" or m.sender not in attackers or m.text.lstrip().startswith("/")
+        if m.channel != LOCAL or m.sender not in attackers or m.text.lstrip().startswith("/")
     ]
     pressed = [m for m in r.received if m.text == ESCALATE]
     if len(pressed) != r.legit.escalations or any(m.sender in attackers for m in pressed):

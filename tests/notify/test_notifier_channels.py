@@ -110,9 +110,11 @@ def test_officials_hear_on_telegram_and_zalo_and_staff_see_new_tickets(
     [notice] = said(fake_telegram, OFFICIAL_CHAT)
     assert notice.startswith(f"Cán bộ hỗ trợ đã trả lời phiếu {on_telegram} (")
     assert notice.endswith("): Anh/chị cài lại chứng thư nhé.")
-    reply, status = fake_zalo.texts_to(ZALO_USER)
+    reply, status, rating = fake_zalo.texts_to(ZALO_USER)
     assert reply.endswith("): Đã cấp lại tài khoản.")
     assert on_zalo in status and "Đã giải quyết" in status
+    # Resolved: asked to rate it, the stars as numbered choices typed back to any gateway.
+    assert rating.startswith(f"Phiếu {on_zalo} (") and "\n5. " in rating
     # A ticket resolved before the staff group heard of it needs nobody: only the open one.
     assert [post.splitlines()[0] for post in said(fake_telegram, STAFF_CHAT)] == [
         f"🆕 Phiếu mới {on_telegram}"

@@ -98,7 +98,24 @@ def state(tmp_path: Path, root: Path) -> Path:
 
 
 @pytest.fixture
-def service(state: Path, root: Path, tracker_url: str, store: Engine) -> Iterator[ReviewService]:
+def retrain_requests(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
+    """Background trainings the queue asked for, recorded instead of started: a real one is a
+    `rasa train` of minutes that would outlive the test."""
+    from bot.assistant import retrain
+
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(retrain, "start_in_background", lambda *arguments: calls.append(arguments))
+    return calls
+
+
+@pytest.fixture
+def service(
+    state: Path,
+    root: Path,
+    tracker_url: str,
+    store: Engine,
+    retrain_requests: list[tuple[object, ...]],
+) -> Iterator[ReviewService]:
     """The queue as the desk and Telegram use it, on the fixtures' files, without Rasa."""
     settings = ReviewSettings(
         state_dir=state,

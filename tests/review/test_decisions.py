@@ -100,7 +100,11 @@ def test_a_plan_made_before_another_version_went_live_is_refused_and_not_recorde
 
 
 def test_a_new_article_is_published_and_asks_for_retraining(
-    service: ReviewService, state: Path, decisions: ReviewDecisions
+    service: ReviewService,
+    state: Path,
+    root: Path,
+    decisions: ReviewDecisions,
+    retrain_requests: list[tuple[object, ...]],
 ) -> None:
     plan = service.plan_new(recording_group(service), new_article())
     assert plan.article_id == "hntt.ghi_am_ghi_hinh_cuoc_hop_truc_tuyen"
@@ -109,6 +113,7 @@ def test_a_new_article_is_published_and_asks_for_retraining(
     article = load(publishing.live_dir(state, state)).articles[plan.article_id]
     assert article.answer.steps == tuple(STEPS.splitlines())
     assert decisions.recent()[0].decision == NEW
+    assert retrain_requests == [(state, root, None)]
 
 
 def test_a_new_article_breaking_the_rules_is_refused_with_their_words(
