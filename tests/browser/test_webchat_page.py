@@ -117,9 +117,10 @@ async def test_an_official_types_a_question_and_presses_a_button(
     await expect(replies).to_have_count(2)
     await expect(replies.last).to_have_text(TAKEN)
     sender = await sender_of(page)
+    local = {"channel": "local"}  # what the page tells Rasa of every message
     assert fake_rasa.received == [
-        {"sender": sender, "message": "ký số báo lỗi chứng thư"},
-        {"sender": sender, "message": "/affirm"},
+        {"sender": sender, "message": "ký số báo lỗi chứng thư", "metadata": local},
+        {"sender": sender, "message": "/affirm", "metadata": local},
     ]
 
 
