@@ -6,21 +6,10 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
 )
-from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.hashed_features import FeatureMatrix, add_hashed_features
+from bot.nlu.hashed_features import HashedFeaturesMixin
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class HashedCountVectorsFeaturizer(CountVectorsFeaturizer):
+class HashedCountVectorsFeaturizer(HashedFeaturesMixin, CountVectorsFeaturizer):
     """Token counts, as Rasa's featurizer computes them."""
-
-    def add_features_to_message(
-        self,
-        sequence: FeatureMatrix,
-        sentence: FeatureMatrix | None,
-        attribute: str,
-        message: Message,
-    ) -> None:
-        """Attach the features as `HashedFeatures`."""
-        add_hashed_features(self._identifier, sequence, sentence, attribute, message)

@@ -4,7 +4,7 @@ Why it exists: `rasa train` fingerprints the training data before and after ever
 (its cache keys), and Rasa's sparse features print each value as "(row, col) value" text to
 be hashed. With about 5,000 examples that printing took longer than DIET's learning. Hashing
 the same row, column and value arrays as bytes names the same content, in a fraction of the
-time; our featurizers attach these features (`add_hashed_features`).
+time; our featurizers attach these features (`HashedFeaturesMixin`).
 """
 
 from __future__ import annotations
@@ -56,3 +56,19 @@ def add_hashed_features(
     for kind, features in ((FEATURE_TYPE_SEQUENCE, sequence), (FEATURE_TYPE_SENTENCE, sentence)):
         if features is not None:
             message.add_features(HashedFeatures(features, kind, attribute, origin))
+
+
+class HashedFeaturesMixin:
+    """Put before a Rasa featurizer class: its features are attached as `HashedFeatures`."""
+
+    _identifier: str
+
+    def add_features_to_message(
+        self,
+        sequence: FeatureMatrix,
+        sentence: FeatureMatrix | None,
+        attribute: str,
+        message: Message,
+    ) -> None:
+        """Attach the features as `HashedFeatures`."""
+        add_hashed_features(self._identifier, sequence, sentence, attribute, message)
