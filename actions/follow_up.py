@@ -30,6 +30,9 @@ SHORT_WORDS = 5
 # How many of the official's messages may come between the answer and its follow-up (a vote
 # on the answer, say) before the context is forgotten.
 WITHIN_MESSAGES = 2
+# A message going back to an earlier answer ("quay lại cái lúc nãy...") finds it this many of
+# the official's messages back at most.
+BACK_MESSAGES = 4
 # A button of the answer ("**Hoàn thành**") named in the message counts when it has at least
 # this many syllables: one-syllable labels ("Lưu", "Gửi") are everyday words.
 TERM_SYLLABLES = 2
@@ -65,24 +68,36 @@ class Reading:
     content: str
     # The software a "what about..." names, if exactly one ("thế còn email?").
     software: str | None = None
+    # It goes back to an answer before the last one ("quay lại cái lúc nãy, ...").
+    back: bool = False
 
 
 def previous_article(tracker: Tracker, articles: Mapping[str, Article]) -> Article | None:
     """The article answered just before the message being handled, if it is still live.
 
     Only in this session and within `WITHIN_MESSAGES` of the official's messages: an article
-    answered long ago is no context for a short question now.
+    answered long ago is no context for a short question now. A message going back ("quay
+    lại vụ lúc nãy") is about the article answered before that one, if there is one.
     """
+    back = read(str(tracker.latest_message.get("text") or "")).back
+    answered: list[str | None] = []
     messages = 0
     for event in reversed(session_events(tracker)):
         if event.get("event") == "user":
             messages += 1
-            if messages > WITHIN_MESSAGES + 1:  # the first one is the message being handled
-                return None
+            # The first one is the message being handled.
+            if messages > (BACK_MESSAGES if back and answered else WITHIN_MESSAGES) + 1:
+                break
         elif event.get("event") == "slot" and event.get("name") == "last_article":
             value = event.get("value")
-            return articles.get(value) if isinstance(value, str) else None
-    return None
+            answered.append(value if isinstance(value, str) else None)
+            if not back or (value and value != answered[0]):
+                break
+    if not answered:
+        return None
+    earlier = [a for a in answered[1:] if a and a != answered[0]]
+    chosen = earlier[0] if back and earlier else answered[0]
+    return articles.get(chosen) if chosen else None
 
 
 def _words(text: str) -> list[str]:
@@ -128,15 +143,17 @@ def read(text: str) -> Reading:
     words = _without_courtesies(_words(text))
     if not words or text.startswith("/"):
         return Reading(follows=False, contrast=False, content="")
-    contrast = _opening(words, "contrasts")
-    opening = max(contrast, _opening(words, "openings"))
+    # Going back is about an earlier answer, so "còn vụ lúc nãy" contrasts with nothing.
+    back = _opening(words, "back")
+    contrast = 0 if back else _opening(words, "contrasts")
+    opening = max(contrast, back, _opening(words, "openings"))
     content = " ".join(words[opening:])
     follows = bool(opening) or len(words) <= SHORT_WORDS or _points_back(text)
     # Only "what about <software>" moves the question there: "không thấy thư về hộp thư" after
     # a password answer mentions mail without asking about it.
     named = _software_named(words) if contrast else set()
     software = next(iter(named)) if len(named) == 1 else None
-    return Reading(follows, bool(contrast), content, software)
+    return Reading(follows, bool(contrast), content, software, bool(back))
 
 
 def _software_named(words: list[str]) -> set[str]:

@@ -33,15 +33,18 @@ class StatusCues:
     requests: tuple[str, ...]
     progress: tuple[str, ...]
     closing: frozenset[str]
+    how_to: tuple[str, ...] = ()
 
     def asks_status(self, text: str) -> bool:
-        """Whether `text` names a ticket, or a request and how far it got."""
+        """Whether `text` names a ticket, or a request and how far it got and asks no how-to."""
         words = comparable(text)
         # Codes are read before `comparable` drops the dash that tells "CHO-12" from "cho 12".
         if _CODE.search(text.lower()) or _NUMBERED.search(words):
             return True
         padded = f" {words} "
         if not any(f" {phrase} " in padded for phrase in self.requests):
+            return False
+        if any(f" {phrase} " in padded for phrase in self.how_to):
             return False
         if any(f" {phrase} " in padded for phrase in self.progress):
             return True
@@ -56,4 +59,5 @@ def status_cues() -> StatusCues:
         requests=tuple(comparable(p) for p in data.words("requests")),
         progress=tuple(comparable(p) for p in data.words("progress")),
         closing=frozenset(comparable(p) for p in data.words("closing")),
+        how_to=tuple(comparable(p) for p in data.words("how_to")),
     )

@@ -176,3 +176,37 @@ def test_an_answer_of_an_earlier_session_is_no_context(kb_source: KnowledgeBaseS
 def test_an_article_removed_since_is_no_context(kb_source: KnowledgeBaseSource) -> None:
     tracker = make_tracker("nlu_fallback", events=answered("qlvb.khong_con"))
     assert follow_up.previous_article(tracker, kb_source.get().articles) is None
+
+
+def test_going_back_is_about_the_answer_before_the_last(kb_source: KnowledgeBaseSource) -> None:
+    events = [*answered("qlvb.vb_den_dien_tu"), *answered("email.dang_nhap")]
+    text = "quay lại vụ lúc nãy, bên kia bảo gửi rồi mà mình chưa thấy văn bản"
+    tracker = make_tracker("nlu_fallback", text=text, events=events)
+    previous = follow_up.previous_article(tracker, kb_source.get().articles)
+    assert previous is not None and previous.id == "qlvb.vb_den_dien_tu"
+
+
+def test_without_going_back_the_last_answer_stays_the_context(
+    kb_source: KnowledgeBaseSource,
+) -> None:
+    events = [*answered("qlvb.vb_den_dien_tu"), *answered("email.dang_nhap")]
+    text = "bên kia bảo gửi rồi mà mình chưa thấy"
+    tracker = make_tracker("nlu_fallback", text=text, events=events)
+    previous = follow_up.previous_article(tracker, kb_source.get().articles)
+    assert previous is not None and previous.id == "email.dang_nhap"
+
+
+def test_going_back_after_one_answer_is_about_that_answer(
+    kb_source: KnowledgeBaseSource,
+) -> None:
+    tracker = make_tracker(
+        "nlu_fallback", text="quay lại cái lúc nãy", events=answered("email.dang_nhap")
+    )
+    previous = follow_up.previous_article(tracker, kb_source.get().articles)
+    assert previous is not None and previous.id == "email.dang_nhap"
+
+
+def test_going_back_contrasts_with_nothing() -> None:
+    reading = follow_up.read("dạ còn vụ lúc nãy, thu hồi xong thì bên kia có biết không")
+    assert reading.back and reading.follows and not reading.contrast
+    assert not follow_up.read("bấm quay lại thì có mất văn bản không").back
