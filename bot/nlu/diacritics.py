@@ -74,7 +74,7 @@ class DiacriticsRestorer:
         by a bare syllable that is no word, or by `rare_count` bare syllables that the text
         writes bare in less than `rare_share` of their occurrences ("chào bạn, may moi cai lai
         win": each is a word, but "máy", "mới" and "cài" are what the text writes). One such
-        syllable alone is trusted: "vùng sâu vùng xa" is written so beside a hundred "xã".
+        syllable alone is trusted: "vùng sâu vùng xa" is written so, however common "xã" is.
         Both were chosen on the development text (the figure moves by a few syllables in
         0.1-0.3 and 2-3); the training data's wrapped copies, a greeting written with marks
         before a question typed without, are what they catch.

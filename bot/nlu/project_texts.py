@@ -2,7 +2,7 @@
 
 Why it looks like this:
 - The restorer knows a written form only from text that shows it. Officials' messages echo
-  what the assistant says to them ("xem phiếu", "gửi lại giúp em", "vùng sâu vùng xa"), and
+  what the assistant says to them ("xem phiếu", "gửi lại giúp em", "vui lòng đợi"), and
   those replies are written with full diacritics in the packages' `texts.yml`, the actions'
   word lists, the domain's responses and the knowledge base's software names. Learning from
   them costs nothing at run time and adds the replies' words and phrases to what it knows.
