@@ -34,6 +34,10 @@ class Texts:
             node = node[part]
         return node
 
+    def get_all(self) -> dict[str, Any]:
+        """Every text of the file, as its YAML tree (the restorer learns from them all)."""
+        return dict(self._data)
+
     def say(self, key: str, **values: object) -> str:
         """The text at `key`, its `{placeholders}` filled in from `values`."""
         template = str(self.get(key))

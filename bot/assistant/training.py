@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from bot.kb import folder, loader, training_data
+from bot.nlu import project_texts
 from bot.texts import texts
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,11 @@ def fingerprint(project: Project, config: Path) -> str:
                 continue
             digest.update(str(file.relative_to(project.root)).encode())
             digest.update(file.read_bytes())
+    # The replies' texts teach the restorer (`bot/nlu/project_texts.py`).
+    for package, pattern in project_texts.PATTERNS:
+        for file in sorted((project.root / package).glob(pattern)):
+            digest.update(str(file.relative_to(project.root)).encode())
+            digest.update(file.read_bytes())
     digest.update(b"knowledge_base" + folder.fingerprint(project.knowledge_base).encode())
     return digest.hexdigest()[:12]
 
@@ -116,6 +122,9 @@ def pipeline_config(config: Path, knowledge_base: Path) -> dict[str, Any]:
             component["abbreviations"] = str(knowledge_base / "abbreviations.yml")
         if "knowledge_base" in component:
             component["knowledge_base"] = str(knowledge_base)
+        if component.get("domain"):
+            # Written relative to the config, which lies at the project's root.
+            component["domain"] = str(config.parent / component["domain"])
     return settings
 
 

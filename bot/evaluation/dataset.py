@@ -12,6 +12,7 @@ from bot.assistant.reply import KINDS
 from bot.kb import training_data
 from bot.kb.loader import KnowledgeBase
 from bot.kb.training_data import Phrasing, hand_written_examples
+from bot.nlu import project_texts
 from bot.texts import texts
 from bot.vietnamese import comparable
 
@@ -111,7 +112,8 @@ def check_domain_texts(
 ) -> None:
     """Refuse the domain texts (evaluation and development) if training shares a sentence.
 
-    The restorer learns from the articles' titles and answers too, so those count as training.
+    The restorer learns from the articles' titles and answers and from what the assistant says
+    (`reply_texts`) too, so those count as training.
     `training` and `loaded` spare reading again what the caller already read.
     """
     known = training if training is not None else project_training_texts(root, kb)
@@ -119,7 +121,7 @@ def check_domain_texts(
     for path in (DOMAIN_TEXT, DEV_DOMAIN_TEXT):
         if path not in texts_by_path:
             texts_by_path[path] = load_sentences(root / path)
-    check_held_out(texts_by_path, known | article_texts(kb))
+    check_held_out(texts_by_path, known | article_texts(kb) | reply_texts(root, kb))
 
 
 def load_sentences(path: Path) -> list[str]:
@@ -160,6 +162,13 @@ def article_texts(kb: KnowledgeBase) -> set[str]:
         answer = article.answer
         found |= {comparable(t) for t in (article.title, answer.intro, *answer.steps, answer.note)}
     return found - {""}
+
+
+def reply_texts(root: Path, kb: KnowledgeBase) -> set[str]:
+    """What the assistant says (texts, responses, software names): the restorer learns them."""
+    found = project_texts.reply_texts() + project_texts.domain_responses(root / "domain.yml")
+    found += project_texts.software_texts(kb.software)
+    return {comparable(text) for text in found} - {""}
 
 
 def _examples(nlu_yaml: str) -> list[str]:

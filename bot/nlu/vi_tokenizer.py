@@ -32,6 +32,7 @@ from bot.kb import loader
 from bot.kb.abbreviations import load_abbreviations
 from bot.kb.thesaurus import FILE as THESAURUS_FILE
 from bot.kb.thesaurus import Thesaurus, load_thesaurus
+from bot.nlu import project_texts
 from bot.nlu import state as saved
 from bot.nlu.diacritics import DiacriticsRestorer
 from bot.nlu.wordlist import vietnamese_words
@@ -66,6 +67,8 @@ class VietnameseTokenizer(Tokenizer):
             "knowledge_base": None,
             # A YAML file of `expansion: [abbreviation, ...]`; default: the knowledge base's.
             "abbreviations": None,
+            # The Rasa domain file, whose responses also teach the restorer (none if unset).
+            "domain": None,
             "restore_diacritics": True,
         }
 
@@ -125,7 +128,7 @@ class VietnameseTokenizer(Tokenizer):
         """Learn to restore diacritics from every text written with them that training holds."""
         if self._config["restore_diacritics"]:
             texts = [example.get(TEXT) for example in training_data.training_examples]
-            texts += self._knowledge_base_texts()
+            texts += self._knowledge_base_texts() + self._project_texts()
             sentences = (
                 [u.syllable for u in self._units(text, restore=False, terms=False)]
                 for text in texts
@@ -157,7 +160,7 @@ class VietnameseTokenizer(Tokenizer):
         return [self._token(group) for group in _segment(units)]
 
     def _knowledge_base_texts(self) -> list[str]:
-        """Titles, answers and thesaurus terms: accented text the questions may never use."""
+        """Titles, answers, thesaurus terms and software names: text the questions may never use."""
         folder = self._config.get("knowledge_base")
         if not folder:
             return []
@@ -166,8 +169,18 @@ class VietnameseTokenizer(Tokenizer):
         for article in kb.articles.values():
             answer = article.answer
             found += [article.title, answer.intro or "", *answer.steps, answer.note or ""]
-        found += [" ".join(term) for term in set(self._thesaurus.terms.values())]
+        # Sorted: the same knowledge base always trains the same restorer, whatever the hashing.
+        found += sorted(" ".join(term) for term in set(self._thesaurus.terms.values()))
+        found += project_texts.software_texts(kb.software)
         return [text.replace("**", " ") for text in found if text]
+
+    def _project_texts(self) -> list[str]:
+        """What the assistant itself says, written with diacritics (`project_texts.py`)."""
+        found = project_texts.reply_texts()
+        domain = self._config.get("domain")
+        if domain:
+            found += project_texts.domain_responses(Path(domain))
+        return found
 
     def _units(self, text: str, restore: bool, terms: bool = True) -> list[_Unit]:
         units: list[_Unit] = []

@@ -22,6 +22,8 @@ def test_the_tokenizer_takes_the_pipelines_settings_pointed_at_the_trained_knowl
     project = small_project(root, tmp_path)
     settings = tokenizer_config(project, root / "config.yml")
     assert settings["knowledge_base"] == str(project.knowledge_base)
+    # The config's own folder holds the domain, whose responses teach the restorer too.
+    assert settings["domain"] == str(root / "domain.yml")
     assert settings["restore_diacritics"] is True
 
 

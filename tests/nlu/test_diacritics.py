@@ -104,3 +104,33 @@ def test_a_restorer_saved_before_it_counted_triples_still_loads() -> None:
 
 def test_nothing_typed_restores_to_nothing() -> None:
     assert restorer().restore([]) == []
+
+
+def test_a_part_typed_without_marks_teaches_nothing_even_when_its_syllables_are_words() -> None:
+    # A question typed bare after an opening written with marks (the training data's wrapped
+    # copies): "may moi cai lai" are all words, but the text writes them with marks nearly always.
+    accented = [
+        "máy tính mới cài lại phần mềm",
+        "tôi mới cài lại máy",
+        "máy in của tôi không chạy",
+        "cài lại phần mềm mới được",
+        "mới cài lại thì máy chạy",
+    ] * 3
+    mixed = ["dạ em chào anh chị ạ may moi cai lai win"] * 2
+    lexicon = [("may",), ("moi",), ("cai",), ("lai",)]
+
+    learned = DiacriticsRestorer.learn((s.split() for s in accented + mixed), lexicon=lexicon)
+
+    assert learned.restore(["may", "moi", "cai", "lai", "win"])[:4] == ["máy", "mới", "cài", "lại"]
+    # The bare form counts only as the word list's fraction of an occurrence.
+    assert learned.to_dict()["unigrams"]["moi"] < 1
+
+
+def test_one_bare_syllable_the_text_seldom_writes_bare_is_still_trusted() -> None:
+    # "vùng xa" (remote) is bare in a sentence written with marks, though "xã" is far more common.
+    sentences = ["hồ sơ gửi về xã", "văn thư xã", "cán bộ xã", "ủy ban xã", "chủ tịch xã"] * 2
+    learned = DiacriticsRestorer.learn(
+        (s.split() for s in [*sentences, "ở vùng sâu vùng xa"]), lexicon=[("xa",)]
+    )
+
+    assert learned.to_dict()["unigrams"]["xa"] > 1

@@ -8,6 +8,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import project_texts
 from bot.nlu.vi_tokenizer import VietnameseTokenizer
 
 TRAINING = [
@@ -178,4 +179,32 @@ def test_words_only_the_answers_use_are_restored(
     assert [t[0] for t in tokens(with_knowledge_base, "bam gui yeu cau")][-2:] == [
         "gửi",
         "yêu_cầu",
+    ]
+
+
+def test_words_only_the_replies_use_are_restored(tokenizer: VietnameseTokenizer) -> None:
+    # "Không đọc được tệp" is a reply of the gateway (bot/gateway/texts.yml), in no question of
+    # TRAINING; the word list alone reads "khong doc duoc tep" as "không độc dược tép".
+    assert "Không đọc được tệp" in " ".join(project_texts.reply_texts())
+
+    restored = " ".join(t[0] for t in tokens(tokenizer, "khong doc duoc tep")).replace("_", " ")
+
+    assert restored == "không đọc được tệp"
+
+
+def test_the_domain_responses_teach_the_restorer(tmp_path: Path, root: Path) -> None:
+    domain = tmp_path / "domain.yml"
+    domain.write_text('responses:\n  utter_x:\n    - text: "Vùng sâu vùng xa {name}"\n', "utf-8")
+    config = {**VietnameseTokenizer.get_default_config(), "domain": str(domain)}
+    storage, resource = LocalModelStorage(tmp_path), Resource("tokenizer")
+    component = VietnameseTokenizer.create(config, storage, resource, None)
+    assert isinstance(component, VietnameseTokenizer)
+    component.train(TrainingData([Message({"text": t}) for t in TRAINING]))
+    assert component.restorer is not None
+
+    assert component.restorer.restore(["vung", "sau", "vung", "xa"]) == [
+        "vùng",
+        "sâu",
+        "vùng",
+        "xa",
     ]
