@@ -9,6 +9,8 @@ Why it looks like this:
   computed by the database from the row itself (`CASE`, which SQLite and PostgreSQL both
   have). A bucket with no row (or an expired one) is full: an insert of `size - 1`. When a
   later bucket refuses, the tokens already spent are given back, so a refusal costs nothing.
+  The usual case (every bucket has a live row with a token) is one transaction for them all,
+  rolled back whole if one has none; the gateway pays it on every web chat message.
 - Expired rows are ignored at once and deleted at most once every PRUNE_EVERY seconds by the
   replica writing then, so the table holds only what is alive.
 - Times are seconds since 1970 from `clock`: replicas' clocks agree within far less than any
