@@ -14,6 +14,8 @@ Why it looks like this:
 - Every call carries HELPDESK_RASA_CHANNEL_TOKEN (`Authorization: Bearer`): the channel
   (`bot/assistant/rasa_channel.py`) takes a message for whatever sender id it names, so it
   answers only the assistant's own processes. `from_settings` is how a chat builds its client.
+- httpcore looks for sniffio on every request; where it is not installed, that failed import
+  is made cheap once, at import (`skip_absent_sniffio`).
 - `as_typed` is the one rule for typed text on channels whose buttons come back server-side
   (the web chat, Zalo): Rasa would take a leading "/" as an intent the official names.
 """
@@ -21,7 +23,9 @@ Why it looks like this:
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
@@ -62,6 +66,21 @@ def channel_headers(token: str) -> dict[str, str]:
     """What every message to Rasa's channel carries: the channel's token."""
     return {"Authorization": f"Bearer {token}"}
 
+
+def skip_absent_sniffio() -> None:
+    """Let httpcore's `import sniffio` fail at once when sniffio is not installed.
+
+    httpcore imports it afresh for each lock and event it sets up, several per request; absent
+    (it is not in requirements.lock), each try searched every folder of sys.path again, a good
+    part of the gateway's CPU per message. A None in sys.modules is Python's own mark of a
+    module known to be absent: the import fails at once, and httpcore goes on with asyncio as
+    it did. Installed, sniffio is left alone.
+    """
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]  # Python's "absent" mark
+
+
+skip_absent_sniffio()
 
 # What a replica that stopped or died answers: nothing, on a new or on a kept-alive connection.
 _GONE = (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import secrets
+import sys
+from importlib import util
 
 import httpx
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from bot.rasa import WEBHOOK, RasaClient, RasaUnavailable
+from bot.rasa import WEBHOOK, RasaClient, RasaUnavailable, skip_absent_sniffio
 from bot.rasa_settings import RasaChannelSettings
 from bot.replicas import Ring
 
@@ -128,3 +131,19 @@ async def test_a_client_from_settings_with_replicas_routes_over_them() -> None:
 def test_replicas_that_are_not_addresses_or_repeat_are_refused_by_name(listed: str) -> None:
     with pytest.raises(ValidationError, match="rasa_urls"):
         RasaChannelSettings(rasa_channel_token=SecretStr(TOKEN), rasa_urls=listed)
+
+
+def test_an_absent_sniffio_is_marked_absent_and_an_installed_one_left_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(sys.modules, "sniffio", raising=False)
+    monkeypatch.setattr(util, "find_spec", lambda name: None)
+    skip_absent_sniffio()
+    assert sys.modules["sniffio"] is None
+    with pytest.raises(ImportError):
+        importlib.import_module("sniffio")  # at once: sys.path is not searched
+
+    monkeypatch.delitem(sys.modules, "sniffio")
+    monkeypatch.setattr(util, "find_spec", lambda name: object())
+    skip_absent_sniffio()
+    assert "sniffio" not in sys.modules

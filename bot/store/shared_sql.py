@@ -9,6 +9,8 @@ Why it looks like this:
   computed by the database from the row itself (`CASE`, which SQLite and PostgreSQL both
   have). A bucket with no row (or an expired one) is full: an insert of `size - 1`. When a
   later bucket refuses, the tokens already spent are given back, so a refusal costs nothing.
+  The usual case (every bucket has a live row with a token) is one transaction for them all,
+  rolled back whole if one has none; the gateway pays it on every web chat message.
 - Expired rows are ignored at once and deleted at most once every PRUNE_EVERY seconds by the
   replica writing then, so the table holds only what is alive.
 - Times are seconds since 1970 from `clock`: replicas' clocks agree within far less than any
@@ -22,9 +24,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from sqlalchemy import case, delete, insert, literal, select, update
+from sqlalchemy import Float, String, bindparam, case, delete, insert, literal, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.sql.dml import Update
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.store.schema import shared_state as table
@@ -149,6 +152,8 @@ class SqlState:
 
     def _spend(self, buckets: Sequence[Bucket]) -> float:
         now = self._clock()
+        if self._spend_at_once(buckets, now):
+            return 0.0
         spent: list[Bucket] = []
         for bucket in buckets:
             if not self._take_one(bucket, now):
@@ -158,6 +163,21 @@ class SqlState:
                 return max(MIN_WAIT, *(self._wait(b, now) for b in buckets))
             spent.append(bucket)
         return 0.0
+
+    def _spend_at_once(self, buckets: Sequence[Bucket], now: float) -> bool:
+        """The usual case, in one transaction: every bucket has a live row with a token.
+
+        Anything else (a bucket without a row, one empty) rolls it back, so nothing is spent,
+        and `_spend` goes bucket by bucket as before.
+        """
+        next_prune = self._next_prune
+        with self._engine.connect() as connection, connection.begin() as transaction:
+            self._prune(connection, now)
+            if all(self._spend_from_row(connection, bucket, now) for bucket in buckets):
+                return True
+            transaction.rollback()
+        self._next_prune = next_prune  # the prune was rolled back too: the next write does it
+        return False
 
     def _take_one(self, bucket: Bucket, now: float) -> bool:
         """Spend one of `bucket`'s tokens if it has one; whether it had."""
@@ -194,14 +214,14 @@ class SqlState:
 
     def _spend_from_row(self, connection: Connection, bucket: Bucket, now: float) -> bool:
         """The conditional UPDATE: a token taken from the live row if it has one."""
-        tokens = _refilled(bucket, now)
-        taken = connection.execute(
-            update(table)
-            .where(table.c.key == bucket.key, table.c.expires_at > now)
-            .where(tokens >= 1 - EPSILON)
-            .values(tokens=tokens - 1, counted_at=now, expires_at=now + bucket.refill_seconds)
-        )
-        return bool(taken.rowcount == 1)
+        values = {
+            "bucket_key": bucket.key,
+            "bucket_now": now,
+            "bucket_rate": bucket.rate,
+            "bucket_size": float(bucket.per_minute),
+            "bucket_refill": bucket.refill_seconds,
+        }
+        return bool(connection.execute(_TAKE, values).rowcount == 1)
 
     def _give_back(self, bucket: Bucket) -> None:
         size = float(bucket.per_minute)
@@ -214,9 +234,9 @@ class SqlState:
 
     def _wait(self, bucket: Bucket, now: float) -> float:
         """Seconds until `bucket` has a token: 0 when it has one now."""
-        query = select(_refilled(bucket, now)).where(
-            table.c.key == bucket.key, table.c.expires_at > now
-        )
+        size = float(bucket.per_minute)
+        refilled = _refilled(literal(now, Float), literal(bucket.rate, Float), literal(size, Float))
+        query = select(refilled).where(table.c.key == bucket.key, table.c.expires_at > now)
         with self._engine.connect() as connection:
             tokens = connection.execute(query).scalar()
         if tokens is None or float(tokens) >= 1 - EPSILON:
@@ -230,9 +250,32 @@ class SqlState:
         connection.execute(delete(table).where(table.c.expires_at <= now))
 
 
-def _refilled(bucket: Bucket, now: float) -> ColumnElement[float]:
-    """The bucket's tokens at `now`, computed by the database from its row: capped at its size."""
-    elapsed = case((table.c.counted_at < now, literal(now) - table.c.counted_at), else_=0.0)
-    tokens = table.c.tokens + elapsed * bucket.rate
-    size = float(bucket.per_minute)
+def _refilled(
+    now: ColumnElement[float], rate: ColumnElement[float], size: ColumnElement[float]
+) -> ColumnElement[float]:
+    """A bucket's tokens at `now`, computed by the database from its row: capped at its size."""
+    elapsed = case((table.c.counted_at < now, now - table.c.counted_at), else_=0.0)
+    tokens = table.c.tokens + elapsed * rate
     return case((tokens > size, size), else_=tokens)
+
+
+def _take() -> Update:
+    """`_spend_from_row`'s UPDATE, built once: SQLAlchemy then skips building it per message
+    and remembers its cache key, which the gateway otherwise paid for on every message."""
+    now = bindparam("bucket_now", type_=Float)
+    tokens = _refilled(
+        now, bindparam("bucket_rate", type_=Float), bindparam("bucket_size", type_=Float)
+    )
+    return (
+        update(table)
+        .where(table.c.key == bindparam("bucket_key", type_=String), table.c.expires_at > now)
+        .where(tokens >= 1 - EPSILON)
+        .values(
+            tokens=tokens - 1,
+            counted_at=now,
+            expires_at=now + bindparam("bucket_refill", type_=Float),
+        )
+    )
+
+
+_TAKE = _take()

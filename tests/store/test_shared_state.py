@@ -111,6 +111,20 @@ async def test_a_refusal_by_one_bucket_spends_nothing_from_the_other(state: Shar
     assert await state.spend([Bucket("third", 1), large]) == pytest.approx(30)
 
 
+async def test_a_refusal_by_a_later_bucket_gives_the_earlier_one_its_token_back(
+    state: SharedState, clock: Clock
+) -> None:
+    # Both rows live, so the SQL store tries both buckets in one transaction first.
+    large, small = Bucket("large", 2), Bucket("small", 1)
+    assert await state.spend([large, small]) == 0
+
+    assert await state.spend([large, small]) == pytest.approx(60)
+    assert await state.spend([large]) == 0  # its second token was not taken by the refusal
+    assert await state.spend([large]) == pytest.approx(30)
+    clock.now += 60
+    assert await state.spend([large, small]) == 0
+
+
 async def test_concurrent_spenders_never_take_more_than_the_bucket_holds(
     state: SharedState,
 ) -> None:
