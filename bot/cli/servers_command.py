@@ -19,6 +19,7 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ from bot.rasa_settings import RasaServerSettings
 from bot.settings import ActionServerSettings
 from bot.store.shared_settings import SharedStateSettings
 from bot.texts import texts
+
+# The variables Rasa reads for TensorFlow's thread pools (rasa/utils/tensorflow/environment.py).
+TENSORFLOW_THREADS = ("TF_INTER_OP_PARALLELISM_THREADS", "TF_INTRA_OP_PARALLELISM_THREADS")
 
 HOST = "127.0.0.1"
 
@@ -86,6 +90,16 @@ def _actions(args: argparse.Namespace) -> int:
     return 0
 
 
+def one_tensorflow_thread(environ: MutableMapping[str, str]) -> None:
+    """One thread for TensorFlow's work in a turn, unless the environment says otherwise.
+
+    A message's tensors are too small to share out, and each extra thread spins waiting for
+    work on the cores the other replicas need (docs/benchmarks.md, "Many officials at once").
+    """
+    for variable in TENSORFLOW_THREADS:
+        environ.setdefault(variable, "1")
+
+
 def _rasa(args: argparse.Namespace) -> int:
     if _refused(RasaServerSettings, ActionServerSettings, SharedStateSettings):
         return 1
@@ -95,6 +109,7 @@ def _rasa(args: argparse.Namespace) -> int:
         print(texts("bot.cli").say("rasa.no_model", model=args.model), file=sys.stderr)
         return 1
     token = RasaServerSettings().rasa_api_token  # type: ignore[call-arg]  # from the env
+    one_tensorflow_thread(os.environ)
     from rasa.__main__ import main as rasa_main  # heavy: TensorFlow
 
     from bot.assistant import action_results, event_types, model_swap, tracker_sqlite

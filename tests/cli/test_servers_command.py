@@ -9,8 +9,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.cli import servers_command
 from bot.cli.main import main
 from bot.settings import ACTION_SERVER_TOKEN, RASA_API_TOKEN, RASA_CHANNEL_TOKEN
+
+
+@pytest.fixture(autouse=True)
+def tensorflow_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`helpdesk rasa` sets TensorFlow's threads in its environment: undone after each test."""
+    for variable in servers_command.TENSORFLOW_THREADS:
+        monkeypatch.delenv(variable, raising=False)
 
 
 @pytest.fixture
@@ -135,3 +143,12 @@ def test_the_action_server_stops_at_start_on_a_wrong_office_hours_file(
     assert "HELPDESK_OFFICE_HOURS_FILE: khoảng giờ 7h30-11h30 không đúng dạng" in (
         capsys.readouterr().err
     )
+
+
+def test_rasa_runs_tensorflow_on_one_thread_unless_told_otherwise() -> None:
+    environ = {"TF_INTRA_OP_PARALLELISM_THREADS": "2"}
+    servers_command.one_tensorflow_thread(environ)
+    assert environ == {
+        "TF_INTRA_OP_PARALLELISM_THREADS": "2",
+        "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    }
