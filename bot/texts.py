@@ -10,6 +10,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -34,9 +35,9 @@ class Texts:
             node = node[part]
         return node
 
-    def get_all(self) -> dict[str, Any]:
-        """Every text of the file, as its YAML tree (the restorer learns from them all)."""
-        return dict(self._data)
+    def strings(self) -> Iterator[str]:
+        """Every text of the file, in its order (the restorer learns from them all)."""
+        return yaml_strings(self._data)
 
     def say(self, key: str, **values: object) -> str:
         """The text at `key`, its `{placeholders}` filled in from `values`."""
@@ -70,3 +71,16 @@ def texts(package: str, name: str = "texts.yml") -> Texts:
     if not isinstance(data, dict):
         raise ValueError(f"{package}/{name} is not a mapping of texts")
     return Texts(data, f"{package.replace('.', '/')}/{name}")
+
+
+def yaml_strings(node: Any) -> Iterator[str]:
+    """The strings of a loaded YAML tree, depth first in the file's order; keys are names,
+    left out."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from yaml_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from yaml_strings(value)

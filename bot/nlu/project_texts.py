@@ -14,13 +14,12 @@ Why it looks like this:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
 
-from bot.texts import texts
+from bot.texts import texts, yaml_strings
 
 # The project's YAML texts and word lists, by package and file name pattern. A change to one of
 # them changes the restorer: the model's fingerprint (`bot/assistant/training.py`) counts them.
@@ -33,7 +32,7 @@ def reply_texts() -> list[str]:
     """Every text of the packages' `texts.yml` and the actions' word lists, in a fixed order."""
     found: list[str] = []
     for package, name in files():
-        found += pieces(_strings(texts(package, name).get_all()))
+        found += pieces(texts(package, name).strings())
     return found
 
 
@@ -52,7 +51,7 @@ def files() -> list[tuple[str, str]]:
 
 def software_texts(software: dict[str, dict[str, str]]) -> list[str]:
     """The names and labels of the software the knowledge base's articles belong to."""
-    return pieces(_strings(software))
+    return pieces(yaml_strings(software))
 
 
 def domain_responses(domain: Path) -> list[str]:
@@ -61,7 +60,7 @@ def domain_responses(domain: Path) -> list[str]:
     from rasa.shared.utils.io import read_yaml_file
 
     data = read_yaml_file(domain) if domain.is_file() else None
-    return pieces(_strings(data.get("responses") if isinstance(data, dict) else None))
+    return pieces(yaml_strings(data.get("responses") if isinstance(data, dict) else None))
 
 
 def pieces(strings: Iterable[str]) -> list[str]:
@@ -72,15 +71,3 @@ def pieces(strings: Iterable[str]) -> list[str]:
             if part.strip():
                 found.append(part.strip())
     return found
-
-
-def _strings(node: Any) -> Iterator[str]:
-    """The strings of a YAML tree, depth first in the file's order (keys are names, skipped)."""
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)

@@ -5,28 +5,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 import bot
 from bot.cli.main import _parser
-from bot.texts import texts
+from bot.texts import texts, yaml_strings
 
 # What argparse says by itself; each is replaced by a text of bot/cli/texts.yml.
 ARGPARSE_ENGLISH = ("usage:", "positional arguments", "options:", "show this help message")
-
-
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-    elif isinstance(node, str):
-        yield node
 
 
 def _every_text() -> set[str]:
@@ -34,7 +22,7 @@ def _every_text() -> set[str]:
     return {
         text
         for path in folder.rglob("texts.yml")
-        for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for text in yaml_strings(yaml.safe_load(path.read_text(encoding="utf-8")))
     }
 
 

@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 from bot.settings import HelpdeskSettings
+from bot.texts import yaml_strings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -102,25 +103,13 @@ def _code_names() -> set[str]:
     return names
 
 
-def strings(node: Any) -> Iterator[str]:
-    """Every string in a loaded YAML document, keys left out."""
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from strings(value)
-    elif isinstance(node, str):
-        yield node
-
-
 def _rasa_names() -> set[str]:
     """The `${NAMES}` Rasa fills in from its endpoints and credentials files (values only:
     the files' comments mention the syntax too)."""
     return {
         name
         for file in ("endpoints.yml", "credentials.yml")
-        for text in strings(yaml.safe_load((ROOT / file).read_text(encoding="utf-8")))
+        for text in yaml_strings(yaml.safe_load((ROOT / file).read_text(encoding="utf-8")))
         for name in _PLACEHOLDER.findall(text)
     }
 

@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.cli.main import _parser
+from bot.texts import yaml_strings
 from tests.deploy.reading import (
     DEPLOY,
     SECRET_NAME,
     compose,
     example_names,
-    strings,
     unknown,
     written_out_secret,
 )
@@ -105,7 +105,7 @@ def test_no_secret_is_written_out_only_named_from_the_env_file(name: str) -> Non
 
 
 def test_every_name_interpolated_is_listed_empty_in_env_example_and_the_env_files_ignored() -> None:
-    used = {name for text in strings(compose()) for name in INTERPOLATION.findall(text)}
+    used = {name for text in yaml_strings(compose()) for name in INTERPOLATION.findall(text)}
     listed = example_names(DEPLOY / ".env.example")
     assert used == set(listed)
     channels = example_names(DEPLOY / "channels.env.example")
