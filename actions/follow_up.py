@@ -147,13 +147,28 @@ def read(text: str) -> Reading:
     back = _opening(words, "back")
     contrast = 0 if back else _opening(words, "contrasts")
     opening = max(contrast, back, _opening(words, "openings"))
+    # "thế X thì sao" asks about X as "còn X" does; "thế bấm vào đâu" asks on about the answer.
+    pivot = 0 if back or contrast else _opening(words, "pivots")
+    if pivot == opening and pivot and _ends_asking_about(words):
+        contrast = pivot
     content = " ".join(words[opening:])
     follows = bool(opening) or len(words) <= SHORT_WORDS or _points_back(text)
     # Only "what about <software>" moves the question there: "không thấy thư về hộp thư" after
     # a password answer mentions mail without asking about it.
-    named = _software_named(words) if contrast else set()
+    named = _software_named(words) if contrast or pivot == opening > 0 else set()
     software = next(iter(named)) if len(named) == 1 else None
     return Reading(follows, bool(contrast), content, software, bool(back))
+
+
+def _ends_asking_about(words: list[str]) -> bool:
+    """Whether the message ends "... thì sao", a closing courtesy aside."""
+    reversed_words = list(reversed(words))
+    ending = _opening(reversed_words, "closing_courtesies")
+    reversed_words = reversed_words[ending:]
+    return any(
+        tuple(reversed_words[: len(phrase)]) == tuple(reversed(phrase))
+        for phrase in _phrases("what_about_endings")
+    )
 
 
 def _software_named(words: list[str]) -> set[str]:

@@ -5,8 +5,9 @@ Why it looks like this:
   how-to question with none of an article's words ("phông chữ với cỡ chữ phải theo chuẩn nào")
   can land on them with middling confidence: the assistant then asks "anything else?" instead
   of answering. A message asking "which", "where", "how" is never a reply, so for it the reply
-  intents leave the ranking, and what remains decides (or falls back and asks back, with the
-  answer just sent as context, `actions/clarify.py`).
+  intents (and "cancel", an order: "về sớm thì hủy ntn" asks how to cancel) leave the ranking,
+  and what remains decides (or falls back and asks back, with the answer just sent as
+  context, `actions/clarify.py`).
 - A message opening with a yes or a no ("có, bao giờ thì có người gọi lại") is still a reply.
 - Confidences are left as they are: a question the model is unsure of should stay unsure.
 - The words are data (`question_words.yml`), matched on whole words without diacritics.

@@ -42,13 +42,29 @@ class StatusCues:
         if _CODE.search(text.lower()) or _NUMBERED.search(words):
             return True
         padded = f" {words} "
-        if not any(f" {phrase} " in padded for phrase in self.requests):
-            return False
         if any(f" {phrase} " in padded for phrase in self.how_to):
             return False
-        if any(f" {phrase} " in padded for phrase in self.progress):
-            return True
-        return any(word in self.closing for word in words.split()[-_TAIL:])
+        # A word serves one cue: without diacritics "có bao lâu" holds "co bao" ("có báo"), a
+        # request, only by lending "bao" to "bao lâu".
+        progress = _spans(words, self.progress)
+        requests = [r for r in _spans(words, self.requests) if not any(r & p for p in progress)]
+        if not requests:
+            return False
+        return bool(progress) or any(word in self.closing for word in words.split()[-_TAIL:])
+
+
+def _spans(words: str, phrases: tuple[str, ...]) -> list[set[int]]:
+    """The word places each occurrence of each phrase covers in `words`."""
+    found: list[set[int]] = []
+    split = words.split()
+    for phrase in phrases:
+        size = len(phrase.split())
+        found += [
+            set(range(place, place + size))
+            for place in range(len(split) - size + 1)
+            if " ".join(split[place : place + size]) == phrase
+        ]
+    return found
 
 
 @cache

@@ -37,6 +37,10 @@ READINGS = [
         "token bi khoa vi nhap sai ma pin nhieu lan thi phai lam gi",
     ),
     ("in sổ thì sao", True, False, "in so thi sao"),
+    # "thế X thì sao" asks about X; "thế" alone asks on about the answer.
+    ("thế lịch học thì sao ạ", True, True, "lich hoc thi sao a"),
+    ("thế bấm vào đâu", True, False, "bam vao dau"),
+    ("thế nếu vẫn lỗi thì sao", True, False, "van loi thi sao"),
     (
         "ký văn bản đó trên điện thoại có được không nhỉ",
         True,
@@ -67,6 +71,8 @@ READINGS = [
         ("thế còn email?", "email"),
         ("con thu cong vu thi sao", "email"),
         ("còn bên họp trực tuyến", "hntt"),
+        ("thế email công vụ trên đt cài sao", "email"),
+        ("thế tk qlvb lần đầu thì sao", "qlvb"),
         # Mail is mentioned, not asked about: no "what about".
         ("bấm gửi yêu cầu rồi mà không thấy thư nào về hộp thư", None),
         # Two software: none of them alone.

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
         "em nhờ chuyển yêu cầu cho kỹ thuật hôm qua, yêu cầu đó tới đâu rồi",
         # A ticket code is about the ticket even beside a how-to ("có cách nào").
         "HT-000412 chưa ai nhận, có cách nào giục không",
+        "yêu cầu hỗ trợ tôi gửi hôm thứ hai đến giờ vẫn chưa ai liên hệ lại",
     ],
 )
 def test_a_question_about_a_ticket_is_recognised(text: str) -> None:
@@ -52,6 +53,8 @@ def test_a_question_about_a_ticket_is_recognised(text: str) -> None:
         "mình báo bên mạng từ tuần trước, tình trạng vẫn vậy, hướng dẫn mình tự kiểm tra với",
         # "bảo tự" reads as "báo từ" without marks; the question asks where.
         "được bảo tự tải về nhưng chưa thấy, tải ở mục nào",
+        # Without marks "có bao lâu" holds "co bao" ("có báo"), whose "bao" is the duration's.
+        "toi muon biet minh co bao lau de hoc xong khoa",
     ],
 )
 def test_a_how_to_question_is_not_taken_for_a_status_question(text: str) -> None:
