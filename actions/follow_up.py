@@ -125,6 +125,12 @@ def _without_courtesies(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=1)
+def _anaphora() -> tuple[str, ...]:
+    words = texts("actions", "follow_up_words.yml").words("anaphora")
+    return tuple(f" {unicodedata.normalize('NFC', phrase)} " for phrase in words)
+
+
 def _points_back(text: str) -> bool:
     """Whether the message has a word pointing back at the answer, as written with marks."""
     marked = (
@@ -132,12 +138,12 @@ def _points_back(text: str) -> bool:
         + " ".join(unicodedata.normalize("NFC", w.text.lower()) for w in words_with_offsets(text))
         + " "
     )
-    return any(
-        f" {unicodedata.normalize('NFC', phrase)} " in marked
-        for phrase in texts("actions", "follow_up_words.yml").words("anaphora")
-    )
+    return any(phrase in marked for phrase in _anaphora())
 
 
+# Each answer reads its message twice (`previous_article`, then `follow_up_ranking`): the
+# second reading is the first one kept (a Reading is frozen, and the vocabulary never changes).
+@lru_cache(maxsize=64)
 def read(text: str) -> Reading:
     """How the message stands to the answer just sent."""
     words = _without_courtesies(_words(text))
@@ -161,24 +167,26 @@ def read(text: str) -> Reading:
 
 
 def _ends_asking_about(words: list[str]) -> bool:
-    """Whether the message ends "... thì sao", a closing courtesy aside."""
-    reversed_words = list(reversed(words))
-    ending = _opening(reversed_words, "closing_courtesies")
-    reversed_words = reversed_words[ending:]
-    return any(
-        tuple(reversed_words[: len(phrase)]) == tuple(reversed(phrase))
-        for phrase in _phrases("what_about_endings")
+    """Whether the message ends "... thì sao", a closing courtesy ("ạ", "ad ơi") aside."""
+    for phrase in _phrases("closing_courtesies"):
+        if len(phrase) < len(words) and tuple(words[-len(phrase) :]) == phrase:
+            words = words[: -len(phrase)]
+            break
+    return any(tuple(words[-len(phrase) :]) == phrase for phrase in _phrases("what_about_endings"))
+
+
+@lru_cache(maxsize=1)
+def _software_phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    names = texts("actions", "follow_up_words.yml").section("software_names")
+    return tuple(
+        (str(key), tuple(f" {comparable(str(p))} " for p in phrases))
+        for key, phrases in names.items()
     )
 
 
 def _software_named(words: list[str]) -> set[str]:
     message = f" {' '.join(words)} "
-    names = texts("actions", "follow_up_words.yml").section("software_names")
-    return {
-        str(key)
-        for key, phrases in names.items()
-        if any(f" {comparable(str(p))} " in message for p in phrases)
-    }
+    return {key for key, phrases in _software_phrases() if any(p in message for p in phrases)}
 
 
 def looks_like_follow_up(text: str) -> bool:
@@ -195,13 +203,21 @@ def _number_words() -> dict[str, int]:
     }
 
 
+@lru_cache(maxsize=1)
+def _step_vocabulary() -> tuple[frozenset[str], frozenset[str], dict[str, int], frozenset[str]]:
+    """The step words, fillers, numbers and words for "last", compared as in messages."""
+    vocabulary = texts("actions", "follow_up_words.yml")
+    return (
+        frozenset(comparable(w) for w in vocabulary.words("step_words")),
+        frozenset(comparable(w) for w in vocabulary.words("step_fillers")),
+        _number_words(),
+        frozenset(comparable(w) for w in vocabulary.words("last_step")),
+    )
+
+
 def step_asked(text: str, article: Article) -> Step | None:
     """The step of `article` that "bước 3", "bước thứ ba", "b3" or "mục cuối" asks about."""
-    vocabulary = texts("actions", "follow_up_words.yml")
-    step_words = {comparable(w) for w in vocabulary.words("step_words")}
-    fillers = {comparable(w) for w in vocabulary.words("step_fillers")}
-    numbers = _number_words()
-    last = {comparable(w) for w in vocabulary.words("last_step")}
+    step_words, fillers, numbers, last = _step_vocabulary()
     words: list[str] = []
     for word in _words(text):  # "b3", "buoc2": the step word and its number typed as one
         glued = re.fullmatch(r"([a-z]+)(\d{1,2})", word)
@@ -234,9 +250,14 @@ def button_named(text: str, article: Article) -> Step | None:
     message = f" {' '.join(_words(text))} "
     found: list[tuple[int, int, int]] = []
     for number, step in enumerate(article.answer.steps, start=1):
-        for term in _BOLD.findall(step):
-            words = _words(term)
+        for words in _bold_terms(step):
             place = message.find(f" {' '.join(words)} ")
             if len(words) >= TERM_SYLLABLES and place >= 0:
                 found.append((place, -len(words), number))
     return Step(article, min(found)[2]) if found else None
+
+
+@lru_cache(maxsize=1024)
+def _bold_terms(step: str) -> tuple[tuple[str, ...], ...]:
+    """The words of each bold term of a step's text, kept: the articles change rarely."""
+    return tuple(tuple(_words(term)) for term in _BOLD.findall(step))

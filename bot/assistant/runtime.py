@@ -47,10 +47,13 @@ class LocalAssistant:
         from rasa.core.agent import Agent  # heavy: TensorFlow
         from rasa.utils.endpoints import EndpointConfig
 
-        from bot.assistant import action_results, event_types
+        from bot.assistant import action_calls, action_results, event_types, rule_index, rule_states
 
+        action_calls.install()
         action_results.install()
         event_types.install()
+        rule_index.install()
+        rule_states.install()
 
         token = self._action_token
         if self._action_url is None:
@@ -80,6 +83,11 @@ class LocalAssistant:
     def agent(self) -> Any:
         """The loaded Rasa agent (for a benchmark that drives it turn by turn)."""
         return self._agent
+
+    @property
+    def action_server_pid(self) -> int | None:
+        """The process id of the action server started here, if one was (for a benchmark)."""
+        return self._process.pid if self._process is not None else None
 
     async def ask(self, text: str, sender_id: str | None = None) -> Reply:
         """Send one message and return the assistant's reply."""

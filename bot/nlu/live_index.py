@@ -21,6 +21,8 @@ from bot.nlu.syllables import bare_syllables, match_key
 # article first, 1 with another article first, and none of the 90 questions that are not about
 # an article.
 STRONG_LIKENESS = 0.3
+# How many texts' syllables an index keeps, those of the last messages compared.
+RECENT_TEXTS = 64
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,12 @@ class LiveIndex:
         self._abbreviations = version.abbreviations
         self._thesaurus = version.thesaurus
         self._known_words: dict[str, list[str]] = {}
+        self._recent: dict[str, tuple[str, ...]] = {}
         self._exact: dict[str, str] = {}
         examples: list[tuple[list[str], str]] = []
         for article in version.kb.articles.values():
             for text in (*article.questions, article.title):
-                syllables = self.syllables(text)
+                syllables = self._read(text)
                 if syllables:
                     self._exact.setdefault(match_key(syllables), article.id)
                     examples.append((syllables, article.id))
@@ -61,14 +64,24 @@ class LiveIndex:
         for article in version.kb.articles.values():
             answer = article.answer
             for text in (answer.intro, *answer.steps, answer.note):
-                answers.append((self.syllables(text), article.id))
+                answers.append((self._read(text), article.id))
             for number, text in enumerate(answer.steps, start=1):
-                steps.append((self.syllables(text), f"{article.id}#{number}"))
+                steps.append((self._read(text), f"{article.id}#{number}"))
         self._answers = IntentCentroids.learn(answers)
         self._steps = IntentCentroids.learn(steps)
 
     def syllables(self, text: str) -> list[str]:
         """The bare syllables of `text` with this version's abbreviations and terms."""
+        # The last messages' syllables are kept: an answer compares its message with the
+        # articles' questions, then with the answer just sent (follow_up_ranking.py).
+        kept = self._recent.get(text)
+        if kept is None:
+            if len(self._recent) >= RECENT_TEXTS:
+                self._recent.clear()
+            kept = self._recent[text] = tuple(self._read(text))
+        return list(kept)
+
+    def _read(self, text: str) -> list[str]:
         return bare_syllables(text, self._abbreviations, self._known_words, self._thesaurus)
 
     def exact_article(self, syllables: Sequence[str]) -> str | None:

@@ -216,3 +216,9 @@ def test_going_back_contrasts_with_nothing() -> None:
     reading = follow_up.read("dạ còn vụ lúc nãy, thu hồi xong thì bên kia có biết không")
     assert reading.back and reading.follows and not reading.contrast
     assert not follow_up.read("bấm quay lại thì có mất văn bản không").back
+
+
+def test_a_message_read_twice_in_one_answer_is_read_once() -> None:
+    text = "dạ còn trên điện thoại thì sao ạ"
+    assert follow_up.read(text) is follow_up.read(text)
+    assert follow_up.read(text) == follow_up.read.__wrapped__(text)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.kb.live_folder import LiveVersion
-from bot.nlu.live_index import STRONG_LIKENESS, LiveIndex
+from bot.nlu.live_index import RECENT_TEXTS, STRONG_LIKENESS, LiveIndex
+from bot.nlu.syllables import bare_syllables
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +92,14 @@ def test_a_message_about_an_answer_is_like_it_and_names_its_likeliest_step(
 
 def test_a_message_sharing_no_word_with_an_answer_names_no_step(index: LiveIndex) -> None:
     assert index.answer_likeness("xyzzy", "kyso.ky_van_ban") == (0.0, None)
+
+
+def test_a_message_read_again_gives_the_same_syllables_each_time(index: LiveIndex) -> None:
+    text = "còn trên điện thoại thì quên mk qlvb sao ạ"
+    first = index.syllables(text)
+    assert first == bare_syllables(text, index._abbreviations, {}, index._thesaurus)
+    first.append("thêm")  # a caller's list is its own: the kept syllables are not changed
+    assert index.syllables(text) == first[:-1]
+    for number in range(2 * RECENT_TEXTS):  # many other messages later, read afresh
+        index.syllables(f"câu hỏi số {number}")
+    assert index.syllables(text) == first[:-1]
