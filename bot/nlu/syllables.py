@@ -1,11 +1,11 @@
 """A question's bare syllables as the tokenizer's lemmas give them, without loading underthesea.
 
 The tokenizer (`vi_tokenizer.py`) normalises each word, expands abbreviations, restores
-diacritics, adds the thesaurus's terms and segments; its lemmas are the syllables without
-diacritics. Restoring diacritics and segmenting never change those bare syllables of text typed
-without typos, so they can be computed here from the words, the abbreviations and the thesaurus
-alone: this is how knowledge base questions published after training are compared with the
-messages the trained tokenizer sees.
+diacritics, adds the thesaurus's terms, leaves out the clauses telling what still works and
+segments; its lemmas are the syllables without diacritics. Restoring diacritics and segmenting
+never change those bare syllables of text typed without typos, so they can be computed here
+from the words, the abbreviations and the thesaurus alone: this is how knowledge base questions
+published after training are compared with the messages the trained tokenizer sees.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.kb.thesaurus import Thesaurus
+from bot.nlu.fine_clauses import fine_clauses
 from bot.vietnamese import fold, normalize_word, words_with_offsets
 
 # Messages go through the same cache: a bound keeps odd input from growing it without end.
@@ -31,7 +32,8 @@ def bare_syllables(
     questions: a knowledge base uses a few thousand distinct words a hundred thousand times.
     """
     typed: list[str] = []
-    for span in words_with_offsets(text):
+    # What still works is left out, as the tokenizer leaves it out (`fine_clauses.py`).
+    for span in words_with_offsets(fine_clauses().without(text)):
         cached = known_words.get(span.text) if known_words is not None else None
         if cached is None:
             cached = _word_syllables(span.text, abbreviations)

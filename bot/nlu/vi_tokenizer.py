@@ -35,6 +35,7 @@ from bot.kb.thesaurus import Thesaurus, load_thesaurus
 from bot.nlu import project_texts
 from bot.nlu import state as saved
 from bot.nlu.diacritics import DiacriticsRestorer
+from bot.nlu.fine_clauses import fine_clauses
 from bot.nlu.wordlist import vietnamese_words
 from bot.vietnamese import fold, normalize_word, words_with_offsets
 
@@ -152,6 +153,8 @@ class VietnameseTokenizer(Tokenizer):
         """Split the attribute's text into Vietnamese words with offsets into that text."""
         text = message.get(attribute)
         units = self._units(text, restore=True)
+        if attribute == TEXT and (working := fine_clauses().spans(text)):
+            units = [u for u in units if not any(a <= u.start < b for a, b in working)]
         if not units:
             # Nothing but emoji or punctuation: keep it whole, as Rasa's tokenizers do.
             stripped = text.strip()

@@ -65,6 +65,11 @@ def test_lemma_is_the_same_with_or_without_diacritics(tokenizer: VietnameseToken
     assert with_marks == without
 
 
+def test_a_clause_telling_what_still_works_gives_no_token(tokenizer: VietnameseTokenizer) -> None:
+    text = "Tiếng vẫn rõ, mạng không giật, nhưng hình bị mờ"
+    assert [t[2] for t in tokens(tokenizer, text)] == ["nhưng", "hình", "bị", "mờ"]
+
+
 def test_abbreviations_expand_and_keep_the_offsets_of_what_was_typed(
     tokenizer: VietnameseTokenizer,
 ) -> None:
