@@ -8,7 +8,7 @@ texts crossed the loopback on every answer for nothing: encoded by Rasa, sent, a
 the action server, about a third of a call's body (docs/benchmarks.md, "A lighter turn").
 Everything else is sent as before. An action that needs the responses must not be written
 against this (tests/assistant/test_action_calls.py checks that none reads them). `install` is
-called where `action_results.install` is.
+called by `rasa_patches.install`.
 """
 
 from __future__ import annotations

@@ -8,8 +8,7 @@ action it follows and, mostly, the intent of the message; a conversation whose l
 another action or intent can never match it. The rules are grouped once by both, and only the
 groups of the conversation's last action and intent (and of rules naming neither) are checked,
 with Rasa's own check, so the rules found are the same. The groups are rebuilt whenever the
-rules differ from those they were built from. `install` is called where
-`action_results.install` is.
+rules differ from those they were built from. `install` is called by `rasa_patches.install`.
 """
 
 from __future__ import annotations

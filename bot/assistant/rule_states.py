@@ -7,7 +7,7 @@ states_for_tracker_history`), which grows with the conversation (docs/benchmarks
 turn"). Within one prediction the conversation does not change, so the states are built once
 and each reading gets its own copy: Rasa then edits the copy (drops the text or the intent of
 the last message) as it edits the states it built. Outside a rule prediction (training, other
-policies) nothing changes. `install` is called where `action_results.install` is.
+policies) nothing changes. `install` is called by `rasa_patches.install`.
 """
 
 from __future__ import annotations

@@ -47,13 +47,9 @@ class LocalAssistant:
         from rasa.core.agent import Agent  # heavy: TensorFlow
         from rasa.utils.endpoints import EndpointConfig
 
-        from bot.assistant import action_calls, action_results, event_types, rule_index, rule_states
+        from bot.assistant import rasa_patches
 
-        action_calls.install()
-        action_results.install()
-        event_types.install()
-        rule_index.install()
-        rule_states.install()
+        rasa_patches.install()
 
         token = self._action_token
         if self._action_url is None:

@@ -112,21 +112,9 @@ def _rasa(args: argparse.Namespace) -> int:
     one_tensorflow_thread(os.environ)
     from rasa.__main__ import main as rasa_main  # heavy: TensorFlow
 
-    from bot.assistant import (
-        action_calls,
-        action_results,
-        event_types,
-        model_swap,
-        rule_index,
-        rule_states,
-        tracker_sqlite,
-    )
+    from bot.assistant import model_swap, rasa_patches, tracker_sqlite
 
-    action_calls.install()
-    action_results.install()
-    event_types.install()
-    rule_index.install()
-    rule_states.install()
+    rasa_patches.install()
     model_swap.install()
     stores = SharedStateSettings()
     conversations = os.environ.get("RASA_TRACKER_DB")

@@ -12,7 +12,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.assistant import action_results, model_swap
+from bot.assistant import action_results, model_swap, rasa_patches
 
 
 @pytest.fixture
@@ -52,3 +52,15 @@ async def test_a_new_model_is_loaded_off_the_server_s_event_loop(
     assert agent == "agent of models/new.tar.gz"
     assert seen["thread"] != threading.get_ident()
     assert seen["loop"] is not asyncio.get_running_loop()
+
+
+def test_every_change_to_the_turn_is_installed_together() -> None:
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.events import Event
+
+    rasa_patches.install()
+    assert getattr(RemoteAction, "_helpdesk_domain_without_responses", False)
+    assert getattr(RemoteAction, "_helpdesk_checked_once", False)
+    assert getattr(Event, "_helpdesk_types_remembered", False)
+    assert getattr(RulePolicy, "_helpdesk_rules_indexed", False)
+    assert getattr(RulePolicy, "_helpdesk_states_once", False)
