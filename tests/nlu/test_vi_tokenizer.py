@@ -213,3 +213,16 @@ def test_the_domain_responses_teach_the_restorer(tmp_path: Path, root: Path) -> 
         "vùng",
         "xa",
     ]
+
+
+def test_a_tokens_fingerprint_is_stable_and_tells_tokens_apart(
+    tokenizer: VietnameseTokenizer,
+) -> None:
+    first = tokenizer.tokenize(Message({"text": "quên mật khẩu"}), "text")
+    again = tokenizer.tokenize(Message({"text": "quên mật khẩu"}), "text")
+    assert [t.fingerprint() for t in first] == [t.fingerprint() for t in again]
+    assert len({t.fingerprint() for t in first}) == len(first)
+    shifted = tokenizer.tokenize(Message({"text": " quên mật khẩu"}), "text")
+    assert first[0].fingerprint() != shifted[0].fingerprint()
+    first[0].set("pos", "V")
+    assert first[0].fingerprint() != again[0].fingerprint()
