@@ -57,7 +57,10 @@ def _spans(words: str, phrases: tuple[str, ...]) -> list[set[int]]:
     """The word places each occurrence of each phrase covers in `words`."""
     found: list[set[int]] = []
     split = words.split()
+    padded = f" {words} "
     for phrase in phrases:
+        if f" {phrase} " not in padded:
+            continue  # most phrases are in no message: not worth a walk over its words
         size = len(phrase.split())
         found += [
             set(range(place, place + size))
