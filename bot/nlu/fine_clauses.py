@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from bot.nlu import phrases
 from bot.texts import texts
-from bot.vietnamese import comparable
 
 # "nhưng" joins what works to what does not; without marks it is still "nhung".
 _BOUNDARY = re.compile(r"[,.;!?\n]+|\bnhưng\b|\bnhung\b", re.IGNORECASE)
@@ -38,11 +38,9 @@ class FineClauses:
             start = boundary.end()
         clauses.append((start, len(text), False))
         fine = [(a, b) for a, b, asks in clauses if not asks and self._works(text[a:b])]
-        others = [
-            (a, b)
-            for a, b, _ in clauses
-            if (a, b) not in fine and any(c.isalpha() for c in text[a:b])
-        ]
+        others = any(
+            (a, b) not in fine and any(c.isalpha() for c in text[a:b]) for a, b, _ in clauses
+        )
         return fine if others else []
 
     def without(self, text: str) -> str:
@@ -52,10 +50,8 @@ class FineClauses:
         return text
 
     def _works(self, clause: str) -> bool:
-        padded = f" {comparable(clause)} "
-        if not any(f" {phrase} " in padded for phrase in self.works):
-            return False
-        return not any(f" {phrase} " in padded for phrase in self.faults)
+        words = phrases.padded(clause)
+        return phrases.holds(words, self.works) and not phrases.holds(words, self.faults)
 
 
 @cache
@@ -63,6 +59,6 @@ def fine_clauses() -> FineClauses:
     """The phrases of `fine_clauses.yml`, read on first use."""
     data = texts("bot.nlu", "fine_clauses.yml")
     return FineClauses(
-        works=tuple(comparable(p) for p in data.words("works")),
-        faults=tuple(comparable(p) for p in data.words("faults")),
+        works=phrases.listed(data, "works"),
+        faults=phrases.listed(data, "faults"),
     )

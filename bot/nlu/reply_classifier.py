@@ -27,8 +27,8 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu import phrases
 from bot.texts import texts
-from bot.vietnamese import comparable
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,10 @@ class QuestionWords:
 
     def asks(self, text: str) -> bool:
         """Whether `text` holds a question word and does not open with a yes or a no."""
-        padded = f" {comparable(text)} "
-        if any(padded.startswith(f" {phrase} ") for phrase in self.reply_openings):
+        words = phrases.padded(text)
+        if any(words.startswith(f" {phrase} ") for phrase in self.reply_openings):
             return False
-        return any(f" {phrase} " in padded for phrase in self.questions)
+        return phrases.holds(words, self.questions)
 
 
 @cache
@@ -52,9 +52,9 @@ def question_words() -> QuestionWords:
     """The words of `question_words.yml`, read on first use."""
     data = texts("bot.nlu", "question_words.yml")
     return QuestionWords(
-        questions=tuple(comparable(p) for p in data.words("questions")),
+        questions=phrases.listed(data, "questions"),
         replies=frozenset(str(intent) for intent in data.words("replies")),
-        reply_openings=tuple(comparable(p) for p in data.words("reply_openings")),
+        reply_openings=phrases.listed(data, "reply_openings"),
     )
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from bot.nlu import phrases
 from bot.texts import texts
 from bot.vietnamese import comparable
 
@@ -42,24 +43,23 @@ class StatusCues:
         if _CODE.search(text.lower()) or _NUMBERED.search(words):
             return True
         padded = f" {words} "
-        if any(f" {phrase} " in padded for phrase in self.how_to):
+        if phrases.holds(padded, self.how_to):
             return False
         # A word serves one cue: without diacritics "có bao lâu" holds "co bao" ("có báo"), a
         # request, only by lending "bao" to "bao lâu".
-        progress = _spans(words, self.progress)
-        requests = [r for r in _spans(words, self.requests) if not any(r & p for p in progress)]
+        progress = _spans(padded, self.progress)
+        requests = [r for r in _spans(padded, self.requests) if not any(r & p for p in progress)]
         if not requests:
             return False
         return bool(progress) or any(word in self.closing for word in words.split()[-_TAIL:])
 
 
-def _spans(words: str, phrases: tuple[str, ...]) -> list[set[int]]:
-    """The word places each occurrence of each phrase covers in `words`."""
+def _spans(padded: str, wanted: tuple[str, ...]) -> list[set[int]]:
+    """The word places each occurrence of each phrase of `wanted` covers in `padded`."""
     found: list[set[int]] = []
-    split = words.split()
-    padded = f" {words} "
-    for phrase in phrases:
-        if f" {phrase} " not in padded:
+    split = padded.split()
+    for phrase in wanted:
+        if not phrases.holds(padded, (phrase,)):
             continue  # most phrases are in no message: not worth a walk over its words
         size = len(phrase.split())
         found += [
@@ -75,8 +75,8 @@ def status_cues() -> StatusCues:
     """The cues of `status_cues.yml`, read on first use."""
     data = texts("bot.nlu", "status_cues.yml")
     return StatusCues(
-        requests=tuple(comparable(p) for p in data.words("requests")),
-        progress=tuple(comparable(p) for p in data.words("progress")),
-        closing=frozenset(comparable(p) for p in data.words("closing")),
-        how_to=tuple(comparable(p) for p in data.words("how_to")),
+        requests=phrases.listed(data, "requests"),
+        progress=phrases.listed(data, "progress"),
+        closing=frozenset(phrases.listed(data, "closing")),
+        how_to=phrases.listed(data, "how_to"),
     )
