@@ -155,13 +155,14 @@ def read(text: str) -> Reading:
     opening = max(contrast, back, _opening(words, "openings"))
     # "thế X thì sao" asks about X as "còn X" does; "thế bấm vào đâu" asks on about the answer.
     pivot = 0 if back or contrast else _opening(words, "pivots")
-    if pivot == opening and pivot and _ends_asking_about(words):
+    pivoted = bool(pivot) and pivot == opening
+    if pivoted and _ends_asking_about(words):
         contrast = pivot
     content = " ".join(words[opening:])
     follows = bool(opening) or len(words) <= SHORT_WORDS or _points_back(text)
     # Only "what about <software>" moves the question there: "không thấy thư về hộp thư" after
     # a password answer mentions mail without asking about it.
-    named = _software_named(words) if contrast or pivot == opening > 0 else set()
+    named = _software_named(words) if contrast or pivoted else set()
     software = next(iter(named)) if len(named) == 1 else None
     return Reading(follows, bool(contrast), content, software, bool(back))
 

@@ -56,10 +56,9 @@ def installed() -> None:
     rule_states.install()
 
 
-def test_one_prediction_reads_the_same_states_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    featurizer = MaxHistoryTrackerFeaturizer(max_history=None)
-    tracker = conversation()
-    expected = both_readings(featurizer, tracker)
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Each building of a conversation's states, from now on."""
     built: list[object] = []
     original = Domain.states_for_tracker_history
 
@@ -68,29 +67,27 @@ def test_one_prediction_reads_the_same_states_built_once(monkeypatch: pytest.Mon
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(Domain, "states_for_tracker_history", counted)
+    return built
+
+
+def test_one_prediction_reads_the_same_states_built_once(builds: list[object]) -> None:
+    featurizer = MaxHistoryTrackerFeaturizer(max_history=None)
+    tracker = conversation()
+    expected = both_readings(featurizer, tracker)
+    builds.clear()  # the reference readings, outside a prediction, are not counted
     with rule_states.one_prediction():
         assert both_readings(featurizer, tracker) == expected
         assert both_readings(featurizer, tracker) == expected  # the kept states were not edited
-    assert len(built) == 1
+    assert len(builds) == 1
     # The readings differ where Rasa makes them differ: text, then intent, of the last message.
     assert expected[0][-1]["user"] == {"text": "còn bước 3?"}
     assert expected[1][-1]["user"] == {"intent": "kb_qlvb__quen_mat_khau"}
 
 
-def test_outside_a_prediction_the_states_are_built_each_time(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_outside_a_prediction_the_states_are_built_each_time(builds: list[object]) -> None:
     featurizer = MaxHistoryTrackerFeaturizer(max_history=None)
-    built: list[object] = []
-    original = Domain.states_for_tracker_history
-
-    def counted(self: Domain, *args: Any, **kwargs: Any) -> Any:
-        built.append(args)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Domain, "states_for_tracker_history", counted)
     both_readings(featurizer, conversation())
-    assert len(built) == 2
+    assert len(builds) == 2
 
 
 def test_another_conversation_in_the_same_prediction_gets_its_own_states() -> None:
