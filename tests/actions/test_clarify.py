@@ -296,7 +296,7 @@ async def test_an_unclear_follow_up_offers_the_related_articles_first(
         ("kb_kyso__cai_dat", 0.19),
     ]
     tracker = make_tracker(
-        "nlu_fallback", ranking, text="còn cái đó", events=answered("kyso.kiem_tra_chu_ky")
+        "nlu_fallback", ranking, text="còn vụ đó", events=answered("kyso.kiem_tra_chu_ky")
     )
     await ActionClarify(kb_source).run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_clarify"

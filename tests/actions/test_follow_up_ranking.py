@@ -112,7 +112,7 @@ def test_likeness_to_the_answer_just_sent_brings_it_back(
 @pytest.mark.parametrize(
     "shares",
     [
-        [("kb_kyso__het_han", 0.38), ("kb_hoc__thoi_han", 0.3)],  # not enough of a share
+        [("kb_kyso__het_han", 0.18), ("kb_hoc__thoi_han", 0.1)],  # not enough of a share
         [("kb_kyso__het_han", 0.5), ("kb_hoc__thoi_han", 0.47)],  # no clear lead
         [("greet", 0.9), ("kb_hoc__thoi_han", 0.1)],  # not an article
         [],
