@@ -16,6 +16,12 @@ Why it looks like this:
   answers only the assistant's own processes. `from_settings` is how a chat builds its client.
 - httpcore looks for sniffio on every request; where it is not installed, that failed import
   is made cheap once, at import (`skip_absent_sniffio`).
+- At most `concurrency` turns go to one replica at a time, the rest wait here, and the pool
+  keeps that many connections alive (`http_to_rasa`): httpcore scans its whole pool, each
+  connection against the others, for every request and response, and with a connection per
+  official writing (50 at a training day) that scan and the connections opened and closed
+  again cost the gateway more than the rest of a message. A replica's cores gain nothing from
+  more turns at once than that; they only wait there instead of here.
 - `as_typed` is the one rule for typed text on channels whose buttons come back server-side
   (the web chat, Zalo): Rasa would take a leading "/" as an intent the official names.
 """
@@ -33,7 +39,7 @@ from typing import Any, Protocol
 import httpx
 
 from bot.metrics import Metrics
-from bot.rasa_settings import RasaChannelSettings
+from bot.rasa_settings import AssistantSettings, RasaChannelSettings
 from bot.replicas import Ring
 
 WEBHOOK = "/webhooks/rest/webhook"
@@ -115,6 +121,7 @@ class RasaClient:
         *,
         token: str | None = None,
         replicas: Sequence[str] = (),
+        concurrency: int | None = None,
     ) -> None:
         """Use `http` (base URL: the Rasa server); give up after `timeout`; count in `metrics`.
 
@@ -123,16 +130,21 @@ class RasaClient:
         `token` is the channel's (HELPDESK_RASA_CHANNEL_TOKEN), sent with every message; the
         real channel refuses a client without it, only a test's stand-in of Rasa does not ask.
         With `replicas` (their base URLs), each sender's turns go to one of them (bot.replicas);
-        without, to `http`'s base URL.
+        without, to `http`'s base URL. With `concurrency`, at most that many turns are under
+        way at one replica at a time.
         """
         if timeout <= 0:
             raise ValueError("timeout must be more than 0")
+        if concurrency is not None and concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
         self._http = http
         self._headers = channel_headers(token) if token is not None else {}
         self._timeout = timeout
         self._metrics = metrics
         self._before_send = before_send
         self._ring = Ring(replicas) if replicas else None
+        self._concurrency = concurrency
+        self._turns: dict[str, asyncio.Semaphore] = {}
 
     @classmethod
     def from_settings(
@@ -146,7 +158,16 @@ class RasaClient:
         token = settings.rasa_channel_token.get_secret_value()
         timeout = settings.rasa_timeout_seconds
         replicas = settings.replicas
-        return cls(http, timeout, metrics, before_send, token=token, replicas=replicas)
+        concurrency = settings.rasa_concurrency
+        return cls(
+            http,
+            timeout,
+            metrics,
+            before_send,
+            token=token,
+            replicas=replicas,
+            concurrency=concurrency,
+        )
 
     async def send(
         self, sender: str, text: str, metadata: Mapping[str, Any] | None = None
@@ -193,16 +214,26 @@ class RasaClient:
         conversation is in the shared tracker store for the next one. A timeout does not: the
         turn may be under way there, and sending it again could answer it twice.
         """
-        options: dict[str, Any] = {"json": body, "headers": self._headers}
         if self._ring is None:
-            return await self._http.post(WEBHOOK, timeout=self._timeout, **options)
+            return await self._post_to("", body)
         *fallbacks, last = self._ring.order(sender)
         for url in fallbacks:
             try:
-                return await self._http.post(url + WEBHOOK, timeout=self._timeout, **options)
+                return await self._post_to(url, body)
             except _GONE:
                 self._error(channel, "moved")
-        return await self._http.post(last + WEBHOOK, timeout=self._timeout, **options)
+        return await self._post_to(last, body)
+
+    async def _post_to(self, url: str, body: dict[str, Any]) -> httpx.Response:
+        """Post to the replica at `url` ("": the client's base URL) when it has room."""
+        options: dict[str, Any] = {"json": body, "headers": self._headers}
+        if self._concurrency is None:
+            return await self._http.post(url + WEBHOOK, timeout=self._timeout, **options)
+        turns = self._turns.get(url)
+        if turns is None:
+            turns = self._turns[url] = asyncio.Semaphore(self._concurrency)
+        async with turns:
+            return await self._http.post(url + WEBHOOK, timeout=self._timeout, **options)
 
     def _failed(self, channel: str, reason: str, started: float) -> None:
         if self._metrics is not None:
@@ -212,3 +243,14 @@ class RasaClient:
     def _error(self, channel: str, reason: str) -> None:
         if self._metrics is not None:
             self._metrics.rasa_error(channel, reason)
+
+
+def http_to_rasa(settings: AssistantSettings) -> httpx.AsyncClient:
+    """The HTTP client a process talks to Rasa on: its base URL and wait, and a pool that keeps
+    as many connections alive as `RasaClient` lets turns be under way (`rasa_concurrency` a
+    replica)."""
+    connections = settings.rasa_concurrency * max(1, len(settings.replicas))
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return httpx.AsyncClient(
+        base_url=settings.rasa_url, timeout=settings.rasa_timeout_seconds, limits=limits
+    )

@@ -27,8 +27,11 @@ class AssistantSettings(HelpdeskSettings):
     # conversation goes to one of them (bot/replicas.py). Unset: the one at rasa_url.
     rasa_urls: str | None = None
     rasa_timeout_seconds: float = 8.0
+    # Turns one process sends a replica at once (bot/rasa.py): more only wait in its queue.
+    rasa_concurrency: int = 8
 
     _positive_rasa_timeout = validator("rasa_timeout_seconds", allow_reuse=True)(positive)
+    _positive_rasa_concurrency = validator("rasa_concurrency", allow_reuse=True)(positive)
     _replicas = validator("rasa_urls", allow_reuse=True)(replica_list)
 
     @property

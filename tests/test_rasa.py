@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import secrets
 import sys
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from bot.rasa import WEBHOOK, RasaClient, RasaUnavailable, skip_absent_sniffio
+from bot.rasa import WEBHOOK, RasaClient, RasaUnavailable, http_to_rasa, skip_absent_sniffio
 from bot.rasa_settings import RasaChannelSettings
 from bot.replicas import Ring
 
@@ -147,3 +148,72 @@ def test_an_absent_sniffio_is_marked_absent_and_an_installed_one_left_alone(
     monkeypatch.setattr(util, "find_spec", lambda name: object())
     skip_absent_sniffio()
     assert "sniffio" not in sys.modules
+
+
+def held_until(
+    gate: asyncio.Event, busy: dict[str, int], most: dict[str, int], full: asyncio.Event, when: int
+) -> httpx.MockTransport:
+    """Replicas that hold each turn until `gate` opens, counting the turns under way at each;
+    `full` is set once `when` turns are under way in all."""
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        replica = request.url.netloc.decode()
+        busy[replica] = busy.get(replica, 0) + 1
+        most[replica] = max(most.get(replica, 0), busy[replica])
+        if sum(busy.values()) >= when:
+            full.set()
+        await gate.wait()
+        busy[replica] -= 1
+        return httpx.Response(200, json=[{"text": replica}])
+
+    return httpx.MockTransport(handler)
+
+
+async def test_at_most_the_concurrency_of_turns_are_under_way_at_a_replica_and_the_rest_wait() -> (
+    None
+):
+    gate, full = asyncio.Event(), asyncio.Event()
+    busy: dict[str, int] = {}
+    most: dict[str, int] = {}
+    transport = held_until(gate, busy, most, full, when=2)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rasa") as http:
+        client = RasaClient(http, token=TOKEN, concurrency=2)
+        turns = [asyncio.create_task(client.send(f"official-{n}", "chào")) for n in range(6)]
+        await full.wait()
+        assert busy == {"rasa": 2}
+        gate.set()
+        answers = await asyncio.gather(*turns)
+    assert answers == [[{"text": "rasa"}]] * 6
+    assert most == {"rasa": 2}
+
+
+async def test_each_replica_has_its_own_room_for_turns() -> None:
+    gate, full = asyncio.Event(), asyncio.Event()
+    busy: dict[str, int] = {}
+    most: dict[str, int] = {}
+    ring = Ring(REPLICAS[:2])
+    senders = [
+        next(s for s in (f"official-{n}" for n in range(60)) if ring.owner(s) == r)
+        for r in REPLICAS[:2]
+    ]
+    async with httpx.AsyncClient(transport=held_until(gate, busy, most, full, when=2)) as http:
+        client = RasaClient(http, token=TOKEN, replicas=REPLICAS[:2], concurrency=1)
+        turns = [asyncio.create_task(client.send(sender, "chào")) for sender in senders]
+        await full.wait()
+        gate.set()
+        await asyncio.gather(*turns)
+    assert most == {"rasa-0:5005": 1, "rasa-1:5005": 1}
+
+
+def test_a_concurrency_below_one_is_refused_by_name() -> None:
+    with pytest.raises(ValidationError, match="rasa_concurrency"):
+        RasaChannelSettings(rasa_channel_token=SecretStr(TOKEN), rasa_concurrency=0)
+
+
+def test_the_pool_to_rasa_keeps_alive_the_connections_its_turns_may_use() -> None:
+    settings = RasaChannelSettings(
+        rasa_channel_token=SecretStr(TOKEN), rasa_urls=",".join(REPLICAS), rasa_concurrency=3
+    )
+    http = http_to_rasa(settings)
+    pool = http._transport._pool  # type: ignore[attr-defined]
+    assert (pool._max_connections, pool._max_keepalive_connections) == (9, 9)

@@ -52,7 +52,7 @@ from bot.gateway.settings import GatewaySettings
 from bot.gateway.wiring import build_telegram, start_webhook_mode
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.notify.local_inbox import LocalInbox
-from bot.rasa import RasaClient
+from bot.rasa import RasaClient, http_to_rasa
 from bot.store.database import make_engine, migrate
 from bot.store.shared_state import SharedState, shared_state
 from bot.webchat.app import create_app as create_webchat
@@ -99,9 +99,7 @@ def create_app(
     )
     metrics = Metrics()
     own_http = rasa_http is None
-    http = rasa_http or httpx.AsyncClient(
-        base_url=settings.rasa_url, timeout=settings.rasa_timeout_seconds
-    )
+    http = rasa_http or http_to_rasa(settings)
     own_engine = engine is None
     store = engine or make_engine(settings.database_url)
     shared = state or shared_state(settings, store)

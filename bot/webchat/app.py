@@ -45,7 +45,7 @@ from bot.bodies import BodyTooLarge, NotJson, json_of, read_capped
 from bot.messages import LOCAL
 from bot.notify.local_inbox import LocalInbox
 from bot.plain_text import clean
-from bot.rasa import MAX_MESSAGE, BeforeSend, RasaClient, RasaUnavailable, as_typed
+from bot.rasa import MAX_MESSAGE, BeforeSend, RasaClient, RasaUnavailable, as_typed, http_to_rasa
 from bot.rasa_settings import RasaChannelSettings
 from bot.store.database import make_engine, migrate
 from bot.store.shared_settings import SharedStateSettings
@@ -104,7 +104,7 @@ def create_app(
             app.state.inbox = inbox
         shared = state or shared_state(found, app.state.inbox.engine)
         app.state.limits = RateLimits(shared, web.sender_per_minute, web.address_per_minute)
-        client = http or httpx.AsyncClient(base_url=settings.rasa_url)
+        client = http or http_to_rasa(settings)
         app.state.rasa = RasaClient.from_settings(settings, client, before_send=before_send)
         try:
             yield
