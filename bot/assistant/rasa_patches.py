@@ -10,10 +10,18 @@ from __future__ import annotations
 
 def install() -> None:
     """Install each change once (each is idempotent)."""
-    from bot.assistant import action_calls, action_results, event_types, rule_index, rule_states
+    from bot.assistant import (
+        action_calls,
+        action_results,
+        event_types,
+        rule_index,
+        rule_states,
+        tracker_cache,
+    )
 
     action_calls.install()
     action_results.install()
     event_types.install()
     rule_index.install()
     rule_states.install()
+    tracker_cache.install()

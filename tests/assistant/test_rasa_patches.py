@@ -56,6 +56,7 @@ async def test_a_new_model_is_loaded_off_the_server_s_event_loop(
 
 def test_every_change_to_the_turn_is_installed_together() -> None:
     from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.events import Event
 
     rasa_patches.install()
@@ -64,3 +65,4 @@ def test_every_change_to_the_turn_is_installed_together() -> None:
     assert getattr(Event, "_helpdesk_types_remembered", False)
     assert getattr(RulePolicy, "_helpdesk_rules_indexed", False)
     assert getattr(RulePolicy, "_helpdesk_states_once", False)
+    assert getattr(SQLTrackerStore, "_helpdesk_keeps", False)
