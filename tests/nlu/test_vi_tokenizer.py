@@ -226,3 +226,19 @@ def test_a_tokens_fingerprint_is_stable_and_tells_tokens_apart(
     assert first[0].fingerprint() != shifted[0].fingerprint()
     first[0].set("pos", "V")
     assert first[0].fingerprint() != again[0].fingerprint()
+
+
+def test_a_loaded_tokenizer_has_the_segmentation_model_ready_for_the_first_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import underthesea.pipeline.word_tokenize as segmentation
+
+    config = VietnameseTokenizer.get_default_config()
+    storage, resource = LocalModelStorage(tmp_path), Resource("tokenizer")
+    trained = VietnameseTokenizer.create(config, storage, resource, None)
+    assert isinstance(trained, VietnameseTokenizer)
+    trained.train(TrainingData([Message({"text": t}) for t in TRAINING]))
+    # As in a replica just started: underthesea's model not loaded yet.
+    monkeypatch.setattr(segmentation, "word_tokenize_model", None)
+    VietnameseTokenizer.load(config, storage, resource, None)
+    assert segmentation.word_tokenize_model is not None
