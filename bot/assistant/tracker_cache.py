@@ -14,24 +14,30 @@ was unreachable for a moment). So:
   failed half-way). Otherwise Rasa reads the database as it always does. One turn of a
   conversation runs at a time (Rasa's lock), so a turn is the one changing the tracker kept.
 - A tracker knows how many of its events are stored (read from the database or saved), so the
-  save inserts the rest without counting the rows. Same rows as Rasa's count gives: the count
-  is of the session's rows, and the tracker holds exactly the session's events.
+  save inserts the rest in one statement, without counting the rows first or Rasa's ORM's
+  unit of work, and reads the last id in the same transaction. Same rows as Rasa's count
+  gives: the count is of the session's rows, and the tracker holds exactly the session's
+  events.
 Only Rasa's SQL store (SQLite and PostgreSQL) changes; at most `KEEP` conversations a replica.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import text
 
 # Conversations a replica keeps (the least recently saved go first): a tracker of a few dozen
 # turns is some hundred kilobytes, and these are the officials writing right now.
 KEEP = 256
 # How many of a tracker's events are in the database: set where Rasa's count would be its length.
 STORED = "_helpdesk_stored_events"
+# Rasa's table of events (`SQLTrackerStore.SQLEvent`); its index on sender_id serves this.
+_LAST_ID = text("SELECT max(id) FROM events WHERE sender_id = :sender")
 
 
 @dataclass(frozen=True)
@@ -50,11 +56,7 @@ def install() -> None:
 
     if getattr(SQLTrackerStore, "_helpdesk_keeps", False):
         return
-    retrieve, save, additional = (
-        SQLTrackerStore.retrieve,
-        SQLTrackerStore.save,
-        SQLTrackerStore._additional_events,
-    )
+    retrieve, save = SQLTrackerStore.retrieve, SQLTrackerStore.save
 
     async def kept_retrieve(self: SQLTrackerStore, sender_id: str) -> Any:
         kept = _kept(self)
@@ -69,27 +71,47 @@ def install() -> None:
         return tracker
 
     async def kept_save(self: SQLTrackerStore, tracker: Any) -> None:
-        await save(self, tracker)
-        _mark_stored(tracker)
-        if tracker.events.maxlen is None:
-            kept = _kept(self)
-            kept.pop(tracker.sender_id, None)
+        stored = getattr(tracker, STORED, None)
+        if stored is None:
+            await save(self, tracker)
             last = _last_id(self, tracker.sender_id)
+        else:
+            await self.stream_events(tracker)
+            last = _insert(self, tracker, stored)
+        _mark_stored(tracker)
+        kept = _kept(self)
+        kept.pop(tracker.sender_id, None)
+        if tracker.events.maxlen is None:
             kept[tracker.sender_id] = Kept(tracker, len(tracker.events), last, self.domain)
             while len(kept) > KEEP:
                 kept.popitem(last=False)
 
-    def stored_additional(self: SQLTrackerStore, session: Any, tracker: Any) -> Iterator[Any]:
-        stored = getattr(tracker, STORED, None)
-        if stored is None:
-            found: Iterator[Any] = additional(self, session, tracker)
-            return found
-        return itertools.islice(tracker.events, stored, len(tracker.events))
-
     SQLTrackerStore.retrieve = kept_retrieve
     SQLTrackerStore.save = kept_save
-    SQLTrackerStore._additional_events = stored_additional
     SQLTrackerStore._helpdesk_keeps = True
+
+
+def _insert(store: Any, tracker: Any, stored: int) -> int | None:
+    """Store the events of `tracker` after its first `stored`, as Rasa's save stores each, in
+    one statement; the conversation's last id after them."""
+    rows = []
+    for event in itertools.islice(tracker.events, stored, len(tracker.events)):
+        data = event.as_dict()
+        rows.append(
+            {
+                "sender_id": tracker.sender_id,
+                "type_name": event.type_name,
+                "timestamp": data.get("timestamp"),
+                "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+                "action_name": data.get("name"),
+                "data": json.dumps(data),
+            }
+        )
+    with store.engine.begin() as connection:
+        if rows:
+            connection.execute(store.SQLEvent.__table__.insert(), rows)
+        found: int | None = connection.execute(_LAST_ID, {"sender": tracker.sender_id}).scalar()
+    return found
 
 
 def _kept(store: Any) -> OrderedDict[str, Kept]:
@@ -114,10 +136,6 @@ def _still_current(store: Any, sender_id: str, entry: Kept) -> bool:
 
 def _last_id(store: Any, sender_id: str) -> int | None:
     """The id of the last row stored for `sender_id` (ids only grow)."""
-    import sqlalchemy as sa
-
-    event = store.SQLEvent
-    query = sa.select(sa.func.max(event.id)).where(event.sender_id == sender_id)
-    with store.session_scope() as session:
-        found: int | None = session.execute(query).scalar()
+    with store.engine.connect() as connection:
+        found: int | None = connection.execute(_LAST_ID, {"sender": sender_id}).scalar()
     return found
