@@ -13,6 +13,7 @@ def install() -> None:
     from bot.assistant import (
         action_calls,
         action_results,
+        diet_inference,
         event_types,
         rule_index,
         rule_states,
@@ -21,6 +22,7 @@ def install() -> None:
 
     action_calls.install()
     action_results.install()
+    diet_inference.install()
     event_types.install()
     rule_index.install()
     rule_states.install()

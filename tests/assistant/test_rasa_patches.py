@@ -57,6 +57,7 @@ async def test_a_new_model_is_loaded_off_the_server_s_event_loop(
 def test_every_change_to_the_turn_is_installed_together() -> None:
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
     from rasa.shared.core.events import Event
 
     rasa_patches.install()
@@ -66,3 +67,4 @@ def test_every_change_to_the_turn_is_installed_together() -> None:
     assert getattr(RulePolicy, "_helpdesk_rules_indexed", False)
     assert getattr(RulePolicy, "_helpdesk_states_once", False)
     assert getattr(SQLTrackerStore, "_helpdesk_keeps", False)
+    assert getattr(DIETClassifier, "_helpdesk_numpy", False)
