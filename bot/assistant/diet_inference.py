@@ -56,7 +56,9 @@ class Plan:
             offset += part.shape[1]
         picked = self.sparse_kernel[np.concatenate(columns)]
         weights = np.concatenate(values).astype(np.float32)
-        hidden = (weights @ picked).reshape(1, -1)
+        # Multiplied and summed by NumPy itself: a BLAS call of this size costs more in
+        # waking and waiting for its threads than it computes.
+        hidden = (picked * weights[:, None]).sum(axis=0, keepdims=True)
         if self.sparse_bias is not None:
             hidden = hidden + self.sparse_bias
         embedded = hidden @ self.embed_kernel

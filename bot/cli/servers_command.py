@@ -34,8 +34,14 @@ from bot.settings import ActionServerSettings
 from bot.store.shared_settings import SharedStateSettings
 from bot.texts import texts
 
-# The variables Rasa reads for TensorFlow's thread pools (rasa/utils/tensorflow/environment.py).
-TENSORFLOW_THREADS = ("TF_INTER_OP_PARALLELISM_THREADS", "TF_INTRA_OP_PARALLELISM_THREADS")
+# The variables Rasa reads for TensorFlow's thread pools (rasa/utils/tensorflow/environment.py),
+# and those NumPy's OpenBLAS and OpenMP read when they load.
+COMPUTE_THREADS = (
+    "TF_INTER_OP_PARALLELISM_THREADS",
+    "TF_INTRA_OP_PARALLELISM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+)
 
 HOST = "127.0.0.1"
 
@@ -90,13 +96,15 @@ def _actions(args: argparse.Namespace) -> int:
     return 0
 
 
-def one_tensorflow_thread(environ: MutableMapping[str, str]) -> None:
-    """One thread for TensorFlow's work in a turn, unless the environment says otherwise.
+def one_compute_thread(environ: MutableMapping[str, str]) -> None:
+    """One thread for TensorFlow's and NumPy's work in a turn, unless the environment says
+    otherwise.
 
-    A message's tensors are too small to share out, and each extra thread spins waiting for
-    work on the cores the other replicas need (docs/benchmarks.md, "Many officials at once").
+    A message's tensors and matrices are too small to share out, and each extra thread spins
+    waiting for work on the cores the other replicas need (docs/benchmarks.md, "Many officials
+    at once"). Set before Rasa, and so NumPy, is imported.
     """
-    for variable in TENSORFLOW_THREADS:
+    for variable in COMPUTE_THREADS:
         environ.setdefault(variable, "1")
 
 
@@ -109,7 +117,7 @@ def _rasa(args: argparse.Namespace) -> int:
         print(texts("bot.cli").say("rasa.no_model", model=args.model), file=sys.stderr)
         return 1
     token = RasaServerSettings().rasa_api_token  # type: ignore[call-arg]  # from the env
-    one_tensorflow_thread(os.environ)
+    one_compute_thread(os.environ)
     from rasa.__main__ import main as rasa_main  # heavy: TensorFlow
 
     from bot.assistant import model_swap, rasa_patches, tracker_sqlite

@@ -15,9 +15,9 @@ from bot.settings import ACTION_SERVER_TOKEN, RASA_API_TOKEN, RASA_CHANNEL_TOKEN
 
 
 @pytest.fixture(autouse=True)
-def tensorflow_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`helpdesk rasa` sets TensorFlow's threads in its environment: undone after each test."""
-    for variable in servers_command.TENSORFLOW_THREADS:
+def compute_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`helpdesk rasa` sets the compute threads in its environment: undone after each test."""
+    for variable in servers_command.COMPUTE_THREADS:
         monkeypatch.delenv(variable, raising=False)
 
 
@@ -145,10 +145,12 @@ def test_the_action_server_stops_at_start_on_a_wrong_office_hours_file(
     )
 
 
-def test_rasa_runs_tensorflow_on_one_thread_unless_told_otherwise() -> None:
+def test_rasa_runs_tensorflow_and_numpy_on_one_thread_unless_told_otherwise() -> None:
     environ = {"TF_INTRA_OP_PARALLELISM_THREADS": "2"}
-    servers_command.one_tensorflow_thread(environ)
+    servers_command.one_compute_thread(environ)
     assert environ == {
         "TF_INTRA_OP_PARALLELISM_THREADS": "2",
         "TF_INTER_OP_PARALLELISM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
     }
