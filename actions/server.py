@@ -18,6 +18,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 HOST = "127.0.0.1"
+# How long a caller's idle connection is kept open: longer than Rasa keeps one on its side
+# (bot/assistant/action_connections.py), so that Rasa never sends a call on a connection this
+# server is closing.
+KEEP_ALIVE_SECONDS = 15
 # Open to all: `helpdesk run` waits on it, and it tells nothing.
 _OPEN_PATHS = frozenset({"/health"})
 
@@ -26,6 +30,7 @@ def build_app(token: str) -> Sanic:
     """rasa_sdk's app for the `actions` package, refusing calls without `token`."""
     # No CORS origins: no web page has any business calling the action server.
     app: Sanic = create_app("actions", cors_origins=None)
+    app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_SECONDS
     expected = f"Bearer {token}".encode()
 
     async def require_token(request: Request) -> HTTPResponse | None:

@@ -12,6 +12,7 @@ def install() -> None:
     """Install each change once (each is idempotent)."""
     from bot.assistant import (
         action_calls,
+        action_connections,
         action_results,
         diet_inference,
         event_types,
@@ -21,6 +22,7 @@ def install() -> None:
     )
 
     action_calls.install()
+    action_connections.install()
     action_results.install()
     diet_inference.install()
     event_types.install()

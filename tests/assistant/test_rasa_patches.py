@@ -68,3 +68,4 @@ def test_every_change_to_the_turn_is_installed_together() -> None:
     assert getattr(RulePolicy, "_helpdesk_states_once", False)
     assert getattr(SQLTrackerStore, "_helpdesk_keeps", False)
     assert getattr(DIETClassifier, "_helpdesk_numpy", False)
+    assert getattr(EndpointConfig, "_helpdesk_kept_sessions", False)
