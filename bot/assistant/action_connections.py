@@ -83,5 +83,7 @@ def _close_all() -> None:
     """Close the kept connections when the process ends (their sessions then count as closed)."""
     for _, kept in _SESSIONS.values():
         if kept.connector is not None:
-            kept.connector.close()
+            # The synchronous close: the loop is gone by now, and the public `close()` warns
+            # that it was not awaited.
+            kept.connector._close()
     _SESSIONS.clear()
