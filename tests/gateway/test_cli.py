@@ -73,6 +73,7 @@ def test_the_gateway_is_served_on_the_port(
 
     [config] = started
     assert config.port == 9191 and config.host == "127.0.0.1"
+    assert config.access_log is False  # no line per message with the official's address
     assert isinstance(config.app, Starlette)
     assert config.app.state.telegram is not None
     assert config.app.state.zalo is None
