@@ -137,7 +137,7 @@ def _build(diet: Any) -> Plan | None:
     dense = sentence._tf_layers["sparse_to_dense"]
     embed = model._tf_layers["embed.text"]._dense
     loss = model._tf_layers["loss.label"]
-    if dense.activation not in (None, _linear()) or embed.activation not in (None, _linear()):
+    if not (_linear(dense.activation) and _linear(embed.activation)):
         return None
     return Plan(
         sparse_kernel=dense.kernel.numpy(),
@@ -152,10 +152,9 @@ def _build(diet: Any) -> Plan | None:
     )
 
 
-def _linear() -> Any:
-    import tensorflow as tf
-
-    return tf.keras.activations.linear
+def _linear(activation: Any) -> bool:
+    """Whether a Keras layer's activation leaves its output as it is (Keras's "linear")."""
+    return activation is None or getattr(activation, "__name__", "") == "linear"
 
 
 def _sentence_parts(diet: Any, message: Any, plan: Plan) -> list[Any] | None:

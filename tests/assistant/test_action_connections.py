@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
-from actions.server import build_app
 from bot.assistant import action_connections
+from tests.support.action_app import action_app
 
 ANSWER = b'{"events": [], "responses": []}'
 
@@ -67,5 +67,4 @@ async def test_action_calls_share_one_kept_connection_with_rasa_s_headers(
 
 
 def test_the_action_server_keeps_a_connection_longer_than_rasa_does() -> None:
-    app = build_app("t" * 40)
-    assert app.config.KEEP_ALIVE_TIMEOUT > action_connections.KEEP_SECONDS
+    assert action_app().config.KEEP_ALIVE_TIMEOUT > action_connections.KEEP_SECONDS

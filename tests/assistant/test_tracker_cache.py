@@ -74,6 +74,14 @@ def turn(*trackers: DialogueStateTracker, said: str) -> None:
             tracker.update(happened)
 
 
+async def saved(store: SQLTrackerStore, sender: str) -> DialogueStateTracker:
+    """A new conversation of one turn, saved (Rasa counts what is stored: nothing yet)."""
+    tracker = DialogueStateTracker(sender, [])
+    turn(tracker, said="quên mật khẩu")
+    await store.save(tracker)
+    return tracker
+
+
 def stored_rows(store: SQLTrackerStore, sender: str) -> list[tuple[Any, ...]]:
     """A conversation's rows as stored, but for their id and sender."""
     columns = "type_name, timestamp, intent_name, action_name, data"
@@ -87,9 +95,7 @@ def stored_rows(store: SQLTrackerStore, sender: str) -> list[tuple[Any, ...]]:
 async def test_a_conversation_saved_here_comes_back_without_reading_its_events(
     store: SQLTrackerStore, reads: list[str]
 ) -> None:
-    tracker = DialogueStateTracker("can-bo-1", [])
-    turn(tracker, said="quên mật khẩu")
-    await store.save(tracker)  # a new conversation: Rasa counts what is stored (nothing)
+    tracker = await saved(store, "can-bo-1")
     reads.clear()
     found = await store.retrieve("can-bo-1")
     turn(found, said="còn đổi mật khẩu")
@@ -116,9 +122,7 @@ async def test_each_turn_stores_only_its_new_events_as_rasa_does(
 async def test_a_conversation_another_replica_wrote_to_is_read_from_the_database(
     store: SQLTrackerStore, open_store: OpenStore, reads: list[str]
 ) -> None:
-    tracker = DialogueStateTracker("can-bo-3", [])
-    turn(tracker, said="quên mật khẩu")
-    await store.save(tracker)
+    tracker = await saved(store, "can-bo-3")
     reads.clear()
     other = open_store()
     theirs = await other.retrieve("can-bo-3")
@@ -141,9 +145,7 @@ async def test_a_conversation_another_replica_wrote_to_is_read_from_the_database
 async def test_events_added_but_not_saved_are_never_served(
     store: SQLTrackerStore, reads: list[str]
 ) -> None:
-    tracker = DialogueStateTracker("can-bo-4", [])
-    turn(tracker, said="quên mật khẩu")
-    await store.save(tracker)
+    tracker = await saved(store, "can-bo-4")
     reads.clear()
     # A turn that failed after changing the tracker it was given: it never saved it.
     given = await store.retrieve("can-bo-4")
@@ -158,9 +160,7 @@ async def test_events_added_but_not_saved_are_never_served(
 async def test_a_new_domain_after_a_model_swap_reads_the_conversation_again(
     store: SQLTrackerStore, reads: list[str]
 ) -> None:
-    tracker = DialogueStateTracker("can-bo-5", [])
-    turn(tracker, said="quên mật khẩu")
-    await store.save(tracker)
+    tracker = await saved(store, "can-bo-5")
     reads.clear()
     store.domain = Domain.from_dict({"intents": ["greet"]})
     found = await store.retrieve("can-bo-5")
@@ -173,9 +173,7 @@ async def test_a_replica_keeps_at_most_its_share_of_conversations(
 ) -> None:
     monkeypatch.setattr(tracker_cache, "KEEP", 2)
     for number in range(3):
-        tracker = DialogueStateTracker(f"can-bo-6-{number}", [])
-        turn(tracker, said="xin chào")
-        await store.save(tracker)
+        await saved(store, f"can-bo-6-{number}")
     reads.clear()
     await store.retrieve("can-bo-6-0")
     assert len(reads) == 1

@@ -27,6 +27,7 @@ from bot.gateway.settings import GatewaySettings
 from bot.metrics import NotifierMetrics
 from bot.notify.settings import NotifierSettings
 from bot.webchat.settings import WebChatSettings
+from tests.support.action_app import action_app
 from tests.support.databases import migrated_sqlite
 
 _RASA_HELLO = re.compile(r'@app\.get\("/"\)\s*\n\s*async def hello\(')
@@ -73,11 +74,8 @@ def _desk(path: str, folder: Path) -> bool:
 
 @cache
 def _action_routes() -> frozenset[str]:
-    """The action server's paths (Sanic lets an app's name be taken once per process)."""
-    from actions import server  # rasa_sdk and Sanic
-
-    app = server.build_app(_token().get_secret_value())
-    return frozenset("/" + route.path for route in app.router.routes)
+    """The action server's paths."""
+    return frozenset("/" + route.path for route in action_app().router.routes)
 
 
 def _actions(path: str) -> bool:
