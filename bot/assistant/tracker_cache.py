@@ -4,7 +4,7 @@ only when someone else wrote to it since.
 Why it exists: Rasa's SQL tracker store, on every turn, reads every event of the conversation's
 session back from the database, parses each one's JSON and replays them all into a new tracker;
 then, to save, counts the session's rows again to know which events are new (docs/benchmarks.md,
-"Rasa's conversations kept by the replica"). Every gateway sends one official's turns to the
+"A lighter turn", sixth session). Every gateway sends one official's turns to the
 same replica (bot/replicas.py), so the tracker the replica saved last is the conversation as
 the database holds it, unless another replica took the official's turns meanwhile (this one
 was unreachable for a moment). So:
@@ -78,10 +78,12 @@ def install() -> None:
         else:
             await self.stream_events(tracker)
             last = _insert(self, tracker, stored)
+        restarted = bool(stored) and _session_started(tracker, stored)
         _mark_stored(tracker)
         kept = _kept(self)
         kept.pop(tracker.sender_id, None)
-        if tracker.events.maxlen is None:
+        # After a new session Rasa reads only its events back: so does the next turn here.
+        if tracker.events.maxlen is None and not restarted:
             kept[tracker.sender_id] = Kept(tracker, len(tracker.events), last, self.domain)
             while len(kept) > KEEP:
                 kept.popitem(last=False)
@@ -112,6 +114,12 @@ def _insert(store: Any, tracker: Any, stored: int) -> int | None:
             connection.execute(store.SQLEvent.__table__.insert(), rows)
         found: int | None = connection.execute(_LAST_ID, {"sender": tracker.sender_id}).scalar()
     return found
+
+
+def _session_started(tracker: Any, stored: int) -> bool:
+    """Whether a new session began among the events after the first `stored`."""
+    events = itertools.islice(tracker.events, stored, len(tracker.events))
+    return any(event.type_name == "session_started" for event in events)
 
 
 def _kept(store: Any) -> OrderedDict[str, Kept]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event, text
 
@@ -178,4 +178,22 @@ async def test_a_replica_keeps_at_most_its_share_of_conversations(
     await store.retrieve("can-bo-6-0")
     assert len(reads) == 1
     await store.retrieve("can-bo-6-2")
+    assert len(reads) == 1
+
+
+async def test_after_a_new_session_the_next_turn_reads_only_that_session(
+    store: SQLTrackerStore, reads: list[str]
+) -> None:
+    tracker = await saved(store, "can-bo-7")
+    given = await store.retrieve("can-bo-7")
+    assert given is tracker
+    # The session expired: Rasa starts a new one on the tracker it was given.
+    for happened in (ActionExecuted("action_session_start"), SessionStarted()):
+        tracker.update(happened)
+    turn(tracker, said="chào buổi sáng")
+    await store.save(tracker)
+    reads.clear()
+    found = await store.retrieve("can-bo-7")
+    assert found is not tracker and found is not None
+    assert len(found.events) == 5  # the new session's: its start, then the turn
     assert len(reads) == 1
