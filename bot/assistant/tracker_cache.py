@@ -78,7 +78,7 @@ def install() -> None:
         else:
             await self.stream_events(tracker)
             last = _insert(self, tracker, stored)
-        restarted = bool(stored) and _session_started(tracker, stored)
+        restarted = stored is not None and stored > 0 and _session_started(tracker, stored)
         _mark_stored(tracker)
         kept = _kept(self)
         kept.pop(tracker.sender_id, None)
