@@ -29,11 +29,13 @@ Why it looks like this:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import json
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 import httpx
@@ -227,13 +229,17 @@ class RasaClient:
     async def _post_to(self, url: str, body: dict[str, Any]) -> httpx.Response:
         """Post to the replica at `url` ("": the client's base URL) when it has room."""
         options: dict[str, Any] = {"json": body, "headers": self._headers}
-        if self._concurrency is None:
+        async with self._room(url):
             return await self._http.post(url + WEBHOOK, timeout=self._timeout, **options)
+
+    def _room(self, url: str) -> AbstractAsyncContextManager[Any]:
+        """What a turn to the replica at `url` waits on: its share of `concurrency`, if any."""
+        if self._concurrency is None:
+            return contextlib.nullcontext()
         turns = self._turns.get(url)
         if turns is None:
             turns = self._turns[url] = asyncio.Semaphore(self._concurrency)
-        async with turns:
-            return await self._http.post(url + WEBHOOK, timeout=self._timeout, **options)
+        return turns
 
     def _failed(self, channel: str, reason: str, started: float) -> None:
         if self._metrics is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-from types import TracebackType
+import contextlib
 from typing import Any
 
 # How long Rasa keeps an idle connection to an endpoint: less than the action server keeps it.
@@ -24,24 +24,6 @@ KEEP_SECONDS = 5.0
 _INSTALLED = "_helpdesk_kept_sessions"
 # The kept session of each event loop and endpoint (its headers and credentials).
 _SESSIONS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-
-
-class _Shared:
-    """`async with` over a kept session: entering gives it, leaving does not close it."""
-
-    def __init__(self, session: Any) -> None:
-        self._session = session
-
-    async def __aenter__(self) -> Any:
-        return self._session
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
 
 
 def install() -> None:
@@ -57,7 +39,8 @@ def install() -> None:
         found = _SESSIONS.get(key)
         if found is None or found[0] is not loop or found[1].closed:
             found = _SESSIONS[key] = (loop, _new_session(self))
-        return _Shared(found[1])
+        # Entered by Rasa's `async with`, and left open: it is the loop's for every call.
+        return contextlib.nullcontext(found[1])
 
     EndpointConfig.session = session
     setattr(EndpointConfig, _INSTALLED, True)
